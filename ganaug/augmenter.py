@@ -1,0 +1,443 @@
+"""GANAugmenter: an imbalanced-learn over-sampler backed by a conditional GAN."""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+from imblearn.over_sampling.base import BaseOverSampler
+from imblearn.utils import check_sampling_strategy, check_target_type
+from sklearn.base import _fit_context
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (
+    check_array,
+    check_consistent_length,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
+
+__all__ = ["GANAugmenter", "TrainingDivergedError"]
+
+_SAMPLE_CHUNK = 65536
+
+
+class TrainingDivergedError(RuntimeError):
+    """Raised when the GAN's losses become NaN or infinite during training."""
+
+
+def _check_units(name, units):
+    units = tuple(units)
+    if not units or not all(
+        isinstance(u, Integral) and not isinstance(u, bool) and u > 0 for u in units
+    ):
+        raise ValueError(
+            f"{name} must be a non-empty sequence of positive integers (layer widths). "
+            f"Got {units!r} instead."
+        )
+    return tuple(int(u) for u in units)
+
+
+def _seed_stream(rng):
+    while True:
+        yield int(rng.randint(np.iinfo(np.int32).max))
+
+
+class GANAugmenter(BaseOverSampler):
+    """Over-sample minority classes with rows drawn from a conditional GAN.
+
+    One GAN is trained for all classes, conditioned on the class label, on
+    class-balanced batches (every class is seen equally often, however few rows it
+    has). :meth:`fit_resample` returns the original rows, unchanged and in order,
+    followed by synthetic rows for the classes that ``sampling_strategy`` asks for;
+    :meth:`sample` generates rows on demand after :meth:`fit`.
+
+    Tables may mix numeric, integer, categorical (object, string, category, bool)
+    columns and missing values. A DataFrame comes back as a DataFrame with the same
+    columns and dtypes; a NumPy array as an array of the same dtype.
+
+    Parameters
+    ----------
+    sampling_strategy : float, str, dict or callable, default='auto'
+        How many rows to generate per class, with imbalanced-learn's semantics:
+        a float is the desired ratio of minority to majority rows (binary only);
+        'minority', 'not minority', 'not majority', 'all' or 'auto' name the classes
+        to bring up to the majority count; a dict maps class to its desired total
+        count; a callable takes ``y`` and returns such a dict.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the network initialisation, batch order, noise and decoding. The same
+        integer gives the same output on the CPU.
+    epochs : int, default=300
+        Passes over the data (each pass is ``ceil(n_samples / batch_size)`` steps).
+    batch_size : int, default=256
+        Rows per training step.
+    latent_dim : int, default=64
+        Size of the generator's noise input.
+    generator_units : tuple of int, default=(256, 256)
+        Width of each hidden block of the generator (its capacity).
+    discriminator_units : tuple of int, default=(256, 256)
+        Width of each hidden layer of the discriminator.
+    loss : {'minimax', 'wgan-gp'}, default='minimax'
+        'minimax' is the non-saturating loss of the original GAN paper;
+        'wgan-gp' is the Wasserstein loss with gradient penalty.
+    generator_lr : float, default=2e-4
+        Adam learning rate of the generator.
+    discriminator_lr : float, default=2e-4
+        Adam learning rate of the discriminator.
+    categorical_features : 'auto' or list of str or int, default='auto'
+        Which columns are categorical. 'auto' takes object, string, category and bool
+        columns (for a NumPy object array, columns holding strings or bools).
+    verbose : int, default=0
+        0 is silent; 1 prints one line of losses per epoch.
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        Number of rows to generate per class, as resolved from ``sampling_strategy``.
+    classes_ : ndarray
+        The class labels, sorted.
+    generator_ : keras.Model
+        The trained generator: ``(noise, one-hot label) -> encoded row``.
+    encoder_ : ganaug.tabular.TabularEncoder
+        Maps rows to the generator's space and back.
+    history_ : dict of list of float
+        Per-epoch mean losses, ``"d_loss"`` and ``"g_loss"``.
+    input_dtype_ : numpy.dtype or None
+        The dtype of ``X`` at fit when it was an array; None for a DataFrame.
+    n_features_in_ : int
+        Number of columns seen in fit.
+    feature_names_in_ : ndarray of str
+        Column names seen in fit, when ``X`` was a DataFrame with string names.
+
+    See Also
+    --------
+    imblearn.over_sampling.SMOTENC : Interpolation-based over-sampling with categoricals.
+
+    Notes
+    -----
+    There is no ``transform``: a sampler adds rows, which a scikit-learn
+    ``transform`` cannot do. Use :class:`imblearn.pipeline.Pipeline`, which calls
+    ``fit_resample`` when fitting and passes test data through untouched.
+
+    Examples
+    --------
+    >>> from collections import Counter
+    >>> from sklearn.datasets import make_classification
+    >>> from ganaug import GANAugmenter
+    >>> X, y = make_classification(n_samples=200, weights=[0.9], random_state=0)
+    >>> aug = GANAugmenter(epochs=2, random_state=0)
+    >>> X_res, y_res = aug.fit_resample(X, y)
+    >>> sorted(Counter(y_res).items())
+    [(np.int64(0), 179), (np.int64(1), 179)]
+    """
+
+    _parameter_constraints: dict = {
+        **BaseOverSampler._parameter_constraints,
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "latent_dim": [Interval(Integral, 1, None, closed="left")],
+        "generator_units": ["array-like"],
+        "discriminator_units": ["array-like"],
+        "loss": [StrOptions({"minimax", "wgan-gp"})],
+        "generator_lr": [Interval(Real, 0, None, closed="neither")],
+        "discriminator_lr": [Interval(Real, 0, None, closed="neither")],
+        "categorical_features": [StrOptions({"auto"}), "array-like"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        epochs=300,
+        batch_size=256,
+        latent_dim=64,
+        generator_units=(256, 256),
+        discriminator_units=(256, 256),
+        loss="minimax",
+        generator_lr=2e-4,
+        discriminator_lr=2e-4,
+        categorical_features="auto",
+        verbose=0,
+    ):
+        super().__init__(sampling_strategy=sampling_strategy)
+        self.random_state = random_state
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.latent_dim = latent_dim
+        self.generator_units = generator_units
+        self.discriminator_units = discriminator_units
+        self.loss = loss
+        self.generator_lr = generator_lr
+        self.discriminator_lr = discriminator_lr
+        self.categorical_features = categorical_features
+        self.verbose = verbose
+
+    # ------------------------------------------------------------- validation
+    def _check_X_y(self, X, y, accept_sparse=None):
+        """Keep DataFrames and object arrays as they are: columns may hold strings."""
+        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+        if not isinstance(X, pd.DataFrame):
+            X = check_array(X, dtype=None, accept_sparse=False, ensure_all_finite=False)
+        validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
+        y = column_or_1d(y, warn=True)
+        check_consistent_length(X, y)
+        return X, y, binarize_y
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        tags.input_tags.allow_nan = True
+        tags.input_tags.string = True
+        tags.input_tags.categorical = True
+        return tags
+
+    # -------------------------------------------------------------------- fit
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, *, callbacks=None):
+        """Train the conditional GAN on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        callbacks : list of keras.callbacks.Callback, optional
+            Passed to Keras's ``fit`` (a progress bar, for instance).
+
+        Returns
+        -------
+        self : GANAugmenter
+        """
+        check_classification_targets(y)
+        X, y, _ = self._check_X_y(X, y)
+        self.sampling_strategy_ = check_sampling_strategy(
+            self.sampling_strategy, y, self._sampling_type
+        )
+        return self._fit(X, y, callbacks=callbacks)
+
+    def _fit_resample(self, X, y, callbacks=None):
+        self._fit(X, y, callbacks=callbacks)
+        labels = np.repeat(
+            np.searchsorted(self.classes_, list(self.sampling_strategy_)),
+            list(self.sampling_strategy_.values()),
+        ).astype(np.intp)
+        X_new = self._generate(labels, check_random_state(self.random_state))
+        if isinstance(X, pd.DataFrame):
+            X_res = pd.concat([X, X_new], ignore_index=True)
+        else:
+            X_res = np.concatenate([X, self._as_input_array(X_new)])
+        y_res = np.concatenate([y, self.classes_[labels]])
+        return X_res, y_res
+
+    def _fit(self, X, y, callbacks=None):
+        import keras
+
+        from ganaug.gan import BalancedBatches, ConditionalGAN
+        from ganaug.networks import build_discriminator, build_generator
+        from ganaug.tabular import TabularEncoder
+
+        generator_units = _check_units("generator_units", self.generator_units)
+        discriminator_units = _check_units("discriminator_units", self.discriminator_units)
+        rng = check_random_state(self.random_state)
+        seeds = _seed_stream(rng)
+
+        self.classes_, y_idx, counts = np.unique(y, return_inverse=True, return_counts=True)
+        self._check_class_sizes(counts)
+        self.input_dtype_ = None if isinstance(X, pd.DataFrame) else X.dtype
+        frame = self._as_frame(X)
+        self.encoder_ = TabularEncoder(self._categorical_features_for(frame)).fit(frame)
+        encoded = self.encoder_.transform(frame)
+
+        n_classes = len(self.classes_)
+        self.generator_ = build_generator(
+            self.latent_dim, n_classes, self.encoder_.spans_, generator_units, seeds=seeds
+        )
+        discriminator = build_discriminator(
+            self.encoder_.output_dim_, n_classes, discriminator_units, seeds=seeds
+        )
+        gan = ConditionalGAN(
+            self.generator_, discriminator, self.latent_dim, loss=self.loss, seed=next(seeds)
+        )
+        gan.compile(
+            d_optimizer=keras.optimizers.Adam(self.discriminator_lr, beta_1=0.5, beta_2=0.9),
+            g_optimizer=keras.optimizers.Adam(self.generator_lr, beta_1=0.5, beta_2=0.9),
+        )
+        batches = BalancedBatches(
+            encoded,
+            y_idx,
+            n_classes,
+            self.batch_size,
+            steps=max(1, math.ceil(len(encoded) / self.batch_size)),
+            seed=next(seeds),
+        )
+        history = gan.fit(
+            batches,
+            epochs=self.epochs,
+            verbose=2 if self.verbose else 0,
+            callbacks=list(callbacks or []),
+            shuffle=False,
+        )
+        self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+        self._check_divergence()
+        return self
+
+    def _check_class_sizes(self, counts):
+        small = [(c, n) for c, n in zip(self.classes_, counts) if n < 2]
+        if small:
+            label, n = small[0]
+            raise ValueError(
+                f"Class {label!r} has {n} row; GANAugmenter needs at least 2 rows of each "
+                "class to learn from. Remove the class or add rows."
+            )
+
+    def _check_divergence(self):
+        for name, values in self.history_.items():
+            bad = [i for i, v in enumerate(values) if not math.isfinite(v)]
+            if bad:
+                raise TrainingDivergedError(
+                    f"Training diverged: {name} became {values[bad[0]]} at epoch "
+                    f"{bad[0] + 1}. Lower generator_lr/discriminator_lr or try "
+                    "loss='wgan-gp'."
+                )
+
+    def _categorical_features_for(self, frame):
+        """For a NumPy object array in 'auto' mode, columns holding strings or bools."""
+        if self.categorical_features != "auto" or self.input_dtype_ is None:
+            return self.categorical_features
+        if self.input_dtype_.kind != "O":
+            return []
+        return [
+            name
+            for name in frame.columns
+            if frame[name].map(lambda v: isinstance(v, (str, bool, np.bool_))).any()
+        ]
+
+    # ----------------------------------------------------------------- sample
+    def sample(self, n_samples=None, *, y=None, random_state=None):
+        """Generate synthetic rows after :meth:`fit`.
+
+        Parameters
+        ----------
+        n_samples : int, optional
+            Total number of rows, spread over the classes in proportion to
+            ``sampling_strategy_`` (evenly over all classes when that asks for
+            none). Not needed when ``y`` is given.
+        y : dict or array-like, optional
+            A dict ``{class: count}``, or an array of the wanted label of each row.
+        random_state : int, RandomState instance or None, default=None
+            Overrides the estimator's ``random_state`` for this call.
+
+        Returns
+        -------
+        X_new : DataFrame or ndarray of shape (n_new, n_features)
+            In the format ``X`` had at fit.
+        y_new : ndarray of shape (n_new,)
+            The label each row was generated for.
+        """
+        check_is_fitted(self, "generator_")
+        labels = self._labels_for(n_samples, y)
+        rng = check_random_state(self.random_state if random_state is None else random_state)
+        X_new = self._generate(labels, rng)
+        if self.input_dtype_ is not None:
+            X_new = self._as_input_array(X_new)
+        return X_new, self.classes_[labels]
+
+    def _labels_for(self, n_samples, y):
+        """Class indices of the rows to generate."""
+        if y is None:
+            if n_samples is None or isinstance(n_samples, bool) or not isinstance(
+                n_samples, Integral
+            ) or n_samples < 0:
+                raise ValueError(
+                    "n_samples must be a non-negative integer when y is not given. "
+                    f"Got {n_samples!r} instead."
+                )
+            weights = np.array(
+                [self.sampling_strategy_.get(c, 0) for c in self.classes_], dtype=float
+            )
+            if weights.sum() == 0:
+                weights = np.ones(len(self.classes_))
+            counts = _largest_remainder(int(n_samples), weights)
+            return np.repeat(np.arange(len(self.classes_)), counts)
+        if isinstance(y, dict):
+            wanted = list(y)
+            counts = list(y.values())
+            for count in counts:
+                if isinstance(count, bool) or not isinstance(count, Integral) or count < 0:
+                    raise ValueError(
+                        f"y maps classes to counts, which must be non-negative integers. "
+                        f"Got {count!r} instead."
+                    )
+        else:
+            wanted = list(np.asarray(y).ravel())
+            counts = [1] * len(wanted)
+        idx = self._class_indices(wanted)
+        labels = np.repeat(idx, counts).astype(np.intp)
+        if n_samples is not None and n_samples != len(labels):
+            raise ValueError(
+                f"n_samples={n_samples!r} disagrees with y, which asks for {len(labels)} "
+                "rows; give one or the other."
+            )
+        return labels
+
+    def _class_indices(self, labels):
+        idx = np.searchsorted(self.classes_, labels) if len(labels) else np.array([], int)
+        idx = np.asarray(idx, dtype=np.intp)
+        unknown = [
+            lab for lab, i in zip(labels, idx) if i >= len(self.classes_) or self.classes_[i] != lab
+        ]
+        if unknown:
+            raise ValueError(
+                f"y names a class that was not seen in fit: expected one of "
+                f"{self.classes_.tolist()}. Got {unknown[0]!r} instead."
+            )
+        return idx
+
+    def _generate(self, labels, rng):
+        """Rows for the given class indices, as a DataFrame of the training columns."""
+        n = len(labels)
+        noise = rng.standard_normal((n, self.latent_dim)).astype(np.float32)
+        onehot = np.eye(len(self.classes_), dtype=np.float32)[labels]
+        encoded = np.zeros((n, self.encoder_.output_dim_), dtype=np.float32)
+        for start in range(0, n, _SAMPLE_CHUNK):
+            stop = start + _SAMPLE_CHUNK
+            out = self.generator_([noise[start:stop], onehot[start:stop]], training=False)
+            encoded[start:stop] = np.asarray(out)
+        decode_seed = rng.randint(np.iinfo(np.int32).max)
+        return self.encoder_.inverse_transform(encoded, random_state=decode_seed)
+
+    # ------------------------------------------------------------ formatting
+    def _as_frame(self, X):
+        if isinstance(X, pd.DataFrame):
+            return X
+        return pd.DataFrame(X, copy=False)
+
+    def _as_input_array(self, frame):
+        if self.input_dtype_.kind == "O":
+            return frame.to_numpy(dtype=object)
+        return frame.to_numpy(dtype=self.input_dtype_)
+
+    # ----------------------------------------------------------- persistence
+    def save(self, path):
+        """Save the fitted augmenter to ``path`` (a single ``.ganaug`` archive).
+
+        See :func:`ganaug.load`.
+        """
+        from ganaug.persistence import save
+
+        save(self, path)
+
+
+def _largest_remainder(total, weights):
+    """Split ``total`` into integer parts proportional to ``weights``."""
+    share = total * weights / weights.sum()
+    counts = np.floor(share).astype(int)
+    remainder = total - counts.sum()
+    order = np.argsort(-(share - counts), kind="stable")
+    counts[order[:remainder]] += 1
+    return counts

@@ -1,0 +1,278 @@
+"""Encode a table into the GAN's space and decode generator output back.
+
+Numeric columns go through scikit-learn's :class:`~sklearn.preprocessing.QuantileTransformer`
+(to a standard normal), with a two-way "missing / present" indicator when the column
+has missing values. Categorical columns are one-hot encoded by scikit-learn's
+:class:`~sklearn.preprocessing.OneHotEncoder`, missing values being a category of their
+own. The generator emits one softmax block per categorical column and per indicator;
+decoding samples a category from each block (the Gumbel-max trick), so categories are
+drawn at the rate the generator assigns them rather than always the most likely one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+from sklearn.preprocessing import OneHotEncoder, QuantileTransformer
+
+__all__ = ["Span", "TabularEncoder"]
+
+_MAX_QUANTILES = 1000
+
+
+class Span(NamedTuple):
+    """A block of GAN-space columns: ``"numeric"`` (width 1) or ``"softmax"``."""
+
+    kind: str
+    width: int
+
+
+@dataclass
+class _Column:
+    """What the encoder learned about one column."""
+
+    name: object
+    kind: str  # "numeric" or "categorical"
+    dtype: object
+    integral: bool = False
+    has_missing: bool = False
+    transformer: object = None
+    spans: list = field(default_factory=list)
+
+
+def _is_categorical_dtype(dtype):
+    return (
+        isinstance(dtype, pd.CategoricalDtype)
+        or pd.api.types.is_bool_dtype(dtype)
+        or pd.api.types.is_object_dtype(dtype)
+        or pd.api.types.is_string_dtype(dtype)
+    )
+
+
+def _numeric_values(series):
+    """A float64 view of a numeric column, with NaN for missing values."""
+    return pd.to_numeric(series, errors="raise").to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _categorical_values(series):
+    """An object array of the column's values, NaN for missing ones (OneHotEncoder's way)."""
+    values = series.astype(object).to_numpy(copy=True)
+    values[pd.isna(values)] = np.nan
+    return values.reshape(-1, 1)
+
+
+def _quantile_transformer(n_values):
+    return QuantileTransformer(
+        n_quantiles=max(2, min(_MAX_QUANTILES, n_values)),
+        output_distribution="normal",
+        subsample=None,
+    )
+
+
+class TabularEncoder:
+    """Map a DataFrame to a float32 matrix for the GAN and back.
+
+    Parameters
+    ----------
+    categorical_features : "auto" or list of str or int, default="auto"
+        Which columns are categorical. ``"auto"`` takes object, string, category and
+        bool columns; a list names columns (or their positions).
+
+    Attributes
+    ----------
+    columns_ : list
+        Per-column state learned by :meth:`fit`.
+    spans_ : list of Span
+        The layout of GAN space, in order.
+    output_dim_ : int
+        Total width of GAN space.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ganaug.tabular import TabularEncoder
+    >>> df = pd.DataFrame({"x": [1.0, 2.0, 3.0, None], "c": ["a", "b", "a", "b"]})
+    >>> enc = TabularEncoder().fit(df)
+    >>> enc.transform(df).shape
+    (4, 5)
+    """
+
+    def __init__(self, categorical_features="auto"):
+        self.categorical_features = categorical_features
+
+    # ------------------------------------------------------------------ fitting
+    def _categorical_names(self, X):
+        if isinstance(self.categorical_features, str):
+            if self.categorical_features != "auto":
+                raise ValueError(
+                    "categorical_features must be 'auto' or a list of column names or "
+                    f"positions. Got {self.categorical_features!r} instead."
+                )
+            return {name for name in X.columns if _is_categorical_dtype(X[name].dtype)}
+        names = set()
+        for item in self.categorical_features:
+            if item in X.columns:
+                names.add(item)
+            elif isinstance(item, (int, np.integer)) and not isinstance(item, bool):
+                if not -X.shape[1] <= item < X.shape[1]:
+                    raise ValueError(
+                        f"categorical_features index {item} is out of range for "
+                        f"{X.shape[1]} columns. Got {item!r} instead."
+                    )
+                names.add(X.columns[item])
+            else:
+                raise ValueError(
+                    "categorical_features names a column that is not in the data: "
+                    f"expected one of {list(X.columns)}. Got {item!r} instead."
+                )
+        return names
+
+    def fit(self, X):
+        """Learn each column's type, transformer and GAN-space layout."""
+        categorical = self._categorical_names(X)
+        self.columns_ = []
+        for name in X.columns:
+            series = X[name]
+            if name in categorical:
+                col = self._fit_categorical(name, series)
+            else:
+                col = self._fit_numeric(name, series)
+            self.columns_.append(col)
+        self._finish()
+        return self
+
+    def _fit_categorical(self, name, series):
+        values = _categorical_values(series)
+        encoder = OneHotEncoder(sparse_output=False, handle_unknown="ignore", dtype=np.float32)
+        try:
+            encoder.fit(values)
+        except TypeError as exc:
+            raise ValueError(
+                f"Column {name!r} mixes values of different types (for example strings "
+                f"and numbers); expected one type per categorical column. {exc}"
+            ) from None
+        width = len(encoder.categories_[0])
+        return _Column(
+            name=name,
+            kind="categorical",
+            dtype=series.dtype,
+            has_missing=bool(pd.isna(values).any()),
+            transformer=encoder,
+            spans=[Span("softmax", width)],
+        )
+
+    def _fit_numeric(self, name, series):
+        if not pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_object_dtype(
+            series.dtype
+        ):
+            raise ValueError(
+                f"Column {name!r} has dtype {series.dtype}, which ganaug cannot model; "
+                "expected a numeric, bool, string or category column."
+            )
+        try:
+            values = _numeric_values(series)
+        except (ValueError, TypeError):
+            raise ValueError(
+                f"Column {name!r} is treated as numeric but holds values that are not "
+                "numbers; list it in categorical_features or fix the data. "
+                f"Got dtype {series.dtype} instead."
+            ) from None
+        if np.isinf(values).any():
+            raise ValueError(
+                f"Column {name!r} contains infinite values; expected finite numbers or "
+                "missing values (NaN)."
+            )
+        present = ~np.isnan(values)
+        observed = values[present]
+        col = _Column(name=name, kind="numeric", dtype=series.dtype)
+        col.has_missing = not present.all()
+        col.integral = pd.api.types.is_integer_dtype(series.dtype) or bool(
+            observed.size and np.all(observed == np.round(observed))
+        )
+        if observed.size:
+            col.transformer = _quantile_transformer(observed.size).fit(observed.reshape(-1, 1))
+            col.spans.append(Span("numeric", 1))
+        if col.has_missing and observed.size:
+            col.spans.append(Span("softmax", 2))  # [present, missing]
+        return col
+
+    def _finish(self):
+        self.spans_ = [span for col in self.columns_ for span in col.spans]
+        self.output_dim_ = int(sum(span.width for span in self.spans_))
+
+    # -------------------------------------------------------------- transforms
+    def transform(self, X):
+        """Encode a DataFrame with the fitted columns into a float32 matrix."""
+        blocks = []
+        for col in self.columns_:
+            series = X[col.name]
+            if col.kind == "categorical":
+                blocks.append(col.transformer.transform(_categorical_values(series)))
+                continue
+            values = _numeric_values(series)
+            missing = np.isnan(values)
+            if col.transformer is not None:
+                z = np.zeros((len(values), 1))
+                if (~missing).any():
+                    z[~missing] = col.transformer.transform(values[~missing].reshape(-1, 1))
+                blocks.append(z)
+                if col.has_missing:
+                    blocks.append(np.stack([~missing, missing], axis=1))
+        if not blocks:
+            return np.zeros((len(X), 0), dtype=np.float32)
+        return np.concatenate(blocks, axis=1).astype(np.float32)
+
+    def inverse_transform(self, Z, random_state=None):
+        """Decode GAN-space rows into a DataFrame with the training columns and dtypes.
+
+        Softmax blocks are sampled (Gumbel-max) with ``random_state``; numeric values
+        are mapped back through the quantile transformer, which keeps them inside the
+        observed range, and rounded for integer columns.
+        """
+        rng = np.random.default_rng(random_state)
+        Z = np.asarray(Z, dtype=np.float64)
+        n = Z.shape[0]
+        data = {}
+        pos = 0
+        for col in self.columns_:
+            if col.kind == "categorical":
+                width = col.spans[0].width
+                idx = _sample_block(Z[:, pos : pos + width], rng)
+                pos += width
+                values = col.transformer.categories_[0][idx]
+                data[col.name] = _restore_categorical(values, col.dtype)
+                continue
+            if col.transformer is None:  # a column with no observed value
+                data[col.name] = pd.Series(np.full(n, np.nan)).astype(col.dtype)
+                continue
+            x = col.transformer.inverse_transform(Z[:, pos : pos + 1]).ravel()
+            pos += 1
+            if col.integral:
+                x = np.rint(x)
+            if col.has_missing:
+                missing = _sample_block(Z[:, pos : pos + 2], rng) == 1
+                pos += 2
+                x[missing] = np.nan
+            data[col.name] = pd.Series(x, copy=False).astype(col.dtype)
+        return pd.DataFrame(data, columns=[col.name for col in self.columns_])
+
+
+def _sample_block(probs, rng):
+    """Sample one index per row from a block of probabilities (Gumbel-max trick)."""
+    logp = np.log(np.clip(probs, 1e-12, None))
+    return np.argmax(logp + rng.gumbel(size=probs.shape), axis=1)
+
+
+def _restore_categorical(values, dtype):
+    if isinstance(dtype, pd.CategoricalDtype):
+        values = np.where(pd.isna(values), None, values)
+        return pd.Series(pd.Categorical(values, dtype=dtype))
+    series = pd.Series(values, dtype=object)
+    if pd.api.types.is_object_dtype(dtype):
+        return series
+    if pd.api.types.is_bool_dtype(dtype) and series.isna().any():
+        return series  # numpy bool cannot hold a missing value
+    return series.astype(dtype)
