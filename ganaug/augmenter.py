@@ -108,6 +108,8 @@ class GANAugmenter(BaseOverSampler):
         Per-epoch mean losses, ``"d_loss"`` and ``"g_loss"``.
     input_dtype_ : numpy.dtype or None
         The dtype of ``X`` at fit when it was an array; None for a DataFrame.
+    target_name_ : object or None
+        The name of ``y`` when it was a pandas Series.
     n_features_in_ : int
         Number of columns seen in fit.
     feature_names_in_ : ndarray of str
@@ -181,6 +183,7 @@ class GANAugmenter(BaseOverSampler):
     # ------------------------------------------------------------- validation
     def _check_X_y(self, X, y, accept_sparse=None):
         """Keep DataFrames and object arrays as they are: columns may hold strings."""
+        self.target_name_ = y.name if isinstance(y, pd.Series) else None
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
         if not isinstance(X, pd.DataFrame):
             X = check_array(X, dtype=None, accept_sparse=False, ensure_all_finite=False)
@@ -336,16 +339,18 @@ class GANAugmenter(BaseOverSampler):
         -------
         X_new : DataFrame or ndarray of shape (n_new, n_features)
             In the format ``X`` had at fit.
-        y_new : ndarray of shape (n_new,)
-            The label each row was generated for.
+        y_new : Series or ndarray of shape (n_new,)
+            The label each row was generated for: a Series (named like the training
+            target) when ``X`` was a DataFrame, else an array.
         """
         check_is_fitted(self, "generator_")
         labels = self._labels_for(n_samples, y)
         rng = check_random_state(self.random_state if random_state is None else random_state)
         X_new = self._generate(labels, rng)
+        y_new = self.classes_[labels]
         if self.input_dtype_ is not None:
-            X_new = self._as_input_array(X_new)
-        return X_new, self.classes_[labels]
+            return self._as_input_array(X_new), y_new
+        return X_new, pd.Series(y_new, name=self.target_name_)
 
     def _labels_for(self, n_samples, y):
         """Class indices of the rows to generate."""
@@ -423,14 +428,14 @@ class GANAugmenter(BaseOverSampler):
         return frame.to_numpy(dtype=self.input_dtype_)
 
     # ----------------------------------------------------------- persistence
-    def save(self, path):
-        """Save the fitted augmenter to ``path`` (a single ``.ganaug`` archive).
+    def save(self, path, *, force=False):
+        """Save the fitted augmenter to ``path``, one ``.ganaug`` archive (see :func:`ganaug.load`).
 
-        See :func:`ganaug.load`.
+        The file is written whole or not at all; an existing file needs ``force=True``.
         """
         from ganaug.persistence import save
 
-        save(self, path)
+        save(self, path, force=force)
 
 
 def _largest_remainder(total, weights):

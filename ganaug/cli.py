@@ -1,0 +1,274 @@
+"""The ``ganaug`` command line: parse, call the public API, write. No ML logic here."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import pathlib
+from collections import Counter
+
+import click
+
+from ganaug import __version__
+
+_STRATEGY_NAMES = ("auto", "minority", "not minority", "not majority", "all")
+_IN_FILE = click.Path(exists=True, dir_okay=False, path_type=pathlib.Path)
+_OUT_FILE = click.Path(dir_okay=False, path_type=pathlib.Path)
+
+
+@contextlib.contextmanager
+def user_errors():
+    """Turn the library's errors about user input into one-line CLI errors (exit 1)."""
+    from ganaug.augmenter import TrainingDivergedError
+
+    try:
+        yield
+    except (ValueError, FileExistsError, IsADirectoryError, TrainingDivergedError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _quiet_tensorflow():
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def parse_strategy(value):
+    """``--strategy``: a name, a float ratio or a JSON object ``{"class": count}``."""
+    if value is None or value in _STRATEGY_NAMES:
+        return value
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise click.BadParameter(
+            f"expected one of {', '.join(_STRATEGY_NAMES)}, a ratio such as 0.5, or a "
+            f'JSON object such as {{"rare": 100}}; the JSON is invalid ({exc.msg} at '
+            f"column {exc.colno}). Got {value!r} instead.",
+            param_hint="--strategy",
+        ) from None
+    if not isinstance(parsed, dict) or not all(
+        isinstance(v, int) and not isinstance(v, bool) for v in parsed.values()
+    ):
+        raise click.BadParameter(
+            f"a JSON strategy must map class names to integer counts. Got {value!r} instead.",
+            param_hint="--strategy",
+        )
+    return parsed
+
+
+def _match_classes(strategy, y):
+    """JSON keys are strings: map each to the class label whose text it is."""
+    if not isinstance(strategy, dict):
+        return strategy
+    by_text = {str(label): label for label in y.unique()}
+    unknown = [key for key in strategy if key not in by_text]
+    if unknown:
+        raise click.BadParameter(
+            f"class {unknown[0]!r} is not in the target; expected some of "
+            f"{sorted(by_text)}.",
+            param_hint="--strategy",
+        )
+    return {by_text[key]: count for key, count in strategy.items()}
+
+
+def split_target(frame, target, path):
+    if target not in frame.columns:
+        raise click.ClickException(
+            f"Target column {target!r} is not in {str(path)!r}; its columns are "
+            f"{list(map(str, frame.columns))}."
+        )
+    return frame.drop(columns=[target]), frame[target]
+
+
+def make_augmenter(recipe, strategy, epochs, seed, quiet_y=None):
+    from ganaug.augmenter import GANAugmenter
+    from ganaug.recipes import load_recipe
+
+    params = load_recipe(recipe) if recipe else {}
+    if strategy is not None:
+        params["sampling_strategy"] = _match_classes(strategy, quiet_y)
+    if epochs is not None:
+        params["epochs"] = epochs
+    if seed is not None:
+        params["random_state"] = seed
+    return GANAugmenter(**params)
+
+
+def progress_callbacks(epochs, quiet):
+    """A click progress bar advanced by a Keras callback at each epoch's end."""
+    if quiet:
+        return contextlib.nullcontext([])
+    import keras
+
+    class _Bar(keras.callbacks.Callback):
+        def __init__(self, bar):
+            super().__init__()
+            self.bar = bar
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.bar.update(1)
+
+    @contextlib.contextmanager
+    def bar_context():
+        with click.progressbar(length=epochs, label="Training", file=click.get_text_stream("stderr")) as bar:
+            yield [_Bar(bar)]
+
+    return bar_context()
+
+
+def count_table(before, after):
+    labels = sorted(set(before) | set(after), key=str)
+    width = max([5, *(len(str(label)) for label in labels)])
+    lines = [f"{'class':<{width}}  {'before':>8}  {'after':>8}  {'added':>8}"]
+    for label in labels:
+        b, a = before.get(label, 0), after.get(label, 0)
+        lines.append(f"{str(label):<{width}}  {b:>8}  {a:>8}  {a - b:>8}")
+    return "\n".join(lines)
+
+
+def _check_output(output, data, force):
+    if output.resolve() == data.resolve():
+        raise click.BadParameter(
+            f"the output {str(output)!r} is the input file; ganaug never overwrites its "
+            "input. Choose another path.",
+            param_hint="--output",
+        )
+    if output.exists() and not force:
+        raise click.ClickException(
+            f"Output {str(output)!r} already exists; use --force to replace it."
+        )
+
+
+def _training_options(func):
+    options = [
+        click.argument("data", type=_IN_FILE),
+        click.option("--target", "-t", required=True, help="Name of the class-label column."),
+        click.option(
+            "--strategy",
+            default=None,
+            help="Which classes to grow: auto, minority, 'not minority', 'not majority', "
+            'all, a ratio (binary), or JSON such as \'{"rare": 100}\' (total rows wanted).',
+        ),
+        click.option("--epochs", type=click.IntRange(min=1), default=None, help="Training epochs."),
+        click.option("--seed", type=int, default=None, help="Random seed; the same seed gives the same file."),
+        click.option("--recipe", default=None, help="A recipe name (fast, careful) or a .toml file of parameters."),
+        click.option("--quiet", "-q", is_flag=True, help="No progress bar or table."),
+        click.option("--force", is_flag=True, help="Replace an existing output file."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ganaug")
+def ganaug():
+    """Rebalance imbalanced datasets with a conditional GAN.
+
+    Start with `ganaug augment data.csv --target label`.
+    """
+
+
+@ganaug.command()
+@_training_options
+@click.option("--output", "-o", type=_OUT_FILE, default=None, help="Output file (default: DATA.augmented.EXT beside the input).")
+@click.option("--save-model", type=_OUT_FILE, default=None, help="Also save the trained model here (.ganaug).")
+def augment(data, target, strategy, epochs, seed, recipe, quiet, force, output, save_model):
+    """Rebalance DATA (CSV or Parquet) and write the result in the same format.
+
+    The original rows come first, unchanged; synthetic rows follow.
+    """
+    from ganaug.io import default_output, read_table, write_table
+
+    _quiet_tensorflow()
+    strategy = parse_strategy(strategy)
+    output = output or default_output(data)
+    _check_output(output, data, force)
+    if save_model is not None:
+        _check_output(save_model, data, force)
+    with user_errors():
+        frame = read_table(data)
+        X, y = split_target(frame, target, data)
+        aug = make_augmenter(recipe, strategy, epochs, seed, y)
+        with progress_callbacks(aug.epochs, quiet) as callbacks:
+            X_res, y_res = aug.fit_resample(X, y, callbacks=callbacks)
+        result = X_res.copy()
+        result.insert(frame.columns.get_loc(target), target, y_res.to_numpy())
+        write_table(result, output, force=force)
+        if save_model is not None:
+            aug.save(save_model, force=force)
+    if not quiet:
+        click.echo(count_table(Counter(y), Counter(y_res)))
+    click.echo(f"Wrote {len(result)} rows ({len(result) - len(frame)} synthetic) to {output}")
+
+
+@ganaug.command()
+@_training_options
+@click.option("--output", "-o", type=_OUT_FILE, required=True, help="Where to save the model (.ganaug).")
+def fit(data, target, strategy, epochs, seed, recipe, quiet, force, output):
+    """Train a model on DATA and save it, to `ganaug sample` from later."""
+    from ganaug.io import read_table
+
+    _quiet_tensorflow()
+    strategy = parse_strategy(strategy)
+    _check_output(output, data, force)
+    with user_errors():
+        frame = read_table(data)
+        X, y = split_target(frame, target, data)
+        aug = make_augmenter(recipe, strategy, epochs, seed, y)
+        with progress_callbacks(aug.epochs, quiet) as callbacks:
+            aug.fit(X, y, callbacks=callbacks)
+        aug.save(output, force=force)
+    click.echo(f"Saved model to {output}")
+
+
+@ganaug.command()
+@click.argument("model", type=_IN_FILE)
+@click.option("-n", "--n-samples", type=click.IntRange(min=0), required=True, help="Number of rows to generate.")
+@click.option("--class", "classes", multiple=True, help="Generate only this class (repeat for several; rows are split evenly).")
+@click.option("--output", "-o", type=_OUT_FILE, required=True, help="Output CSV or Parquet file.")
+@click.option("--seed", type=int, default=None, help="Random seed.")
+@click.option("--force", is_flag=True, help="Replace an existing output file.")
+def sample(model, n_samples, classes, output, seed, force):
+    """Generate N synthetic rows from a saved MODEL."""
+    import numpy as np
+
+    from ganaug.io import write_table
+    from ganaug.persistence import load
+
+    _quiet_tensorflow()
+    _check_output(output, model, force)
+    with user_errors():
+        aug = load(model)
+        y = None
+        if classes:
+            by_text = {str(c): c for c in aug.classes_}
+            unknown = [c for c in classes if c not in by_text]
+            if unknown:
+                raise click.BadParameter(
+                    f"class {unknown[0]!r} is not in the model; expected one of {sorted(by_text)}.",
+                    param_hint="--class",
+                )
+            share = np.full(len(classes), n_samples // len(classes))
+            share[: n_samples % len(classes)] += 1
+            y = {by_text[c]: int(k) for c, k in zip(classes, share)}
+        X_new, y_new = aug.sample(None if y else n_samples, y=y, random_state=seed)
+        result = X_new if hasattr(X_new, "columns") else _array_frame(X_new)
+        target = getattr(aug, "target_name_", None) or "target"
+        result = result.copy()
+        result[target] = np.asarray(y_new)
+        write_table(result, output, force=force)
+    click.echo(f"Wrote {len(result)} synthetic rows to {output}")
+
+
+def _array_frame(X):
+    import pandas as pd
+
+    return pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])])
+
+
+if __name__ == "__main__":  # pragma: no cover
+    ganaug()
