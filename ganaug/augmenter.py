@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -24,6 +25,7 @@ from sklearn.utils.validation import (
 __all__ = ["GANAugmenter", "TrainingDivergedError"]
 
 _SAMPLE_CHUNK = 65536
+_COPY_REDRAWS = 5
 
 
 class TrainingDivergedError(RuntimeError):
@@ -91,6 +93,11 @@ class GANAugmenter(BaseOverSampler):
     categorical_features : 'auto' or list of str or int, default='auto'
         Which columns are categorical. 'auto' takes object, string, category and bool
         columns (for a NumPy object array, columns holding strings or bools).
+    filter_copies : bool, default=True
+        Drop synthetic rows that are exact copies of a training row (all columns
+        equal) and draw replacements, so that no training row leaks out verbatim.
+        When the data allow nothing else (say, one categorical column), the copies
+        that remain after a few redraws are kept, with a warning.
     verbose : int, default=0
         0 is silent; 1 prints one line of losses per epoch.
 
@@ -110,6 +117,9 @@ class GANAugmenter(BaseOverSampler):
         The dtype of ``X`` at fit when it was an array; None for a DataFrame.
     target_name_ : object or None
         The name of ``y`` when it was a pandas Series.
+    n_copies_dropped_ : int
+        Synthetic rows dropped (and redrawn) by ``filter_copies`` in the last call
+        to :meth:`fit_resample` or :meth:`sample`.
     n_features_in_ : int
         Number of columns seen in fit.
     feature_names_in_ : ndarray of str
@@ -148,6 +158,7 @@ class GANAugmenter(BaseOverSampler):
         "generator_lr": [Interval(Real, 0, None, closed="neither")],
         "discriminator_lr": [Interval(Real, 0, None, closed="neither")],
         "categorical_features": [StrOptions({"auto"}), "array-like"],
+        "filter_copies": ["boolean"],
         "verbose": ["verbose"],
     }
 
@@ -165,6 +176,7 @@ class GANAugmenter(BaseOverSampler):
         generator_lr=2e-4,
         discriminator_lr=2e-4,
         categorical_features="auto",
+        filter_copies=True,
         verbose=0,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
@@ -178,6 +190,7 @@ class GANAugmenter(BaseOverSampler):
         self.generator_lr = generator_lr
         self.discriminator_lr = discriminator_lr
         self.categorical_features = categorical_features
+        self.filter_copies = filter_copies
         self.verbose = verbose
 
     # ------------------------------------------------------------- validation
@@ -255,6 +268,7 @@ class GANAugmenter(BaseOverSampler):
         frame = self._as_frame(X)
         self.encoder_ = TabularEncoder(self._categorical_features_for(frame)).fit(frame)
         encoded = self.encoder_.transform(frame)
+        self.train_row_hashes_ = np.unique(_row_hashes(frame))
 
         n_classes = len(self.classes_)
         self.generator_ = build_generator(
@@ -404,7 +418,35 @@ class GANAugmenter(BaseOverSampler):
         return idx
 
     def _generate(self, labels, rng):
-        """Rows for the given class indices, as a DataFrame of the training columns."""
+        """Rows for the given class indices, as a DataFrame of the training columns.
+
+        With ``filter_copies``, rows equal to a training row are redrawn (up to
+        ``_COPY_REDRAWS`` times); the count dropped is kept in ``n_copies_dropped_``.
+        """
+        frame = self._decode(labels, rng)
+        self.n_copies_dropped_ = 0
+        if not self.filter_copies:
+            return frame
+        for _ in range(_COPY_REDRAWS):
+            copies = np.flatnonzero(np.isin(_row_hashes(frame), self.train_row_hashes_))
+            if not len(copies):
+                return frame
+            self.n_copies_dropped_ += len(copies)
+            redrawn = self._decode(labels[copies], rng)
+            redrawn.index = frame.index[copies]
+            frame.loc[frame.index[copies]] = redrawn
+        left = int(np.isin(_row_hashes(frame), self.train_row_hashes_).sum())
+        if left:
+            warnings.warn(
+                f"{left} synthetic rows still copy a training row after {_COPY_REDRAWS} "
+                "redraws (the data leave little room for new rows); they are kept.",
+                UserWarning,
+                stacklevel=3,
+            )
+        return frame
+
+    def _decode(self, labels, rng):
+        """Generate and decode rows for the given class indices."""
         n = len(labels)
         noise = rng.standard_normal((n, self.latent_dim)).astype(np.float32)
         onehot = np.eye(len(self.classes_), dtype=np.float32)[labels]
@@ -436,6 +478,11 @@ class GANAugmenter(BaseOverSampler):
         from ganaug.persistence import save
 
         save(self, path, force=force)
+
+
+def _row_hashes(frame):
+    """One 64-bit hash per row of a DataFrame (pandas' own row hashing)."""
+    return pd.util.hash_pandas_object(frame, index=False).to_numpy()
 
 
 def _largest_remainder(total, weights):

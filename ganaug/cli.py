@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import pathlib
+import sys
 from collections import Counter
 
 import click
@@ -113,7 +114,7 @@ def progress_callbacks(epochs, quiet):
 
     @contextlib.contextmanager
     def bar_context():
-        with click.progressbar(length=epochs, label="Training", file=click.get_text_stream("stderr")) as bar:
+        with click.progressbar(length=epochs, label="Training", file=sys.stderr) as bar:
             yield [_Bar(bar)]
 
     return bar_context()

@@ -13,6 +13,8 @@ unpickles.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import tempfile
 import zipfile
@@ -173,6 +175,9 @@ def save(augmenter, path, *, force=False):
         if augmenter.input_dtype_.kind != "O" else "object",
         "target_name": _tag(augmenter.target_name_),
         "history": augmenter.history_,
+        "train_row_hashes": base64.b64encode(
+            augmenter.train_row_hashes_.astype("<u8").tobytes()
+        ).decode("ascii"),
         "encoder": _encoder_state(augmenter.encoder_),
     }
     with tempfile.TemporaryDirectory() as tmp:
@@ -252,8 +257,11 @@ def load(path):
         aug.input_dtype_ = None if input_dtype is None else np.dtype(input_dtype)
         aug.target_name_ = _untag(metadata["target_name"])
         aug.history_ = metadata["history"]
+        aug.train_row_hashes_ = np.frombuffer(
+            base64.b64decode(metadata["train_row_hashes"], validate=True), dtype="<u8"
+        ).astype(np.uint64)
         aug.encoder_ = _encoder_from_state(metadata["encoder"])
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, binascii.Error) as exc:
         raise ValueError(f"{str(path)!r}: the model metadata is incomplete or invalid ({exc}).") from None
     with tempfile.TemporaryDirectory() as tmp:
         model_file = Path(tmp) / "generator.keras"

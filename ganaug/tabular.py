@@ -248,7 +248,8 @@ class TabularEncoder:
             if col.transformer is None:  # a column with no observed value
                 data[col.name] = pd.Series(np.full(n, np.nan)).astype(col.dtype)
                 continue
-            x = col.transformer.inverse_transform(Z[:, pos : pos + 1]).ravel()
+            block = Z[:, pos : pos + 1]
+            x = col.transformer.inverse_transform(block).ravel() if n else np.empty(0)
             pos += 1
             if col.integral:
                 x = np.rint(x)

@@ -1,0 +1,139 @@
+"""save/load: a zip of a Keras-native generator and JSON metadata, never unpickled."""
+
+import io
+import json
+import pickle
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import ganaug
+from ganaug import GANAugmenter
+from ganaug.persistence import FORMAT_VERSION
+
+from .conftest import TINY
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory, request):
+    from .conftest import ROOT
+
+    frame = pd.read_csv(ROOT / "sample_data" / "penguins.csv")
+    frame["island"] = frame["island"].astype("category")
+    aug = GANAugmenter(**TINY, random_state=0).fit(frame.drop(columns="species"), frame["species"])
+    path = tmp_path_factory.mktemp("model") / "model.ganaug"
+    aug.save(path)
+    return aug, path
+
+
+def test_round_trip_same_samples(saved):
+    aug, path = saved
+    loaded = ganaug.load(path)
+    a, ya = aug.sample(200, random_state=5)
+    b, yb = loaded.sample(200, random_state=5)
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    pd.testing.assert_series_equal(ya, yb)
+    assert loaded.get_params() == aug.get_params()
+    assert loaded.sampling_strategy_ == aug.sampling_strategy_
+    assert a["island"].dtype == aug.encoder_.columns_[0].dtype
+
+
+def test_numpy_model_round_trip(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3)).astype(np.float32)
+    y = np.array([0] * 45 + [1] * 15, dtype=np.int32)
+    aug = GANAugmenter(**TINY, random_state=0).fit(X, y)
+    aug.save(tmp_path / "m.ganaug")
+    loaded = ganaug.load(tmp_path / "m.ganaug")
+    X_new, y_new = loaded.sample(10, random_state=0)
+    assert X_new.dtype == np.float32 and y_new.dtype == np.int32
+    np.testing.assert_array_equal(X_new, aug.sample(10, random_state=0)[0])
+
+
+def test_save_refuses_to_overwrite(saved):
+    aug, path = saved
+    with pytest.raises(FileExistsError, match="already exists"):
+        aug.save(path)
+
+
+def _rewrite(path, out, *, drop=(), add=None, metadata=None):
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            if info.filename in drop:
+                continue
+            data = src.read(info.filename)
+            if info.filename == "metadata.json" and metadata is not None:
+                data = json.dumps(metadata(json.loads(data))).encode()
+            dst.writestr(info.filename, data)
+        for name, data in (add or {}).items():
+            dst.writestr(name, data)
+    return out
+
+
+class _Boom:
+    def __reduce__(self):
+        return (print, ("pickle payload ran",))
+
+
+def test_pickle_member_refused(saved, tmp_path, capsys):
+    _, path = saved
+    bad = _rewrite(path, tmp_path / "bad.ganaug", add={"estimator.pkl": pickle.dumps(_Boom())})
+    with pytest.raises(ValueError, match="expected exactly the members"):
+        ganaug.load(bad)
+    assert "pickle payload ran" not in capsys.readouterr().out
+
+
+def test_path_escape_refused(saved, tmp_path):
+    _, path = saved
+    bad = _rewrite(path, tmp_path / "bad.ganaug", drop={"generator.keras"},
+                   add={"../generator.keras": b"x"})
+    with pytest.raises(ValueError, match="expected exactly the members"):
+        ganaug.load(bad)
+    assert not (tmp_path.parent / "generator.keras").exists()
+
+
+def test_oversized_member_refused(saved, tmp_path, monkeypatch):
+    from ganaug import persistence
+
+    _, path = saved
+    monkeypatch.setitem(persistence._MEMBERS, "metadata.json", 100)
+    with pytest.raises(ValueError, match="over the limit"):
+        ganaug.load(path)
+
+
+def test_newer_format_refused(saved, tmp_path):
+    _, path = saved
+    bad = _rewrite(path, tmp_path / "new.ganaug",
+                   metadata=lambda m: {**m, "format_version": FORMAT_VERSION + 1})
+    with pytest.raises(ValueError, match="Upgrade ganaug"):
+        ganaug.load(bad)
+
+
+def test_lambda_in_keras_config_refused_by_safe_mode(saved, tmp_path):
+    import keras
+
+    _, path = saved
+    inp = keras.Input((3,))
+    model = keras.Model(inp, keras.layers.Lambda(lambda t: t * 2)(inp))
+    model.save(tmp_path / "lambda.keras")
+    bad = _rewrite(path, tmp_path / "lambda.ganaug", drop={"generator.keras"},
+                   add={"generator.keras": (tmp_path / "lambda.keras").read_bytes()})
+    with pytest.raises(ValueError, match="could not be loaded"):
+        ganaug.load(bad)
+
+
+def test_not_a_model(tmp_path):
+    (tmp_path / "x.ganaug").write_text("hello")
+    with pytest.raises(ValueError, match="is not a ganaug model"):
+        ganaug.load(tmp_path / "x.ganaug")
+    with pytest.raises(ValueError, match="does not exist"):
+        ganaug.load(tmp_path / "missing.ganaug")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("metadata.json", "{}")
+        z.writestr("generator.keras", b"")
+    (tmp_path / "empty.ganaug").write_bytes(buf.getvalue())
+    with pytest.raises(ValueError, match="no ganaug metadata"):
+        ganaug.load(tmp_path / "empty.ganaug")
