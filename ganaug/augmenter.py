@@ -44,6 +44,19 @@ def _check_units(name, units):
     return tuple(int(u) for u in units)
 
 
+def _check_target_complete(y):
+    """A missing label cannot be learned from or rebalanced: say which rows lack one."""
+    values = y.to_numpy() if hasattr(y, "to_numpy") else np.asarray(y, dtype=object)
+    if values.ndim != 1 and not (values.ndim == 2 and values.shape[1] == 1):
+        return  # one-vs-all indicator targets: imblearn's own checks apply
+    missing = np.flatnonzero(pd.isna(values.ravel()))
+    if len(missing):
+        raise ValueError(
+            f"y (the target) has {len(missing)} missing value(s), first at row "
+            f"{missing[0]}; every row needs a class label. Drop or fill those rows."
+        )
+
+
 def _seed_stream(rng):
     while True:
         yield int(rng.randint(np.iinfo(np.int32).max))
@@ -91,8 +104,15 @@ class GANAugmenter(BaseOverSampler):
     discriminator_lr : float, default=2e-4
         Adam learning rate of the discriminator.
     categorical_features : 'auto' or list of str or int, default='auto'
-        Which columns are categorical. 'auto' takes object, string, category and bool
-        columns (for a NumPy object array, columns holding strings or bools).
+        Which columns are categorical. Object, string, category and bool columns
+        always are (for a NumPy object array, columns holding strings or bools); a
+        list names further columns, or their positions, to model as categories
+        (integer codes, say) rather than numbers.
+    on_divergence : {'raise', 'restart'}, default='raise'
+        What to do when the losses become NaN or infinite (training stops at
+        once either way): 'raise' a :class:`TrainingDivergedError` naming the
+        epoch, or 'restart' from scratch with both learning rates divided by 10
+        (up to 3 times) before raising.
     filter_copies : bool, default=True
         Drop synthetic rows that are exact copies of a training row (all columns
         equal) and draw replacements, so that no training row leaks out verbatim.
@@ -158,6 +178,7 @@ class GANAugmenter(BaseOverSampler):
         "generator_lr": [Interval(Real, 0, None, closed="neither")],
         "discriminator_lr": [Interval(Real, 0, None, closed="neither")],
         "categorical_features": [StrOptions({"auto"}), "array-like"],
+        "on_divergence": [StrOptions({"raise", "restart"})],
         "filter_copies": ["boolean"],
         "verbose": ["verbose"],
     }
@@ -176,6 +197,7 @@ class GANAugmenter(BaseOverSampler):
         generator_lr=2e-4,
         discriminator_lr=2e-4,
         categorical_features="auto",
+        on_divergence="raise",
         filter_copies=True,
         verbose=0,
     ):
@@ -190,6 +212,7 @@ class GANAugmenter(BaseOverSampler):
         self.generator_lr = generator_lr
         self.discriminator_lr = discriminator_lr
         self.categorical_features = categorical_features
+        self.on_divergence = on_divergence
         self.filter_copies = filter_copies
         self.verbose = verbose
 
@@ -214,6 +237,25 @@ class GANAugmenter(BaseOverSampler):
         return tags
 
     # -------------------------------------------------------------------- fit
+    def fit_resample(self, X, y, **params):
+        """Train the GAN on ``(X, y)`` and return the rebalanced data.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        **params : dict
+            ``callbacks``: a list of Keras callbacks passed to training.
+
+        Returns
+        -------
+        X_resampled : DataFrame or ndarray of shape (n_samples_new, n_features)
+            The rows of ``X``, unchanged and in order, then the synthetic rows.
+        y_resampled : Series or ndarray of shape (n_samples_new,)
+        """
+        _check_target_complete(y)
+        return super().fit_resample(X, y, **params)
+
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, *, callbacks=None):
         """Train the conditional GAN on ``(X, y)``.
@@ -229,6 +271,7 @@ class GANAugmenter(BaseOverSampler):
         -------
         self : GANAugmenter
         """
+        _check_target_complete(y)
         check_classification_targets(y)
         X, y, _ = self._check_X_y(X, y)
         self.sampling_strategy_ = check_sampling_strategy(
@@ -251,14 +294,12 @@ class GANAugmenter(BaseOverSampler):
         return X_res, y_res
 
     def _fit(self, X, y, callbacks=None):
-        import keras
-
-        from ganaug.gan import BalancedBatches, ConditionalGAN
-        from ganaug.networks import build_discriminator, build_generator
         from ganaug.tabular import TabularEncoder
 
-        generator_units = _check_units("generator_units", self.generator_units)
-        discriminator_units = _check_units("discriminator_units", self.discriminator_units)
+        units = (
+            _check_units("generator_units", self.generator_units),
+            _check_units("discriminator_units", self.discriminator_units),
+        )
         rng = check_random_state(self.random_state)
         seeds = _seed_stream(rng)
 
@@ -270,19 +311,44 @@ class GANAugmenter(BaseOverSampler):
         encoded = self.encoder_.transform(frame)
         self.train_row_hashes_ = np.unique(_row_hashes(frame))
 
+        restarts = 3 if self.on_divergence == "restart" else 0
+        lr_scale = 1.0
+        for attempt in range(restarts + 1):
+            try:
+                self._train(encoded, y_idx, units, seeds, lr_scale, callbacks)
+                return self
+            except TrainingDivergedError:
+                if attempt == restarts:
+                    raise
+                lr_scale /= 10.0
+                warnings.warn(
+                    f"Training diverged; restarting with learning rates x{lr_scale:g}.",
+                    UserWarning,
+                    stacklevel=3,
+                )
+        return self
+
+    def _train(self, encoded, y_idx, units, seeds, lr_scale, callbacks):
+        """Build the networks and train the GAN; sets ``generator_`` and ``history_``."""
+        import keras
+
+        from ganaug.gan import BalancedBatches, ConditionalGAN, StopOnNonFinite
+        from ganaug.networks import build_discriminator, build_generator
+
         n_classes = len(self.classes_)
         self.generator_ = build_generator(
-            self.latent_dim, n_classes, self.encoder_.spans_, generator_units, seeds=seeds
+            self.latent_dim, n_classes, self.encoder_.spans_, units[0], seeds=seeds
         )
         discriminator = build_discriminator(
-            self.encoder_.output_dim_, n_classes, discriminator_units, seeds=seeds
+            self.encoder_.output_dim_, n_classes, units[1], seeds=seeds
         )
         gan = ConditionalGAN(
             self.generator_, discriminator, self.latent_dim, loss=self.loss, seed=next(seeds)
         )
+        d_lr, g_lr = self.discriminator_lr * lr_scale, self.generator_lr * lr_scale
         gan.compile(
-            d_optimizer=keras.optimizers.Adam(self.discriminator_lr, beta_1=0.5, beta_2=0.9),
-            g_optimizer=keras.optimizers.Adam(self.generator_lr, beta_1=0.5, beta_2=0.9),
+            d_optimizer=keras.optimizers.Adam(d_lr, beta_1=0.5, beta_2=0.9),
+            g_optimizer=keras.optimizers.Adam(g_lr, beta_1=0.5, beta_2=0.9),
         )
         batches = BalancedBatches(
             encoded,
@@ -296,12 +362,11 @@ class GANAugmenter(BaseOverSampler):
             batches,
             epochs=self.epochs,
             verbose=2 if self.verbose else 0,
-            callbacks=list(callbacks or []),
+            callbacks=[StopOnNonFinite(), *(callbacks or [])],
             shuffle=False,
         )
         self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
         self._check_divergence()
-        return self
 
     def _check_class_sizes(self, counts):
         small = [(c, n) for c, n in zip(self.classes_, counts) if n < 2]
@@ -318,8 +383,8 @@ class GANAugmenter(BaseOverSampler):
             if bad:
                 raise TrainingDivergedError(
                     f"Training diverged: {name} became {values[bad[0]]} at epoch "
-                    f"{bad[0] + 1}. Lower generator_lr/discriminator_lr or try "
-                    "loss='wgan-gp'."
+                    f"{bad[0] + 1}. Lower generator_lr and discriminator_lr, or set "
+                    "on_divergence='restart'."
                 )
 
     def _categorical_features_for(self, frame):

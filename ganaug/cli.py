@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import pathlib
+import signal
 import sys
 from collections import Counter
 
@@ -171,6 +172,12 @@ def ganaug():
 
     Start with `ganaug augment data.csv --target label`.
     """
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+
+
+def _exit_on_sigterm(signum, frame):
+    """Unwind like Ctrl-C does, so that temporary outputs are removed on the way out."""
+    raise SystemExit(128 + signum)
 
 
 @ganaug.command()
@@ -203,6 +210,10 @@ def augment(data, target, strategy, epochs, seed, recipe, quiet, force, output, 
             aug.save(save_model, force=force)
     if not quiet:
         click.echo(count_table(Counter(y), Counter(y_res)))
+    if aug.n_copies_dropped_:
+        click.echo(
+            f"Redrew {aug.n_copies_dropped_} synthetic rows that copied a training row."
+        )
     click.echo(f"Wrote {len(result)} rows ({len(result) - len(frame)} synthetic) to {output}")
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-__all__ = ["BalancedBatches", "ConditionalGAN", "LOSSES"]
+__all__ = ["BalancedBatches", "ConditionalGAN", "LOSSES", "StopOnNonFinite"]
 
 LOSSES = ("minimax", "wgan-gp")
 
@@ -173,3 +173,15 @@ class BalancedBatches(keras.utils.PyDataset):
 
     def on_epoch_end(self):
         self.epoch += 1
+
+
+class StopOnNonFinite(keras.callbacks.Callback):
+    """Stop training at the end of the first epoch whose losses are NaN or infinite.
+
+    The estimator then reads the epoch from the history and raises, so no NaN row
+    is ever generated.
+    """
+
+    def on_epoch_end(self, epoch, logs=None):
+        if any(not np.isfinite(float(v)) for v in (logs or {}).values()):
+            self.model.stop_training = True

@@ -41,7 +41,9 @@ class SpanActivation(layers.Layer):
         for kind, width in self.spans:
             block = inputs[:, start : start + width]
             start += width
-            if kind == "softmax":
+            if kind == "softmax" and width == 1:  # a column with a single category
+                block = ops.ones_like(block)
+            elif kind == "softmax":
                 if training:
                     uniform = keras.random.uniform(
                         ops.shape(block), minval=1e-8, maxval=1.0, seed=self.seed_generator

@@ -21,6 +21,8 @@ from sklearn.preprocessing import OneHotEncoder, QuantileTransformer
 __all__ = ["Span", "TabularEncoder"]
 
 _MAX_QUANTILES = 1000
+MAX_LEVELS = 5000  # categories per column; one-hot width and softmax size grow with it
+_TEXT_NUMBER_LEVELS = 20  # above this many distinct numeric strings, ask for a conversion
 
 
 class Span(NamedTuple):
@@ -66,7 +68,7 @@ def _categorical_values(series):
 
 def _quantile_transformer(n_values):
     return QuantileTransformer(
-        n_quantiles=max(2, min(_MAX_QUANTILES, n_values)),
+        n_quantiles=max(1, min(_MAX_QUANTILES, n_values)),
         output_distribution="normal",
         subsample=None,
     )
@@ -78,8 +80,9 @@ class TabularEncoder:
     Parameters
     ----------
     categorical_features : "auto" or list of str or int, default="auto"
-        Which columns are categorical. ``"auto"`` takes object, string, category and
-        bool columns; a list names columns (or their positions).
+        Which columns are categorical. Object, string, category and bool columns
+        always are; a list names further columns (or their positions), such as
+        integer codes, to model as categories rather than numbers.
 
     Attributes
     ----------
@@ -105,13 +108,16 @@ class TabularEncoder:
 
     # ------------------------------------------------------------------ fitting
     def _categorical_names(self, X):
+        """Columns that must be categorical (non-numeric dtypes) plus those named."""
+        self._named = set()
+        auto = {name for name in X.columns if _is_categorical_dtype(X[name].dtype)}
         if isinstance(self.categorical_features, str):
             if self.categorical_features != "auto":
                 raise ValueError(
                     "categorical_features must be 'auto' or a list of column names or "
                     f"positions. Got {self.categorical_features!r} instead."
                 )
-            return {name for name in X.columns if _is_categorical_dtype(X[name].dtype)}
+            return auto
         names = set()
         for item in self.categorical_features:
             if item in X.columns:
@@ -128,7 +134,8 @@ class TabularEncoder:
                     "categorical_features names a column that is not in the data: "
                     f"expected one of {list(X.columns)}. Got {item!r} instead."
                 )
-        return names
+        self._named = names
+        return auto | names
 
     def fit(self, X):
         """Learn each column's type, transformer and GAN-space layout."""
@@ -146,6 +153,23 @@ class TabularEncoder:
 
     def _fit_categorical(self, name, series):
         values = _categorical_values(series)
+        n_levels = int(series.nunique(dropna=True))
+        if n_levels > MAX_LEVELS:
+            raise ValueError(
+                f"Column {name!r} has {n_levels} distinct values; ganaug models at most "
+                f"{MAX_LEVELS} categories per column. Drop identifier-like columns or "
+                "group rare categories first."
+            )
+        if (
+            name not in self._named
+            and n_levels > _TEXT_NUMBER_LEVELS
+            and _looks_numeric(series)
+        ):
+            raise ValueError(
+                f"Column {name!r} holds numbers stored as text (for example "
+                f"{series.dropna().iloc[0]!r}); convert it with pandas.to_numeric, or name "
+                "it in categorical_features to model it as categories."
+            )
         encoder = OneHotEncoder(sparse_output=False, handle_unknown="ignore", dtype=np.float32)
         try:
             encoder.fit(values)
@@ -206,6 +230,12 @@ class TabularEncoder:
     # -------------------------------------------------------------- transforms
     def transform(self, X):
         """Encode a DataFrame with the fitted columns into a float32 matrix."""
+        missing = [col.name for col in self.columns_ if col.name not in X.columns]
+        if missing:
+            raise ValueError(
+                f"The data lacks column(s) {missing} that the encoder was fitted on; "
+                f"expected columns {[col.name for col in self.columns_]}."
+            )
         blocks = []
         for col in self.columns_:
             series = X[col.name]
@@ -259,6 +289,14 @@ class TabularEncoder:
                 x[missing] = np.nan
             data[col.name] = pd.Series(x, copy=False).astype(col.dtype)
         return pd.DataFrame(data, columns=[col.name for col in self.columns_])
+
+
+def _looks_numeric(series):
+    """Whether every non-missing value of a text column parses as a number."""
+    values = series.dropna()
+    if values.empty or not all(isinstance(v, str) for v in values):
+        return False
+    return bool(pd.to_numeric(values, errors="coerce").notna().all())
 
 
 def _sample_block(probs, rng):

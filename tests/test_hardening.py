@@ -1,0 +1,213 @@
+"""Messy input fails clearly, in Python and in the CLI; faults lose nothing."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from ganaug import GANAugmenter, TrainingDivergedError
+from ganaug.cli import ganaug
+from ganaug.io import read_table
+
+from .conftest import ROOT, TINY
+
+TINY_RECIPE = str(ROOT / "tests" / "tiny.toml")
+
+
+def _table(n=60, seed=0):
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({
+        "x": rng.normal(size=n),
+        "k": rng.integers(0, 5, size=n),
+        "c": rng.choice(["a", "b", "c"], size=n),
+        "label": ["common"] * (n - n // 4) + ["rare"] * (n // 4),
+    })
+
+
+def _cli(tmp_path, frame_or_text, *extra, name="data.csv"):
+    path = tmp_path / name
+    if isinstance(frame_or_text, pd.DataFrame):
+        frame_or_text.to_csv(path, index=False)
+    elif isinstance(frame_or_text, bytes):
+        path.write_bytes(frame_or_text)
+    else:
+        path.write_text(frame_or_text)
+    args = ["augment", str(path), "--target", "label", "--recipe", TINY_RECIPE, "--quiet",
+            "-o", str(tmp_path / "out.csv"), *extra]
+    result = CliRunner().invoke(ganaug, args, catch_exceptions=False)
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out.csv").exists() or result.exit_code == 0
+    return result
+
+
+# ------------------------------------------------------------------ bad files
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("", "is empty"),
+        ("x,k,c,label\n", "has a header but no rows"),
+        (b"x,label\n1,\xff\xfe\n2,b\n", "not valid UTF-8"),
+        ('x,label\n1,"a\n2,b\n', "Could not read"),
+    ],
+    ids=["empty", "header-only", "non-utf8", "malformed"],
+)
+def test_bad_csv_files(tmp_path, content, message):
+    result = _cli(tmp_path, content)
+    assert result.exit_code == 1 and message in result.output
+    assert result.output.count("\n") == 1  # one line
+
+
+def test_directory_instead_of_file(tmp_path):
+    (tmp_path / "dir.csv").mkdir()
+    result = CliRunner().invoke(ganaug, ["augment", str(tmp_path / "dir.csv"), "-t", "label"])
+    assert result.exit_code == 2 and "is a directory" in result.output
+    with pytest.raises(ValueError, match="is a directory"):
+        read_table(tmp_path / "dir.csv")
+
+
+def test_unsupported_extension(tmp_path):
+    (tmp_path / "data.xlsx").write_text("x")
+    with pytest.raises(ValueError, match="unsupported extension.*Got '.xlsx' instead"):
+        read_table(tmp_path / "data.xlsx")
+
+
+# ------------------------------------------------------------------ bad target
+def test_target_with_one_class(tmp_path):
+    frame = _table().assign(label="only")
+    result = _cli(tmp_path, frame)
+    assert result.exit_code == 1 and "needs to have more than 1 class" in result.output
+
+
+@pytest.mark.parametrize("blank", [np.nan, None, ""])
+def test_missing_target_values(tmp_path, blank):
+    frame = _table()
+    frame.loc[3, "label"] = blank
+    result = _cli(tmp_path, frame)
+    assert result.exit_code == 1
+    assert "y (the target) has 1 missing value(s), first at row 3" in result.output
+    with pytest.raises(ValueError, match="first at row 3"):
+        GANAugmenter(**TINY).fit_resample(frame.drop(columns="label"), frame["label"].replace("", np.nan))
+
+
+def test_class_smaller_than_a_batch_is_fine(tmp_path):
+    frame = _table(n=80)
+    frame.loc[[0, 1], "label"] = "tiny"  # 2 rows, batch of 64
+    result = _cli(tmp_path, frame)
+    assert result.exit_code == 0, result.output
+    out = pd.read_csv(tmp_path / "out.csv")
+    assert (out["label"] == "tiny").sum() == (out["label"] == "common").sum()
+
+
+# --------------------------------------------------------------- bad features
+def test_inf_in_features(tmp_path):
+    frame = _table()
+    frame.loc[5, "x"] = np.inf
+    result = _cli(tmp_path, frame)
+    assert result.exit_code == 1 and "Column 'x' contains infinite values" in result.output
+
+
+def test_constant_and_all_missing_columns_work():
+    frame = _table().assign(const=7.5, empty_num=np.nan, empty_cat=None)
+    X, y = frame.drop(columns="label"), frame["label"]
+    X_res, _ = GANAugmenter(**TINY, random_state=0).fit_resample(X, y)
+    synth = X_res.iloc[len(X):]
+    assert (synth["const"] == 7.5).all()
+    assert synth["empty_num"].isna().all() and synth["empty_cat"].isna().all()
+
+
+def test_many_levels_work_within_limit_and_fail_clearly_beyond():
+    rng = np.random.default_rng(0)
+    n = 3000
+    X = pd.DataFrame({"x": rng.normal(size=n), "city": [f"c{i % 2000}" for i in range(n)]})
+    y = np.array([0] * 2700 + [1] * 300)
+    X_res, _ = GANAugmenter(**TINY, random_state=0).fit_resample(X, y)
+    assert set(X_res["city"]) <= set(X["city"])
+    X["city"] = [f"id{i}" for i in range(n)] * 1
+    X = pd.concat([X] * 2, ignore_index=True)
+    X["city"] = [f"id{i}" for i in range(2 * n)]
+    with pytest.raises(ValueError, match="Column 'city' has 6000 distinct values; .* at most 5000"):
+        GANAugmenter(**TINY).fit_resample(X, np.tile(y, 2))
+
+
+def test_numbers_stored_as_text():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"amount": [f"{v:.2f}" for v in rng.normal(size=60)]}, dtype=object)
+    y = np.array([0] * 45 + [1] * 15)
+    with pytest.raises(ValueError, match="Column 'amount' holds numbers stored as text"):
+        GANAugmenter(**TINY).fit_resample(X, y)
+    # named as categorical, it is modelled as categories and comes back as text
+    X_res, _ = GANAugmenter(**TINY, categorical_features=["amount"], random_state=0).fit_resample(X, y)
+    assert set(X_res["amount"]) <= set(X["amount"])
+    # the numeric conversion the message suggests works too
+    X_num = X.assign(amount=pd.to_numeric(X["amount"]))
+    assert GANAugmenter(**TINY, random_state=0).fit_resample(X_num, y)[0]["amount"].dtype == float
+
+
+def test_mixed_types_in_one_column():
+    X = pd.DataFrame({"v": ["a", 1, "b", 2.5] * 15}, dtype=object)
+    y = np.array([0] * 45 + [1] * 15)
+    with pytest.raises(ValueError, match="Column 'v' mixes values of different types"):
+        GANAugmenter(**TINY).fit_resample(X, y)
+
+
+def test_unknown_categorical_feature_name():
+    X = _table().drop(columns="label")
+    with pytest.raises(ValueError, match="categorical_features names a column.*Got 'nope' instead"):
+        GANAugmenter(**TINY, categorical_features=["nope"]).fit_resample(X, _table()["label"])
+
+
+def test_mismatched_columns_for_the_encoder():
+    X = _table().drop(columns="label")
+    aug = GANAugmenter(**TINY, random_state=0).fit(X, _table()["label"])
+    with pytest.raises(ValueError, match=r"lacks column\(s\) \['c'\]"):
+        aug.encoder_.transform(X.drop(columns="c"))
+
+
+# --------------------------------------------------------------------- faults
+def test_divergence_stops_with_the_epoch_named():
+    X = _table().drop(columns=["c", "label"])
+    aug = GANAugmenter(**{**TINY, "epochs": 5}, generator_lr=1e9, discriminator_lr=1e9, random_state=0)
+    with pytest.raises(TrainingDivergedError, match=r"became (nan|inf) at epoch \d") as info:
+        aug.fit_resample(X, _table()["label"])
+    epoch = int(info.value.args[0].split("at epoch ")[1].split(".")[0])
+    assert len(aug.history_["d_loss"]) == epoch < 5  # stopped at once, not after 5 epochs
+
+
+def test_divergence_restart_lowers_learning_rate():
+    X = _table().drop(columns=["c", "label"])
+    # measured: this table diverges at epoch 3 with a rate of 1e6 and trains at 1e5
+    aug = GANAugmenter(**{**TINY, "epochs": 5}, generator_lr=1e6, discriminator_lr=1e6,
+                       on_divergence="restart", random_state=0)
+    with pytest.warns(UserWarning, match="restarting with learning rates"):
+        X_res, _ = aug.fit_resample(X, _table()["label"])
+    assert np.isfinite(X_res.to_numpy(dtype=float)).all()
+
+
+def test_sigterm_leaves_no_partial_output(tmp_path):
+    data = tmp_path / "p.csv"
+    data.write_bytes((ROOT / "sample_data" / "penguins.csv").read_bytes())
+    out = tmp_path / "out.csv"
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ganaug.cli", "augment", str(data), "-t", "species", "-o", str(out),
+         "--epochs", "100000"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+    )
+    deadline = time.time() + 120
+    while time.time() < deadline and not list(tmp_path.glob(".out.csv.*")):
+        time.sleep(0.2)  # wait until training is under way (temp output not yet made)
+        if proc.poll() is not None:
+            break
+        if time.time() > deadline - 110:  # a few seconds in: training has started
+            break
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=60)
+    assert proc.returncode != 0
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.csv"]
