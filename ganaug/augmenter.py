@@ -24,6 +24,13 @@ from sklearn.utils.validation import (
 __all__ = ["GANAugmenter", "TrainingDivergedError"]
 
 _SAMPLE_CHUNK = 65536
+_IMAGE_CHUNK = 1024
+_IMAGE_EMA_DECAY = 0.999
+
+
+def _is_image_array(X):
+    """An (n, H, W) or (n, H, W, C) numeric array: trained with convolutional networks."""
+    return isinstance(X, np.ndarray) and X.ndim in (3, 4) and X.dtype.kind in "uif"
 
 
 class TrainingDivergedError(RuntimeError):
@@ -185,7 +192,7 @@ class GANAugmenter(BaseOverSampler):
         """Keep DataFrames and object arrays as they are: columns may hold strings."""
         self.target_name_ = y.name if isinstance(y, pd.Series) else None
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-        if not isinstance(X, pd.DataFrame):
+        if not isinstance(X, pd.DataFrame) and not _is_image_array(X):
             X = check_array(X, dtype=None, accept_sparse=False, ensure_all_finite=False)
         validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
         y = column_or_1d(y, warn=True)
@@ -251,6 +258,8 @@ class GANAugmenter(BaseOverSampler):
 
         self.classes_, y_idx, counts = np.unique(y, return_inverse=True, return_counts=True)
         self._check_class_sizes(counts)
+        if _is_image_array(X):
+            return self._fit_images(X, y_idx, seeds, callbacks)
         self.input_dtype_ = None if isinstance(X, pd.DataFrame) else X.dtype
         frame = self._as_frame(X)
         self.encoder_ = TabularEncoder(self._categorical_features_for(frame)).fit(frame)
@@ -288,6 +297,74 @@ class GANAugmenter(BaseOverSampler):
         self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
         self._check_divergence()
         return self
+
+    # ----------------------------------------------------------------- images
+    def _fit_images(self, X, y_idx, seeds, callbacks):
+        """Images: DCGAN networks, DiffAugment, spectral norm, an EMA generator.
+
+        ``generator_units[0] // 4`` and ``discriminator_units[0] // 4`` (at least 8)
+        set the channels of the last convolution stage of each network.
+        """
+        from ganaug.gan import ConditionalGAN
+        from ganaug.images import ImageEncoder
+        from ganaug.networks import build_conv_discriminator, build_conv_generator
+
+        self.input_dtype_ = X.dtype
+        self.encoder_ = ImageEncoder().fit(X)
+        encoded = self.encoder_.transform(X)
+        n_classes, canvas, stages = len(self.classes_), self.encoder_.canvas_shape_, self.encoder_.stages_
+        g_filters = max(8, _check_units("generator_units", self.generator_units)[0] // 4)
+        d_filters = max(8, _check_units("discriminator_units", self.discriminator_units)[0] // 4)
+        generator = build_conv_generator(
+            self.latent_dim, n_classes, canvas, stages, g_filters, seeds=seeds
+        )
+        discriminator = build_conv_discriminator(canvas, n_classes, stages, d_filters, seeds=seeds)
+        gan = ConditionalGAN(
+            generator, discriminator, self.latent_dim, loss=self.loss, seed=next(seeds),
+            augment=True, ema_decay=_IMAGE_EMA_DECAY,
+        )
+        self._train_gan(gan, encoded, y_idx, seeds, callbacks)
+        self.generator_ = gan.ema_generator
+        return self
+
+    def _train_gan(self, gan, encoded, y_idx, seeds, callbacks):
+        import keras
+
+        from ganaug.gan import BalancedBatches
+
+        gan.compile(
+            d_optimizer=keras.optimizers.Adam(self.discriminator_lr, beta_1=0.5, beta_2=0.9),
+            g_optimizer=keras.optimizers.Adam(self.generator_lr, beta_1=0.5, beta_2=0.9),
+        )
+        batches = BalancedBatches(
+            encoded,
+            y_idx,
+            len(self.classes_),
+            self.batch_size,
+            steps=max(1, math.ceil(len(encoded) / self.batch_size)),
+            seed=next(seeds),
+        )
+        history = gan.fit(
+            batches,
+            epochs=self.epochs,
+            verbose=2 if self.verbose else 0,
+            callbacks=list(callbacks or []),
+            shuffle=False,
+        )
+        self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+        self._check_divergence()
+
+    def _generate_images(self, labels, rng):
+        """Images for the given class indices, in the shape and dtype seen at fit."""
+        n = len(labels)
+        noise = rng.standard_normal((n, self.latent_dim)).astype(np.float32)
+        onehot = np.eye(len(self.classes_), dtype=np.float32)[labels]
+        encoded = np.zeros((n, *self.encoder_.canvas_shape_), dtype=np.float32)
+        for start in range(0, n, _IMAGE_CHUNK):
+            stop = start + _IMAGE_CHUNK
+            out = self.generator_([noise[start:stop], onehot[start:stop]], training=False)
+            encoded[start:stop] = np.asarray(out)
+        return self.encoder_.inverse_transform(encoded)
 
     def _check_class_sizes(self, counts):
         small = [(c, n) for c, n in zip(self.classes_, counts) if n < 2]
@@ -405,6 +482,8 @@ class GANAugmenter(BaseOverSampler):
 
     def _generate(self, labels, rng):
         """Rows for the given class indices, as a DataFrame of the training columns."""
+        if hasattr(self.encoder_, "canvas_shape_"):
+            return self._generate_images(labels, rng)
         n = len(labels)
         noise = rng.standard_normal((n, self.latent_dim)).astype(np.float32)
         onehot = np.eye(len(self.classes_), dtype=np.float32)[labels]
@@ -423,6 +502,8 @@ class GANAugmenter(BaseOverSampler):
         return pd.DataFrame(X, copy=False)
 
     def _as_input_array(self, frame):
+        if isinstance(frame, np.ndarray):  # images come back as arrays already
+            return frame
         if self.input_dtype_.kind == "O":
             return frame.to_numpy(dtype=object)
         return frame.to_numpy(dtype=self.input_dtype_)
