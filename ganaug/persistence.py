@@ -5,7 +5,9 @@ A ``.ganaug`` file is a zip archive of exactly two members:
 - ``generator.keras``: the generator in Keras's native format, loaded with
   ``safe_mode=True`` (no Python lambdas are ever deserialised);
 - ``metadata.json``: the format version, the estimator's parameters, classes and
-  the tabular encoder's fitted state (quantiles and categories) as plain JSON.
+  the encoder's fitted state as plain JSON: the tabular encoder's quantiles and
+  categories (``"encoder"``), or the image encoder's shape, dtype and value range
+  (``"image_encoder"``).
 
 Loading checks the member names and sizes before reading anything, and never
 unpickles.
@@ -147,6 +149,21 @@ def _encoder_from_state(state):
     return encoder
 
 
+def _any_encoder_state(encoder):
+    """``{"encoder": ...}`` for tables, ``{"image_encoder": ...}`` for images."""
+    if hasattr(encoder, "canvas_shape_"):
+        return {"image_encoder": encoder.get_state()}
+    return {"encoder": _encoder_state(encoder)}
+
+
+def _any_encoder_from(metadata):
+    if "image_encoder" in metadata:
+        from ganaug.images import ImageEncoder
+
+        return ImageEncoder.from_state(metadata["image_encoder"])
+    return _encoder_from_state(metadata["encoder"])
+
+
 # ------------------------------------------------------------------ save/load
 def save(augmenter, path, *, force=False):
     """Write a fitted ``GANAugmenter`` to ``path`` as one ``.ganaug`` archive, atomically."""
@@ -173,7 +190,7 @@ def save(augmenter, path, *, force=False):
         if augmenter.input_dtype_.kind != "O" else "object",
         "target_name": _tag(augmenter.target_name_),
         "history": augmenter.history_,
-        "encoder": _encoder_state(augmenter.encoder_),
+        **_any_encoder_state(augmenter.encoder_),
     }
     with tempfile.TemporaryDirectory() as tmp:
         model_file = Path(tmp) / "generator.keras"
@@ -252,7 +269,7 @@ def load(path):
         aug.input_dtype_ = None if input_dtype is None else np.dtype(input_dtype)
         aug.target_name_ = _untag(metadata["target_name"])
         aug.history_ = metadata["history"]
-        aug.encoder_ = _encoder_from_state(metadata["encoder"])
+        aug.encoder_ = _any_encoder_from(metadata)
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"{str(path)!r}: the model metadata is incomplete or invalid ({exc}).") from None
     with tempfile.TemporaryDirectory() as tmp:
