@@ -434,11 +434,10 @@ def frechet_distance(f1, f2):
     f1, f2 = np.asarray(f1, np.float64), np.asarray(f2, np.float64)
     mu1, mu2 = f1.mean(0), f2.mean(0)
     s1, s2 = np.atleast_2d(np.cov(f1, rowvar=False)), np.atleast_2d(np.cov(f2, rowvar=False))
-    covmean = linalg.sqrtm(s1 @ s2)
-    if not np.isfinite(covmean).all():
-        eps = np.eye(len(s1)) * 1e-6
-        covmean = linalg.sqrtm((s1 + eps) @ (s2 + eps))
-    covmean = np.real(covmean)
+    # features of a ReLU layer can be constant (dead units): a tiny ridge keeps
+    # the product's square root well defined
+    eps = np.eye(len(s1)) * 1e-6
+    covmean = np.real(linalg.sqrtm((s1 + eps) @ (s2 + eps)))
     value = float(((mu1 - mu2) ** 2).sum() + np.trace(s1 + s2 - 2.0 * covmean))
     return max(value, 0.0)
 
