@@ -67,6 +67,14 @@ class GANAugmenter(BaseOverSampler):
     columns and missing values. A DataFrame comes back as a DataFrame with the same
     columns and dtypes; a NumPy array as an array of the same dtype.
 
+    Image arrays of shape ``(n, H, W)`` or ``(n, H, W, C)`` (uint8 or float, H and W
+    from 8 to 128, 1, 3 or 4 channels) are detected by their shape and trained with
+    DCGAN-style convolutional networks (label in both networks, spectral
+    normalisation in the discriminator), differentiable augmentation of real and
+    fake images before the discriminator, and samples drawn from an exponential
+    moving average of the generator's weights; they come back in the same shape and
+    dtype (see :mod:`ganaug.images`).
+
     Parameters
     ----------
     sampling_strategy : float, str, dict or callable, default='auto'
