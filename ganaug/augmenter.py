@@ -329,11 +329,20 @@ class GANAugmenter(BaseOverSampler):
         discriminator = build_conv_discriminator(canvas, n_classes, stages, d_filters, seeds=seeds)
         gan = ConditionalGAN(
             generator, discriminator, self.latent_dim, loss=self.loss, seed=next(seeds),
-            augment=True, ema_decay=_IMAGE_EMA_DECAY,
+            augment=self._image_augment_options(), ema_decay=_IMAGE_EMA_DECAY,
         )
         self._train_gan(gan, encoded, y_idx, seeds, callbacks)
         self.generator_ = gan.ema_generator
         return self
+
+    def _image_augment_options(self):
+        """DiffAugment sizes relative to the image, not the padded canvas.
+
+        An 8x8 digit sits in a 16x16 canvas: a cutout of half the canvas would hide
+        the whole digit, so cutout and translation scale by image / canvas.
+        """
+        ratio = min(s / c for s, c in zip(self.encoder_.image_shape_[:2], self.encoder_.canvas_shape_))
+        return {"translation": 0.125 * ratio, "cutout": 0.5 * ratio}
 
     def _train_gan(self, gan, encoded, y_idx, seeds, callbacks):
         import keras

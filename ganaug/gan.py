@@ -86,9 +86,10 @@ class ConditionalGAN(keras.Model):
         Weight of the gradient penalty (``wgan-gp`` only).
     seed : int, optional
         Seed of the latent noise drawn inside ``train_step``.
-    augment : bool, default=False
+    augment : bool or dict, default=False
         Apply :func:`diff_augment` to real and fake images before the
-        discriminator (image GANs on small data).
+        discriminator (image GANs on small data); a dict gives its keyword
+        arguments (``translation``, ``cutout``).
     ema_decay : float or None, default=None
         Keep ``ema_generator``, an exponential moving average of the generator's
         weights updated after each generator step (decay warmed up as
@@ -117,7 +118,7 @@ class ConditionalGAN(keras.Model):
         self.gp_weight = float(gp_weight)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
-        self.augment = bool(augment)
+        self.augment = dict(augment) if isinstance(augment, dict) else bool(augment)
         self.ema_decay = None if ema_decay is None else float(ema_decay)
         self.ema_generator = None
         if self.ema_decay is not None:
@@ -144,7 +145,8 @@ class ConditionalGAN(keras.Model):
 
     def _critic(self, x, label):
         if self.augment:
-            x = diff_augment(x, self.seed_generator)
+            options = self.augment if isinstance(self.augment, dict) else {}
+            x = diff_augment(x, self.seed_generator, **options)
         return self.discriminator([x, label], training=True)
 
     def _update_ema(self):
