@@ -26,6 +26,13 @@ __all__ = ["GANAugmenter", "TrainingDivergedError"]
 
 _SAMPLE_CHUNK = 65536
 _COPY_REDRAWS = 5
+_IMAGE_CHUNK = 1024
+_IMAGE_EMA_DECAY = 0.999
+
+
+def _is_image_array(X):
+    """An (n, H, W) or (n, H, W, C) numeric array: trained with convolutional networks."""
+    return isinstance(X, np.ndarray) and X.ndim in (3, 4) and X.dtype.kind in "uif"
 
 
 class TrainingDivergedError(RuntimeError):
@@ -74,6 +81,14 @@ class GANAugmenter(BaseOverSampler):
     Tables may mix numeric, integer, categorical (object, string, category, bool)
     columns and missing values. A DataFrame comes back as a DataFrame with the same
     columns and dtypes; a NumPy array as an array of the same dtype.
+
+    Image arrays of shape ``(n, H, W)`` or ``(n, H, W, C)`` (uint8 or float, H and W
+    from 8 to 128, 1, 3 or 4 channels) are detected by their shape and trained with
+    DCGAN-style convolutional networks (label in both networks, spectral
+    normalisation in the discriminator), differentiable augmentation of real and
+    fake images before the discriminator, and samples drawn from an exponential
+    moving average of the generator's weights; they come back in the same shape and
+    dtype (see :mod:`ganaug.images`).
 
     Parameters
     ----------
@@ -221,7 +236,7 @@ class GANAugmenter(BaseOverSampler):
         """Keep DataFrames and object arrays as they are: columns may hold strings."""
         self.target_name_ = y.name if isinstance(y, pd.Series) else None
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-        if not isinstance(X, pd.DataFrame):
+        if not isinstance(X, pd.DataFrame) and not _is_image_array(X):
             X = check_array(X, dtype=None, accept_sparse=False, ensure_all_finite=False)
         validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
         y = column_or_1d(y, warn=True)
@@ -294,8 +309,6 @@ class GANAugmenter(BaseOverSampler):
         return X_res, y_res
 
     def _fit(self, X, y, callbacks=None):
-        from ganaug.tabular import TabularEncoder
-
         units = (
             _check_units("generator_units", self.generator_units),
             _check_units("discriminator_units", self.discriminator_units),
@@ -305,11 +318,20 @@ class GANAugmenter(BaseOverSampler):
 
         self.classes_, y_idx, counts = np.unique(y, return_inverse=True, return_counts=True)
         self._check_class_sizes(counts)
-        self.input_dtype_ = None if isinstance(X, pd.DataFrame) else X.dtype
-        frame = self._as_frame(X)
-        self.encoder_ = TabularEncoder(self._categorical_features_for(frame)).fit(frame)
-        encoded = self.encoder_.transform(frame)
-        self.train_row_hashes_ = np.unique(_row_hashes(frame))
+        if _is_image_array(X):
+            from ganaug.images import ImageEncoder
+
+            self.input_dtype_ = X.dtype
+            self.encoder_ = ImageEncoder().fit(X)
+            encoded = self.encoder_.transform(X)
+        else:
+            from ganaug.tabular import TabularEncoder
+
+            self.input_dtype_ = None if isinstance(X, pd.DataFrame) else X.dtype
+            frame = self._as_frame(X)
+            self.encoder_ = TabularEncoder(self._categorical_features_for(frame)).fit(frame)
+            encoded = self.encoder_.transform(frame)
+            self.train_row_hashes_ = np.unique(_row_hashes(frame))
 
         restarts = 3 if self.on_divergence == "restart" else 0
         lr_scale = 1.0
@@ -328,23 +350,58 @@ class GANAugmenter(BaseOverSampler):
                 )
         return self
 
+    def _build_gan(self, units, seeds):
+        """MLPs for tables; for images DCGAN networks with DiffAugment, spectral
+        normalisation and an EMA generator.
+
+        For images, ``generator_units[0] // 4`` and ``discriminator_units[0] // 4``
+        (at least 8) set the channels of the last convolution stage of each network.
+        """
+        from ganaug.gan import ConditionalGAN
+        from ganaug import networks
+
+        n_classes = len(self.classes_)
+        if not self._is_image_model():
+            generator = networks.build_generator(
+                self.latent_dim, n_classes, self.encoder_.spans_, units[0], seeds=seeds
+            )
+            discriminator = networks.build_discriminator(
+                self.encoder_.output_dim_, n_classes, units[1], seeds=seeds
+            )
+            return ConditionalGAN(
+                generator, discriminator, self.latent_dim, loss=self.loss, seed=next(seeds)
+            )
+        canvas, stages = self.encoder_.canvas_shape_, self.encoder_.stages_
+        generator = networks.build_conv_generator(
+            self.latent_dim, n_classes, canvas, stages, max(8, units[0][0] // 4), seeds=seeds
+        )
+        discriminator = networks.build_conv_discriminator(
+            canvas, n_classes, stages, max(8, units[1][0] // 4), seeds=seeds
+        )
+        return ConditionalGAN(
+            generator, discriminator, self.latent_dim, loss=self.loss, seed=next(seeds),
+            augment=self._image_augment_options(), ema_decay=_IMAGE_EMA_DECAY,
+        )
+
+    def _is_image_model(self):
+        return hasattr(self.encoder_, "canvas_shape_")
+
+    def _image_augment_options(self):
+        """DiffAugment sizes relative to the image, not the padded canvas.
+
+        An 8x8 digit sits in a 16x16 canvas: a cutout of half the canvas would hide
+        the whole digit, so cutout and translation scale by image / canvas.
+        """
+        ratio = min(s / c for s, c in zip(self.encoder_.image_shape_[:2], self.encoder_.canvas_shape_))
+        return {"translation": 0.125 * ratio, "cutout": 0.5 * ratio}
+
     def _train(self, encoded, y_idx, units, seeds, lr_scale, callbacks):
         """Build the networks and train the GAN; sets ``generator_`` and ``history_``."""
         import keras
 
-        from ganaug.gan import BalancedBatches, ConditionalGAN, StopOnNonFinite
-        from ganaug.networks import build_discriminator, build_generator
+        from ganaug.gan import BalancedBatches, StopOnNonFinite
 
-        n_classes = len(self.classes_)
-        self.generator_ = build_generator(
-            self.latent_dim, n_classes, self.encoder_.spans_, units[0], seeds=seeds
-        )
-        discriminator = build_discriminator(
-            self.encoder_.output_dim_, n_classes, units[1], seeds=seeds
-        )
-        gan = ConditionalGAN(
-            self.generator_, discriminator, self.latent_dim, loss=self.loss, seed=next(seeds)
-        )
+        gan = self._build_gan(units, seeds)
         d_lr, g_lr = self.discriminator_lr * lr_scale, self.generator_lr * lr_scale
         gan.compile(
             d_optimizer=keras.optimizers.Adam(d_lr, beta_1=0.5, beta_2=0.9),
@@ -353,7 +410,7 @@ class GANAugmenter(BaseOverSampler):
         batches = BalancedBatches(
             encoded,
             y_idx,
-            n_classes,
+            len(self.classes_),
             self.batch_size,
             steps=max(1, math.ceil(len(encoded) / self.batch_size)),
             seed=next(seeds),
@@ -365,8 +422,21 @@ class GANAugmenter(BaseOverSampler):
             callbacks=[StopOnNonFinite(), *(callbacks or [])],
             shuffle=False,
         )
+        self.generator_ = gan.generator if gan.ema_generator is None else gan.ema_generator
         self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
         self._check_divergence()
+
+    def _generate_images(self, labels, rng):
+        """Images for the given class indices, in the shape and dtype seen at fit."""
+        n = len(labels)
+        noise = rng.standard_normal((n, self.latent_dim)).astype(np.float32)
+        onehot = np.eye(len(self.classes_), dtype=np.float32)[labels]
+        encoded = np.zeros((n, *self.encoder_.canvas_shape_), dtype=np.float32)
+        for start in range(0, n, _IMAGE_CHUNK):
+            stop = start + _IMAGE_CHUNK
+            out = self.generator_([noise[start:stop], onehot[start:stop]], training=False)
+            encoded[start:stop] = np.asarray(out)
+        return self.encoder_.inverse_transform(encoded)
 
     def _check_class_sizes(self, counts):
         small = [(c, n) for c, n in zip(self.classes_, counts) if n < 2]
@@ -485,11 +555,14 @@ class GANAugmenter(BaseOverSampler):
     def _generate(self, labels, rng):
         """Rows for the given class indices, as a DataFrame of the training columns.
 
-        With ``filter_copies``, rows equal to a training row are redrawn (up to
+        Image models return an array (see ``_generate_images``). With
+        ``filter_copies``, table rows equal to a training row are redrawn (up to
         ``_COPY_REDRAWS`` times); the count dropped is kept in ``n_copies_dropped_``.
         """
-        frame = self._decode(labels, rng)
         self.n_copies_dropped_ = 0
+        if self._is_image_model():
+            return self._generate_images(labels, rng)
+        frame = self._decode(labels, rng)
         if not self.filter_copies:
             return frame
         for _ in range(_COPY_REDRAWS):
@@ -530,6 +603,8 @@ class GANAugmenter(BaseOverSampler):
         return pd.DataFrame(X, copy=False)
 
     def _as_input_array(self, frame):
+        if isinstance(frame, np.ndarray):  # images come back as arrays already
+            return frame
         if self.input_dtype_.kind == "O":
             return frame.to_numpy(dtype=object)
         return frame.to_numpy(dtype=self.input_dtype_)

@@ -5,7 +5,9 @@ A ``.ganaug`` file is a zip archive of exactly two members:
 - ``generator.keras``: the generator in Keras's native format, loaded with
   ``safe_mode=True`` (no Python lambdas are ever deserialised);
 - ``metadata.json``: the format version, the estimator's parameters, classes and
-  the tabular encoder's fitted state (quantiles and categories) as plain JSON.
+  the encoder's fitted state as plain JSON: the tabular encoder's quantiles and
+  categories (``"encoder"``), or the image encoder's shape, dtype and value range
+  (``"image_encoder"``).
 
 Loading checks the member names and sizes before reading anything, and never
 unpickles.
@@ -149,6 +151,21 @@ def _encoder_from_state(state):
     return encoder
 
 
+def _any_encoder_state(encoder):
+    """``{"encoder": ...}`` for tables, ``{"image_encoder": ...}`` for images."""
+    if hasattr(encoder, "canvas_shape_"):
+        return {"image_encoder": encoder.get_state()}
+    return {"encoder": _encoder_state(encoder)}
+
+
+def _any_encoder_from(metadata):
+    if "image_encoder" in metadata:
+        from ganaug.images import ImageEncoder
+
+        return ImageEncoder.from_state(metadata["image_encoder"])
+    return _encoder_from_state(metadata["encoder"])
+
+
 # ------------------------------------------------------------------ save/load
 def save(augmenter, path, *, force=False):
     """Write a fitted ``GANAugmenter`` to ``path`` as one ``.ganaug`` archive, atomically."""
@@ -175,10 +192,10 @@ def save(augmenter, path, *, force=False):
         if augmenter.input_dtype_.kind != "O" else "object",
         "target_name": _tag(augmenter.target_name_),
         "history": augmenter.history_,
-        "train_row_hashes": base64.b64encode(
-            augmenter.train_row_hashes_.astype("<u8").tobytes()
-        ).decode("ascii"),
-        "encoder": _encoder_state(augmenter.encoder_),
+        "train_row_hashes": None
+        if getattr(augmenter, "train_row_hashes_", None) is None
+        else base64.b64encode(augmenter.train_row_hashes_.astype("<u8").tobytes()).decode("ascii"),
+        **_any_encoder_state(augmenter.encoder_),
     }
     with tempfile.TemporaryDirectory() as tmp:
         model_file = Path(tmp) / "generator.keras"
@@ -257,10 +274,11 @@ def load(path):
         aug.input_dtype_ = None if input_dtype is None else np.dtype(input_dtype)
         aug.target_name_ = _untag(metadata["target_name"])
         aug.history_ = metadata["history"]
-        aug.train_row_hashes_ = np.frombuffer(
-            base64.b64decode(metadata["train_row_hashes"], validate=True), dtype="<u8"
-        ).astype(np.uint64)
-        aug.encoder_ = _encoder_from_state(metadata["encoder"])
+        if metadata.get("train_row_hashes") is not None:
+            aug.train_row_hashes_ = np.frombuffer(
+                base64.b64decode(metadata["train_row_hashes"], validate=True), dtype="<u8"
+            ).astype(np.uint64)
+        aug.encoder_ = _any_encoder_from(metadata)
     except (KeyError, TypeError, ValueError, binascii.Error) as exc:
         raise ValueError(f"{str(path)!r}: the model metadata is incomplete or invalid ({exc}).") from None
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,0 +1,525 @@
+"""Image arrays and class folders <-> GAN space, and image-quality scores.
+
+Three concerns live here, all for images:
+
+- :class:`ImageEncoder` maps an image array of shape ``(n, H, W)`` or
+  ``(n, H, W, C)`` (uint8 or float) to the generator's space (float32 in
+  ``[-1, 1]``, channels last, padded to a size the convolutional networks want) and
+  back to the same shape and dtype;
+- :func:`read_image_folder` and :func:`write_images` read and write a folder with
+  one subfolder per class (the layout of ``keras.utils.image_dataset_from_directory``),
+  with errors that name the file and writes that never leave a partial PNG;
+- :class:`FeatureExtractor` and :func:`image_quality`: FID, KID and
+  precision/recall computed on the features of a small CNN trained on the real
+  images themselves, so nothing is downloaded. Scores are comparable only between
+  runs that use the same extractor (same training images, same seed).
+
+TensorFlow and Pillow are imported inside the functions that need them.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+__all__ = [
+    "IMAGE_SUFFIXES",
+    "FeatureExtractor",
+    "ImageEncoder",
+    "frechet_distance",
+    "image_grid",
+    "image_quality",
+    "is_image_array",
+    "kernel_distance",
+    "parse_size",
+    "precision_recall",
+    "read_image_folder",
+    "write_images",
+]
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
+MIN_SIDE, MAX_SIDE = 8, 128
+
+
+def is_image_array(X):
+    """True for a numeric NumPy array of shape (n, H, W) or (n, H, W, C), C in 1, 3, 4."""
+    if not isinstance(X, np.ndarray) or X.ndim not in (3, 4):
+        return False
+    return X.dtype.kind in "uif"
+
+
+def _canvas_layout(height, width):
+    """Number of stride-2 stages and the padded canvas ``(H', W')`` for an image size.
+
+    The generator starts from a 4x4-ish grid and doubles it at each stage, so the
+    canvas is the image size rounded up to a multiple of ``2**stages`` (at least
+    16, so that an 8x8 image still gets two stages).
+    """
+    side = min(height, width)
+    stages = 2 if side <= 32 else 3 if side <= 64 else 4
+    step = 2**stages
+    canvas = tuple(max(16, step * math.ceil(s / step)) for s in (height, width))
+    return stages, canvas
+
+
+class ImageEncoder:
+    """Map image arrays to GAN space (float32 in [-1, 1], padded) and back.
+
+    Parameters
+    ----------
+    value_range : (float, float) or None, default=None
+        The pixel values that map to -1 and 1. None infers it at fit: (0, 255) for
+        integer images, (0, 1) for float images within [0, 1], else the data's
+        minimum and maximum.
+
+    Attributes
+    ----------
+    image_shape_ : tuple of int
+        ``(H, W)`` or ``(H, W, C)``, the shape of one input image.
+    dtype_ : numpy.dtype
+        The input dtype, restored on decode.
+    value_range_ : (float, float)
+    stages_ : int
+        Number of stride-2 stages of the convolutional networks.
+    canvas_shape_ : tuple of int
+        ``(H', W', C)``: the padded image the networks see.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ganaug.images import ImageEncoder
+    >>> X = np.random.default_rng(0).integers(0, 256, (4, 8, 8), dtype=np.uint8)
+    >>> enc = ImageEncoder().fit(X)
+    >>> enc.canvas_shape_
+    (16, 16, 1)
+    >>> bool((enc.inverse_transform(enc.transform(X)) == X).all())
+    True
+    """
+
+    def __init__(self, value_range=None):
+        self.value_range = value_range
+
+    def fit(self, X):
+        X = np.asarray(X)
+        if not is_image_array(X):
+            raise ValueError(
+                "X must be an image array of shape (n, H, W) or (n, H, W, C) with a "
+                f"numeric dtype. Got shape {X.shape!r} and dtype {str(X.dtype)!r} instead."
+            )
+        height, width = X.shape[1:3]
+        channels = X.shape[3] if X.ndim == 4 else 1
+        if not (MIN_SIDE <= height <= MAX_SIDE and MIN_SIDE <= width <= MAX_SIDE):
+            raise ValueError(
+                f"Images must be between {MIN_SIDE} and {MAX_SIDE} pixels high and wide. "
+                f"Got {height}x{width} instead."
+            )
+        if channels not in (1, 3, 4):
+            raise ValueError(
+                f"Images must have 1 (grayscale), 3 (RGB) or 4 (RGBA) channels. "
+                f"Got {channels!r} instead."
+            )
+        if X.dtype.kind == "f" and not np.isfinite(X).all():
+            raise ValueError("X holds NaN or infinite pixel values; images must be finite.")
+        self.image_shape_ = tuple(int(s) for s in X.shape[1:])
+        self.dtype_ = X.dtype
+        self.value_range_ = self._infer_range(X)
+        self.stages_, (h, w) = _canvas_layout(height, width)
+        self.canvas_shape_ = (h, w, int(channels))
+        return self
+
+    def _infer_range(self, X):
+        if self.value_range is not None:
+            lo, hi = (float(v) for v in self.value_range)
+        elif X.dtype.kind in "ui":
+            info = np.iinfo(X.dtype)
+            lo, hi = (0.0, 255.0) if X.dtype == np.uint8 else (float(X.min()), float(X.max()))
+            lo, hi = max(lo, info.min), min(hi, info.max)
+        elif X.min() >= 0 and X.max() <= 1:
+            lo, hi = 0.0, 1.0
+        else:
+            lo, hi = float(X.min()), float(X.max())
+        if not hi > lo:
+            hi = lo + 1.0
+        return (lo, hi)
+
+    def _check_shape(self, X):
+        if tuple(X.shape[1:]) != self.image_shape_:
+            raise ValueError(
+                f"Images must have the shape seen in fit, {self.image_shape_!r}. "
+                f"Got {tuple(X.shape[1:])!r} instead."
+            )
+
+    def transform(self, X):
+        """Images -> float32 array of shape ``(n, *canvas_shape_)`` in [-1, 1]."""
+        X = np.asarray(X)
+        self._check_shape(X)
+        lo, hi = self.value_range_
+        out = (X.astype(np.float32) - lo) / (hi - lo) * 2.0 - 1.0
+        out = np.clip(out, -1.0, 1.0)
+        if out.ndim == 3:
+            out = out[..., None]
+        h, w = self.image_shape_[:2]
+        ph, pw = self.canvas_shape_[0] - h, self.canvas_shape_[1] - w
+        if ph or pw:
+            pad = ((0, 0), (ph // 2, ph - ph // 2), (pw // 2, pw - pw // 2), (0, 0))
+            out = np.pad(out, pad, mode="edge")
+        return out.astype(np.float32, copy=False)
+
+    def inverse_transform(self, Z):
+        """GAN-space array -> images of the input shape and dtype (crop, rescale, round)."""
+        Z = np.asarray(Z, dtype=np.float32)
+        h, w = self.image_shape_[:2]
+        top = (self.canvas_shape_[0] - h) // 2
+        left = (self.canvas_shape_[1] - w) // 2
+        Z = Z[:, top : top + h, left : left + w, :]
+        if len(self.image_shape_) == 2:
+            Z = Z[..., 0]
+        lo, hi = self.value_range_
+        X = (np.clip(Z, -1.0, 1.0) + 1.0) / 2.0 * (hi - lo) + lo
+        if self.dtype_.kind in "ui":
+            info = np.iinfo(self.dtype_)
+            X = np.clip(np.rint(X), info.min, info.max)
+        return X.astype(self.dtype_)
+
+    def get_state(self):
+        """The fitted state as plain JSON-safe values (for :mod:`ganaug.persistence`)."""
+        return {
+            "value_range": None if self.value_range is None else list(self.value_range),
+            "image_shape": list(self.image_shape_),
+            "dtype": self.dtype_.str,
+            "fitted_range": list(self.value_range_),
+            "stages": self.stages_,
+            "canvas_shape": list(self.canvas_shape_),
+        }
+
+    @classmethod
+    def from_state(cls, state):
+        enc = cls(state["value_range"])
+        enc.image_shape_ = tuple(int(s) for s in state["image_shape"])
+        enc.dtype_ = np.dtype(state["dtype"])
+        enc.value_range_ = tuple(float(v) for v in state["fitted_range"])
+        enc.stages_ = int(state["stages"])
+        enc.canvas_shape_ = tuple(int(s) for s in state["canvas_shape"])
+        return enc
+
+
+# --------------------------------------------------------------- class folders
+def parse_size(text):
+    """``"32x32"`` -> ``(32, 32)`` (height, width); a ValueError names the format."""
+    parts = str(text).lower().split("x")
+    try:
+        height, width = (int(p) for p in parts)
+    except ValueError:
+        raise ValueError(f"size must look like HxW, e.g. 32x32. Got {text!r} instead.") from None
+    if not (MIN_SIDE <= height <= MAX_SIDE and MIN_SIDE <= width <= MAX_SIDE):
+        raise ValueError(
+            f"size must be between {MIN_SIDE} and {MAX_SIDE} pixels each way. "
+            f"Got {text!r} instead."
+        )
+    return height, width
+
+
+def _class_dirs(folder):
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ValueError(f"{str(folder)!r} is not a folder; expected one subfolder per class.")
+    dirs = sorted(
+        (d for d in folder.iterdir() if d.is_dir() and not d.name.startswith(".")),
+        key=lambda d: d.name,
+    )
+    dirs = [d for d in dirs if any(_image_files(d))]
+    if not dirs:
+        raise ValueError(
+            f"Folder {str(folder)!r} has no classes: expected one subfolder per class, "
+            f"each holding images ({', '.join(IMAGE_SUFFIXES)})."
+        )
+    return dirs
+
+
+def _image_files(directory):
+    return sorted(
+        p
+        for p in Path(directory).iterdir()
+        if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith(".")
+    )
+
+
+def read_image_folder(folder, *, size=None):
+    """Read a folder of class subfolders into arrays.
+
+    Grayscale images give ``(n, H, W)``; if any image has colour, all become RGB
+    ``(n, H, W, 3)``. All images must have the same size unless ``size=(H, W)``
+    asks to resize them (bilinear).
+
+    Parameters
+    ----------
+    folder : path
+        ``folder/<class>/<image>``; hidden files and non-image files are skipped.
+    size : (int, int), optional
+        Resize every image to ``(height, width)``.
+
+    Returns
+    -------
+    X : ndarray of uint8
+    y : ndarray of str
+        The class (subfolder name) of each image.
+    paths : list of Path
+        The file of each image, in the same order.
+
+    Examples
+    --------
+    >>> from ganaug.images import read_image_folder
+    >>> X, y, paths = read_image_folder("sample_data/digits")  # doctest: +SKIP
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    images, labels, paths = [], [], []
+    for directory in _class_dirs(folder):
+        for path in _image_files(directory):
+            try:
+                with Image.open(path) as img:
+                    img.load()
+                    mode = "L" if img.mode in ("1", "L", "LA", "I", "I;16", "F") else "RGB"
+                    img = img.convert(mode)
+                    if size is not None and img.size != (size[1], size[0]):
+                        img = img.resize((size[1], size[0]), Image.Resampling.BILINEAR)
+                    images.append(np.asarray(img, dtype=np.uint8))
+            except (UnidentifiedImageError, OSError, ValueError) as exc:
+                raise ValueError(f"Could not read image {str(path)!r}: {exc}") from None
+            labels.append(directory.name)
+            paths.append(path)
+    shapes = {img.shape[:2] for img in images}
+    if len(shapes) > 1:
+        first = images[0].shape[:2]
+        odd = next(p for p, img in zip(paths, images) if img.shape[:2] != first)
+        other = next(img.shape[:2] for img in images if img.shape[:2] != first)
+        raise ValueError(
+            f"Images have mixed sizes: {str(paths[0])!r} is {first[0]}x{first[1]} but "
+            f"{str(odd)!r} is {other[0]}x{other[1]}. Resize them all with --size HxW "
+            f"(size=(H, W) in Python). Got sizes {sorted(shapes)!r} instead."
+        )
+    if any(img.ndim == 3 for img in images):
+        images = [img if img.ndim == 3 else np.repeat(img[..., None], 3, axis=2) for img in images]
+    return np.stack(images), np.array(labels), paths
+
+
+def _to_pil(image):
+    from PIL import Image
+
+    image = np.asarray(image)
+    if image.dtype != np.uint8:
+        raise ValueError(f"Images to write must be uint8. Got dtype {str(image.dtype)!r} instead.")
+    if image.ndim == 3 and image.shape[2] == 1:
+        image = image[..., 0]
+    return Image.fromarray(image)
+
+
+def write_images(images, paths, *, force=False):
+    """Write each uint8 image to its PNG path, atomically; refuse existing files first.
+
+    Every target is checked before anything is written, so a refused call writes
+    nothing.
+    """
+    from ganaug.io import atomic_path
+
+    paths = [Path(p) for p in paths]
+    if not force:
+        existing = [p for p in paths if p.exists()]
+        if existing:
+            raise FileExistsError(
+                f"Output {str(existing[0])!r} already exists ({len(existing)} file(s) in "
+                "all); ganaug never overwrites files. Choose an empty output folder."
+            )
+    for image, path in zip(images, paths):
+        with atomic_path(path, force=force) as tmp:
+            _to_pil(image).save(tmp, format="PNG")
+
+
+def image_grid(rows, *, pad=2, scale=1):
+    """Tile ``rows`` (lists of uint8 images) into one uint8 picture, a row per class.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ganaug.images import image_grid
+    >>> image_grid([[np.zeros((8, 8), np.uint8)] * 3] * 2).shape
+    (22, 32)
+    """
+    images = [[np.asarray(img) for img in row] for row in rows]
+    first = images[0][0]
+    h, w = first.shape[:2]
+    channels = 3 if any(img.ndim == 3 for row in images for img in row) else 1
+    ncols = max(len(row) for row in images)
+    grid = np.full(
+        (len(images) * (h + pad) + pad, ncols * (w + pad) + pad, channels), 255, dtype=np.uint8
+    )
+    for r, row in enumerate(images):
+        for c, img in enumerate(row):
+            img = img[..., None] if img.ndim == 2 else img[..., :channels]
+            if img.shape[2] == 1 and channels == 3:
+                img = np.repeat(img, 3, axis=2)
+            top, left = pad + r * (h + pad), pad + c * (w + pad)
+            grid[top : top + h, left : left + w] = img
+    if scale > 1:
+        grid = grid.repeat(scale, axis=0).repeat(scale, axis=1)
+    return grid[..., 0] if channels == 1 else grid
+
+
+# ------------------------------------------------------------------- quality
+class FeatureExtractor:
+    """A small CNN trained on the real images; its penultimate layer gives features.
+
+    FID and KID usually use Inception features trained on ImageNet, which must be
+    downloaded and do not suit 8x8 digits. This extractor is trained on the real
+    training images themselves (to classify them), so the scores need no download
+    but are **comparable only between runs that use the same extractor**: the
+    same training images, epochs and seed.
+
+    Parameters
+    ----------
+    epochs : int, default=20
+    features : int, default=64
+        Width of the feature layer.
+    random_state : int, default=0
+
+    Examples
+    --------
+    >>> from ganaug.images import FeatureExtractor, image_quality
+    >>> ext = FeatureExtractor(epochs=5).fit(X_train, y_train)  # doctest: +SKIP
+    >>> image_quality(X_real, X_fake, ext)  # doctest: +SKIP
+    """
+
+    def __init__(self, epochs=20, features=64, random_state=0):
+        self.epochs = epochs
+        self.features = features
+        self.random_state = random_state
+
+    def fit(self, X, y):
+        import keras
+        from keras import layers
+
+        self.encoder_ = ImageEncoder().fit(X)
+        Z = self.encoder_.transform(X)
+        self.classes_, y_idx = np.unique(y, return_inverse=True)
+        seed = int(self.random_state)
+        init = keras.initializers.GlorotUniform(seed=seed)
+        inputs = keras.Input(self.encoder_.canvas_shape_)
+        h = inputs
+        for i, filters in enumerate((32, 64)):
+            h = layers.Conv2D(filters, 3, strides=2, padding="same", kernel_initializer=init)(h)
+            h = layers.LeakyReLU(0.2)(h)
+        h = layers.GlobalAveragePooling2D()(h)
+        feats = layers.Dense(self.features, activation="relu", kernel_initializer=init, name="features")(h)
+        out = layers.Dense(len(self.classes_), kernel_initializer=init)(feats)
+        model = keras.Model(inputs, out)
+        model.compile(
+            optimizer=keras.optimizers.Adam(1e-3),
+            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        )
+        model.fit(Z, y_idx, epochs=self.epochs, batch_size=64, verbose=0, shuffle=False)
+        self.model_ = keras.Model(inputs, feats)
+        return self
+
+    def transform(self, X):
+        """Feature vectors of images shaped like the training images."""
+        return np.asarray(self.model_.predict(self.encoder_.transform(X), verbose=0), dtype=np.float64)
+
+
+def frechet_distance(f1, f2):
+    """Frechet distance between Gaussians fitted to two feature sets (FID's formula)."""
+    from scipy import linalg
+
+    f1, f2 = np.asarray(f1, np.float64), np.asarray(f2, np.float64)
+    mu1, mu2 = f1.mean(0), f2.mean(0)
+    s1, s2 = np.atleast_2d(np.cov(f1, rowvar=False)), np.atleast_2d(np.cov(f2, rowvar=False))
+    # features of a ReLU layer can be constant (dead units): a tiny ridge keeps
+    # the product's square root well defined
+    eps = np.eye(len(s1)) * 1e-6
+    covmean = np.real(linalg.sqrtm((s1 + eps) @ (s2 + eps)))
+    value = float(((mu1 - mu2) ** 2).sum() + np.trace(s1 + s2 - 2.0 * covmean))
+    return max(value, 0.0)
+
+
+def kernel_distance(f1, f2):
+    """Unbiased squared MMD with the cubic polynomial kernel (KID's formula)."""
+    f1, f2 = np.asarray(f1, np.float64), np.asarray(f2, np.float64)
+    d = f1.shape[1]
+
+    def k(a, b):
+        return (a @ b.T / d + 1.0) ** 3
+
+    m, n = len(f1), len(f2)
+    kxx, kyy, kxy = k(f1, f1), k(f2, f2), k(f1, f2)
+    xx = (kxx.sum() - np.trace(kxx)) / (m * (m - 1))
+    yy = (kyy.sum() - np.trace(kyy)) / (n * (n - 1))
+    return float(xx + yy - 2.0 * kxy.mean())
+
+
+def precision_recall(real, fake, k=3):
+    """Improved precision and recall (Kynkaanniemi et al., 2019) on feature sets.
+
+    Precision: share of fake points inside the union of the real points' k-NN
+    balls; recall: share of real points inside the fake points' balls.
+    """
+    from sklearn.metrics import pairwise_distances
+
+    real, fake = np.asarray(real, np.float64), np.asarray(fake, np.float64)
+
+    def radii(x):
+        d = pairwise_distances(x)
+        kk = min(k, len(x) - 1)
+        return np.sort(d, axis=1)[:, kk]
+
+    r_real, r_fake = radii(real), radii(fake)
+    d = pairwise_distances(fake, real)
+    precision = float((d <= r_real[None, :]).any(axis=1).mean())
+    recall = float((d.T <= r_fake[None, :]).any(axis=1).mean())
+    return precision, recall
+
+
+def image_quality(real, fake, extractor, *, y_real=None, y_fake=None):
+    """FID, KID, precision and recall of ``fake`` against ``real``, overall and per class.
+
+    Parameters
+    ----------
+    real, fake : ndarray
+        Images shaped like those the extractor was fitted on.
+    extractor : FeatureExtractor
+        Fitted; scores are comparable only between runs that use the same one.
+    y_real, y_fake : array-like, optional
+        Labels; when both are given, a row per class is added.
+
+    Returns
+    -------
+    dict
+        ``{"all": {...}, class: {...}}`` with keys ``fid``, ``kid``, ``precision``,
+        ``recall``, ``n_real``, ``n_fake``.
+
+    Examples
+    --------
+    >>> scores = image_quality(X_test, X_fake, extractor)  # doctest: +SKIP
+    >>> scores["all"]["fid"]  # doctest: +SKIP
+    """
+    f_real, f_fake = extractor.transform(real), extractor.transform(fake)
+
+    def scores(a, b):
+        precision, recall = precision_recall(a, b)
+        return {
+            "fid": frechet_distance(a, b),
+            "kid": kernel_distance(a, b),
+            "precision": precision,
+            "recall": recall,
+            "n_real": len(a),
+            "n_fake": len(b),
+        }
+
+    out = {"all": scores(f_real, f_fake)}
+    if y_real is not None and y_fake is not None:
+        y_real, y_fake = np.asarray(y_real), np.asarray(y_fake)
+        for label in np.unique(y_fake):
+            a, b = f_real[y_real == label], f_fake[y_fake == label]
+            if len(a) > 2 and len(b) > 2:
+                out[label.item() if hasattr(label, "item") else label] = scores(a, b)
+    return out

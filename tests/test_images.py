@@ -1,0 +1,263 @@
+"""Images: encoder round trips, GANAugmenter on image arrays, CLI, quality scores."""
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from collections import Counter  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from click.testing import CliRunner  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from ganaug import GANAugmenter  # noqa: E402
+from ganaug.cli import ganaug  # noqa: E402
+from ganaug.images import (  # noqa: E402
+    ImageEncoder,
+    frechet_distance,
+    kernel_distance,
+    precision_recall,
+    read_image_folder,
+)
+
+TINY = dict(epochs=1, batch_size=32, latent_dim=8, generator_units=(32,), discriminator_units=(32,))
+DIGITS = Path(__file__).resolve().parent.parent / "sample_data" / "digits"
+
+
+def _images(shape, dtype, seed=0):
+    rng = np.random.default_rng(seed)
+    if np.dtype(dtype).kind == "u":
+        return rng.integers(0, 256, shape, dtype=np.uint8)
+    return rng.random(shape).astype(dtype)
+
+
+def _imbalanced(shape=(8, 8), dtype=np.uint8, counts=(20, 4)):
+    X = _images((sum(counts), *shape), dtype)
+    y = np.repeat(np.arange(len(counts)), counts)
+    return X, y
+
+
+# ----------------------------------------------------------------- encoder
+@pytest.mark.parametrize(
+    "shape", [(5, 8, 8), (5, 8, 8, 1), (5, 12, 10, 3), (5, 33, 40, 3), (5, 128, 128)]
+)
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32, np.float64])
+def test_encoder_round_trip(shape, dtype):
+    X = _images(shape, dtype)
+    enc = ImageEncoder().fit(X)
+    Z = enc.transform(X)
+    assert Z.dtype == np.float32 and Z.min() >= -1 and Z.max() <= 1
+    h, w, c = enc.canvas_shape_
+    assert h % 2**enc.stages_ == 0 and w % 2**enc.stages_ == 0 and min(h, w) >= 16
+    back = enc.inverse_transform(Z)
+    assert back.shape == X.shape and back.dtype == X.dtype
+    if X.dtype == np.uint8:
+        np.testing.assert_array_equal(back, X)
+    else:
+        np.testing.assert_allclose(back, X, atol=1e-6)
+
+
+def test_encoder_state_round_trip():
+    X = _images((3, 8, 8), np.uint8)
+    enc = ImageEncoder().fit(X)
+    again = ImageEncoder.from_state(enc.get_state())
+    np.testing.assert_array_equal(again.inverse_transform(enc.transform(X)), X)
+
+
+@pytest.mark.parametrize(
+    "X, match",
+    [
+        (np.zeros((3, 4, 4), np.uint8), "between 8 and 128"),
+        (np.zeros((3, 8, 8, 2), np.uint8), "channels"),
+        (np.full((3, 8, 8), np.nan), "NaN"),
+    ],
+)
+def test_encoder_rejects(X, match):
+    with pytest.raises(ValueError, match=match):
+        ImageEncoder().fit(X)
+
+
+# --------------------------------------------------------------- estimator
+@pytest.mark.parametrize(
+    "shape, dtype", [((8, 8), np.uint8), ((8, 8, 1), np.float32), ((10, 12, 3), np.uint8)]
+)
+def test_fit_resample_images(shape, dtype):
+    X, y = _imbalanced(shape, dtype)
+    X_res, y_res = GANAugmenter(random_state=0, **TINY).fit_resample(X, y)
+    assert X_res.shape == (40, *shape) and X_res.dtype == X.dtype
+    np.testing.assert_array_equal(X_res[: len(X)], X)
+    assert Counter(y_res.tolist()) == {0: 20, 1: 20}
+    if dtype == np.uint8:
+        assert X_res.min() >= 0 and X_res.max() <= 255
+    else:
+        assert X_res.min() >= 0 and X_res.max() <= 1
+
+
+def test_images_use_conv_networks_and_ema():
+    X, y = _imbalanced()
+    aug = GANAugmenter(random_state=0, **TINY).fit(X, y)
+    names = [layer.name for layer in aug.generator_.layers]
+    assert any(name.startswith("up_") for name in names)  # transposed convolutions
+    X_new, y_new = aug.sample(y={1: 3})
+    assert X_new.shape == (3, 8, 8) and X_new.dtype == np.uint8 and list(y_new) == [1, 1, 1]
+
+
+def test_image_model_is_reproducible():
+    X, y = _imbalanced()
+    a = GANAugmenter(random_state=3, **TINY).fit_resample(X, y)[0]
+    b = GANAugmenter(random_state=3, **TINY).fit_resample(X, y)[0]
+    # multithreaded CPU convolutions may reorder float sums: allow a rounding step
+    np.testing.assert_allclose(a.astype(int), b.astype(int), atol=2)
+
+
+def test_pipeline_with_flatten_and_classifier():
+    from imblearn.pipeline import Pipeline
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import FunctionTransformer
+
+    X, y = _imbalanced()
+    pipe = Pipeline(
+        [
+            ("gan", GANAugmenter(random_state=0, **TINY)),
+            ("flatten", FunctionTransformer(lambda a: a.reshape(len(a), -1) / 255.0)),
+            ("clf", LogisticRegression(max_iter=200)),
+        ]
+    )
+    pipe.fit(X, y)
+    assert pipe.predict(X).shape == (len(X),)
+
+
+def test_save_load_image_model(tmp_path):
+    from ganaug import load
+
+    X, y = _imbalanced((8, 8, 3))
+    aug = GANAugmenter(random_state=0, **TINY).fit(X, y)
+    aug.save(tmp_path / "m.ganaug")
+    again = load(tmp_path / "m.ganaug")
+    a = aug.sample(y={0: 2, 1: 2}, random_state=1)[0]
+    b = again.sample(y={0: 2, 1: 2}, random_state=1)[0]
+    assert b.shape == (4, 8, 8, 3) and b.dtype == np.uint8
+    np.testing.assert_array_equal(a, b)
+
+
+# ----------------------------------------------------------------- folders
+def _write_folder(root, counts=None, size=(8, 8), mode="L"):
+    counts = counts or {"cat": 12, "dog": 3}
+    rng = np.random.default_rng(0)
+    shape = size if mode == "L" else (*size, 3)
+    for label, n in counts.items():
+        (root / label).mkdir(parents=True, exist_ok=True)
+        for i in range(n):
+            Image.fromarray(rng.integers(0, 256, shape, dtype=np.uint8), mode=mode).save(
+                root / label / f"img{i}.png"
+            )
+    return root
+
+
+def test_read_image_folder(tmp_path):
+    _write_folder(tmp_path / "in")
+    X, y, paths = read_image_folder(tmp_path / "in")
+    assert X.shape == (15, 8, 8) and X.dtype == np.uint8
+    assert Counter(y.tolist()) == {"cat": 12, "dog": 3}
+    assert len(paths) == 15
+
+
+def test_sample_digits_folder():
+    X, y, _ = read_image_folder(DIGITS)
+    assert X.shape[1:] == (8, 8)
+    counts = Counter(y.tolist())
+    assert len(counts) == 10 and min(counts.values()) < 0.05 * len(y)
+
+
+def _cli(*args):
+    return CliRunner().invoke(ganaug, [str(a) for a in args])
+
+
+def test_cli_augment_images(tmp_path):
+    src = _write_folder(tmp_path / "in")
+    out = tmp_path / "out"
+    result = _cli("augment-images", src, "-o", out, "--epochs", 1, "--seed", 0, "-q")
+    assert result.exit_code == 0, result.output
+    dog = sorted(p.name for p in (out / "dog").iterdir())
+    assert len(dog) == 12 and sum(n.startswith("ganaug_synthetic_") for n in dog) == 9
+    assert (out / "cat" / "img0.png").read_bytes() == (src / "cat" / "img0.png").read_bytes()
+    # never overwrites: a second run into the same folder is refused, files untouched
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*.png")}
+    again = _cli("augment-images", src, "-o", out, "--epochs", 1, "-q")
+    assert again.exit_code == 1 and "already exists" in again.output
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*.png")} == before
+
+
+def test_cli_synthetic_only_and_save_model_preview(tmp_path):
+    src = _write_folder(tmp_path / "in")
+    out = tmp_path / "out"
+    model = tmp_path / "m.ganaug"
+    result = _cli(
+        "augment-images", src, "-o", out, "--synthetic-only", "--epochs", 1, "--save-model", model, "-q"
+    )
+    assert result.exit_code == 0, result.output
+    names = [p.name for p in out.rglob("*.png")]
+    assert len(names) == 9 and all(n.startswith("ganaug_synthetic_") for n in names)
+    grid = tmp_path / "grid.png"
+    result = _cli("preview", model, "-o", grid, "--per-class", 3)
+    assert result.exit_code == 0, result.output
+    with Image.open(grid) as img:
+        assert img.format == "PNG" and img.size[0] > img.size[1] > 0
+
+
+def test_cli_errors(tmp_path):
+    src = _write_folder(tmp_path / "in")
+    (src / "dog" / "broken.png").write_bytes(b"not a png")
+    result = _cli("augment-images", src, "-o", tmp_path / "out", "--epochs", 1)
+    assert result.exit_code == 1 and "broken.png" in result.output
+
+    empty = tmp_path / "empty"
+    (empty / "nothing").mkdir(parents=True)
+    result = _cli("augment-images", empty, "-o", tmp_path / "out2")
+    assert result.exit_code == 1 and "no classes" in result.output
+
+    mixed = _write_folder(tmp_path / "mixed")
+    Image.fromarray(np.zeros((10, 9), np.uint8)).save(mixed / "dog" / "big.png")
+    result = _cli("augment-images", mixed, "-o", tmp_path / "out3")
+    assert result.exit_code == 1 and "mixed sizes" in result.output and "--size" in result.output
+
+    result = _cli("augment-images", mixed, "-o", tmp_path / "out4", "--size", "banana")
+    assert result.exit_code == 2 and "HxW" in result.output
+
+
+def test_cli_size_resizes_mixed_folder(tmp_path):
+    mixed = _write_folder(tmp_path / "mixed", mode="RGB")
+    Image.fromarray(np.zeros((20, 18, 3), np.uint8)).save(mixed / "dog" / "big.png")
+    out = tmp_path / "out"
+    result = _cli("augment-images", mixed, "-o", out, "--size", "12x10", "--epochs", 1, "-q")
+    assert result.exit_code == 0, result.output
+    with Image.open(out / "dog" / "big.png") as img:
+        assert img.size == (10, 12) and img.mode == "RGB"
+
+
+# ----------------------------------------------------------------- quality
+def test_distances_zero_for_same_set_and_grow_with_noise():
+    rng = np.random.default_rng(0)
+    real = rng.normal(size=(200, 8))
+    assert frechet_distance(real, real) < 1e-6
+    other = rng.normal(size=real.shape)  # an independent sample of the same law
+    near = real + rng.normal(scale=0.1, size=real.shape)
+    far = real + rng.normal(scale=2.0, size=real.shape)
+    assert frechet_distance(real, near) < frechet_distance(real, far)
+    assert abs(kernel_distance(real, other)) < 0.1 * kernel_distance(real, far)
+    assert kernel_distance(real, near) < kernel_distance(real, far)
+    precision, recall = precision_recall(real, real)
+    assert precision == recall == 1.0
+
+
+def test_fid_on_cnn_features(tmp_path):
+    from ganaug.images import FeatureExtractor, image_quality
+
+    X, y, _ = read_image_folder(DIGITS)
+    ext = FeatureExtractor(epochs=2).fit(X, y)
+    same = image_quality(X, X, ext, y_real=y, y_fake=y)
+    assert same["all"]["fid"] < 1e-3
+    noise = np.random.default_rng(0).integers(0, 256, X.shape, dtype=np.uint8)
+    assert image_quality(X, noise, ext)["all"]["fid"] > 10 * max(same["all"]["fid"], 1e-3)
