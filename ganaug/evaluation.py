@@ -52,6 +52,8 @@ MEANINGS = {
     "minority_recall": "Recall of the rarest training class on held-out real rows.",
     "dcr_median": "Median distance from a synthetic row to its closest training row (scaled "
     "features); compare with the holdout baseline, near 0 = copying.",
+    "dcr_p05": "5th percentile of the synthetic rows' distance to the closest training row; "
+    "near 0 = some rows (nearly) copy training rows.",
     "dcr_holdout_baseline": "Median distance from a held-out real row to its closest training row: "
     "what an honest fresh sample looks like.",
     "closer_to_training_share": "Share of synthetic rows closer to a training row than to a holdout "
