@@ -297,22 +297,25 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--datasets", default=",".join(DATASETS),
                         help=f"Comma-separated, from {', '.join(DATASETS)}, digits.")
-    parser.add_argument("--repeats", type=int, default=2, help="Repeats of the K-fold split.")
-    parser.add_argument("--folds", type=int, default=5, help="K of the stratified K-fold.")
-    parser.add_argument("--epochs", type=int, default=150, help="GANAugmenter epochs.")
+    parser.add_argument("--repeats", type=int, default=None, help="Repeats of the K-fold split (2).")
+    parser.add_argument("--folds", type=int, default=None, help="K of the stratified K-fold (5).")
+    parser.add_argument("--epochs", type=int, default=None, help="GANAugmenter epochs (150).")
     parser.add_argument("--batch-size", type=int, default=64, help="GANAugmenter batch size.")
     parser.add_argument("--recipe", default="fast", help="GANAugmenter recipe (other params).")
-    parser.add_argument("--ctgan-epochs", type=int, default=150, help="CTGAN epochs.")
+    parser.add_argument("--ctgan-epochs", type=int, default=None, help="CTGAN epochs (150).")
     parser.add_argument("--ratio", type=float, default=10.0, help="Imbalance ratio of training folds.")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--penguins", type=Path, default=ROOT / "sample_data" / "penguins.csv",
                         help="Path of the penguins CSV (target 'species').")
     parser.add_argument("--quick", action="store_true",
-                        help="Smoke run: 1 repeat of 3 folds, 30 epochs.")
+                        help="Smoke run: 1 repeat of 3 folds, 30 epochs (unless given).")
     args = parser.parse_args(argv)
     args.datasets = [d.strip() for d in args.datasets.split(",") if d.strip()]
-    if args.quick:
-        args.repeats, args.folds, args.epochs, args.ctgan_epochs = 1, 3, 30, 30
+    defaults = dict(repeats=1, folds=3, epochs=30, ctgan_epochs=30) if args.quick else dict(
+        repeats=2, folds=5, epochs=150, ctgan_epochs=150)
+    for name, value in defaults.items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
     return args
 
 
