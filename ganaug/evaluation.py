@@ -769,7 +769,7 @@ def _correlation_figure(real, synth, categorical):
     ax.set_xticks(range(len(labels)), labels, rotation=90, fontsize=7)
     ax.set_yticks(range(len(labels)), labels, fontsize=7)
     fig.colorbar(im, ax=ax, shrink=0.7, label="|corr real - corr synthetic|")
-    ax.set_title("Correlation differences (all classes)", fontsize=10)
+    ax.set_title("Correlation differences (synthesized classes, synthetic class mix)", fontsize=10)
     return ("Correlation differences", _png(fig))
 
 
@@ -878,7 +878,9 @@ def write_html_report(report, path, real_X, real_y, synth_X, synth_y, *, title="
     real_y, synth_y = np.asarray(real_y), np.asarray(synth_y)
     categorical = report.get("categorical") or _categorical_columns(real)
     figures = _marginal_figures(real, real_y, synth, synth_y, categorical, report, max_columns)
-    figures.append(_correlation_figure(real, synth, categorical))
+    # Same real rows as the overall scores: a different class mix is not a flaw of the rows.
+    matched = _match_class_mix(real_y, synth_y, random_state)
+    figures.append(_correlation_figure(real.iloc[matched], synth, categorical))
     figures.append(_projection_figure(real, real_y, synth, synth_y, categorical, random_state))
     if real_images is not None:
         figures.append(_image_grid_figure(real_images, real_y, "Real samples"))
