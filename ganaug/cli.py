@@ -184,7 +184,8 @@ def _exit_on_sigterm(signum, frame):
 @_training_options
 @click.option("--output", "-o", type=_OUT_FILE, default=None, help="Output file (default: DATA.augmented.EXT beside the input).")
 @click.option("--save-model", type=_OUT_FILE, default=None, help="Also save the trained model here (.ganaug).")
-def augment(data, target, strategy, epochs, seed, recipe, quiet, force, output, save_model):
+@click.option("--report", type=_OUT_FILE, default=None, help="Also write an HTML evaluation report of the synthetic rows.")
+def augment(data, target, strategy, epochs, seed, recipe, quiet, force, output, save_model, report):
     """Rebalance DATA (CSV or Parquet) and write the result in the same format.
 
     The original rows come first, unchanged; synthetic rows follow.
@@ -197,6 +198,8 @@ def augment(data, target, strategy, epochs, seed, recipe, quiet, force, output, 
     _check_output(output, data, force)
     if save_model is not None:
         _check_output(save_model, data, force)
+    if report is not None:
+        _check_output(report, data, force)
     with user_errors():
         frame = read_table(data)
         X, y = split_target(frame, target, data)
@@ -215,6 +218,15 @@ def augment(data, target, strategy, epochs, seed, recipe, quiet, force, output, 
             f"Redrew {aug.n_copies_dropped_} synthetic rows that copied a training row."
         )
     click.echo(f"Wrote {len(result)} rows ({len(result) - len(frame)} synthetic) to {output}")
+    if report is not None:
+        import numpy as np
+
+        n = len(frame)
+        with user_errors():
+            _evaluate_and_report(
+                X, y, X_res.iloc[n:], np.asarray(y_res)[n:], report, force=force, seed=seed,
+                title=f"ganaug augment {data.name}", quiet=quiet,
+            )
 
 
 @ganaug.command()
@@ -443,6 +455,71 @@ def _as_uint8(X, encoder):
         return X
     lo, hi = encoder.value_range_
     return np.clip(np.rint((X.astype(np.float64) - lo) / (hi - lo) * 255), 0, 255).astype(np.uint8)
+
+
+def _evaluate_and_report(X, y, X_new, y_new, report, *, force, seed, title, quiet,
+                         holdout=None):
+    from ganaug.evaluation import evaluate, format_summary, write_html_report
+
+    if len(X_new) == 0:
+        raise ValueError("There are no synthetic rows to evaluate; nothing was generated.")
+    holdout_X, holdout_y = holdout if holdout is not None else (None, None)
+    random_state = 0 if seed is None else seed
+    scores = evaluate(X, y, X_new, y_new, holdout_X=holdout_X, holdout_y=holdout_y,
+                      random_state=random_state)
+    if not quiet:
+        click.echo(format_summary(scores))
+    if report is not None:
+        write_html_report(scores, report, X, y, X_new, y_new, title=title,
+                          random_state=random_state, force=force)
+        click.echo(f"Wrote report to {report}")
+
+
+def _strip_real_rows(real, synth):
+    """An ``augment`` output starts with the real rows: keep only what follows them."""
+    n = len(real)
+    if len(synth) < n:
+        return synth, False
+    head = synth.iloc[:n].reset_index(drop=True)
+    if head.astype(str).equals(real.reset_index(drop=True).astype(str)):
+        return synth.iloc[n:].reset_index(drop=True), True
+    return synth, False
+
+
+@ganaug.command()
+@click.argument("real", type=_IN_FILE)
+@click.argument("synth", type=_IN_FILE)
+@click.option("--target", "-t", required=True, help="Name of the class-label column (in both files).")
+@click.option("--holdout", type=_IN_FILE, default=None, help="Real rows the generator never saw: for utility and the holdout privacy test.")
+@click.option("--report", type=_OUT_FILE, default=None, help="Write an HTML report with plots here.")
+@click.option("--seed", type=int, default=None, help="Seed of the evaluation's models and splits.")
+@click.option("--force", is_flag=True, help="Replace an existing report.")
+def evaluate(real, synth, target, holdout, report, seed, force):
+    """Score SYNTH (synthetic rows) against REAL: fidelity, utility and privacy.
+
+    SYNTH may be a `ganaug sample` output or a `ganaug augment` output; in the
+    latter the leading copy of REAL's rows is recognised and left out.
+    """
+    from ganaug.io import read_table
+
+    if report is not None:
+        _check_output(report, real, force)
+        _check_output(report, synth, force)
+    with user_errors():
+        real_frame = read_table(real)
+        synth_frame = read_table(synth)
+        X, y = split_target(real_frame, target, real)
+        synth_frame, stripped = _strip_real_rows(real_frame, synth_frame)
+        if stripped:
+            click.echo(f"{synth.name} starts with the {len(real_frame)} rows of {real.name}; "
+                       "evaluating only the rows after them.")
+        X_new, y_new = split_target(synth_frame, target, synth)
+        held = None
+        if holdout is not None:
+            held = split_target(read_table(holdout), target, holdout)
+        _evaluate_and_report(X, y, X_new, y_new, report, force=force, seed=seed,
+                             title=f"ganaug evaluate {synth.name} against {real.name}",
+                             quiet=False, holdout=held)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,336 @@
+"""Compare over-samplers on the same folds: none, random, SMOTE(NC), CTGAN, GANAugmenter.
+
+    python benchmarks/compare.py                # the README table
+    python benchmarks/compare.py --quick        # a smoke run (minutes)
+
+Protocol. For each dataset, repeated stratified K-fold. In every training fold the
+largest class is kept whole and every other class is cut at random to at most
+``ceil(n_majority / ratio)`` rows (imbalance ratio 10 by default); the test fold is
+left untouched. Missing values are imputed (median / most frequent, fitted on the
+training fold) before resampling, so every method sees the same table. Each
+sampler then brings every class up to the majority count; logistic regression and a
+random forest are trained on the result and scored on the test fold with macro-F1,
+balanced accuracy and G-mean. ``fit s`` is the sampler's ``fit_resample`` time.
+
+Mean rank: per dataset, classifier and metric, the methods are ranked on their mean
+score over folds (1 = best, ties share the mean rank); the ranks are then averaged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import time
+import warnings
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+DATASETS = ("breast_cancer", "wine", "iris", "penguins")
+METHODS = ("none", "random", "smote", "ctgan", "ganaug")
+METRICS = ("f1_macro", "balanced_accuracy", "g_mean")
+
+
+# ----------------------------------------------------------------------- datasets
+def load_dataset(name, penguins_path):
+    from sklearn import datasets
+
+    if name == "penguins":
+        frame = pd.read_csv(penguins_path)
+        return frame.drop(columns="species"), frame["species"]
+    loaders = {
+        "breast_cancer": datasets.load_breast_cancer,
+        "wine": datasets.load_wine,
+        "iris": datasets.load_iris,
+        "digits": datasets.load_digits,
+    }
+    if name not in loaders:
+        raise SystemExit(
+            f"--datasets: unknown dataset {name!r}; expected some of "
+            f"{sorted([*loaders, 'penguins'])}. Got {name!r} instead."
+        )
+    bunch = loaders[name](as_frame=True)
+    return bunch.data, bunch.target.map(dict(enumerate(bunch.target_names)))
+
+
+def categorical_columns(X):
+    return [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
+
+
+def make_imbalanced(X, y, ratio, rng):
+    """Keep the largest class; cut every other class to at most ceil(n_major / ratio) rows."""
+    counts = y.value_counts()
+    cap = max(2, math.ceil(counts.max() / ratio))
+    keep = []
+    for label, n in counts.items():
+        rows = np.flatnonzero((y == label).to_numpy())
+        if label != counts.idxmax() and n > cap:
+            rows = rng.choice(rows, size=cap, replace=False)
+        keep.append(rows)
+    keep = np.sort(np.concatenate(keep))
+    return X.iloc[keep].reset_index(drop=True), y.iloc[keep].reset_index(drop=True)
+
+
+def imputer(X):
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+
+    cat = categorical_columns(X)
+    num = [c for c in X.columns if c not in cat]
+    return ColumnTransformer(
+        [("num", SimpleImputer(strategy="median"), num),
+         ("cat", SimpleImputer(strategy="most_frequent"), cat)],
+        verbose_feature_names_out=False,
+    ).set_output(transform="pandas")
+
+
+def impute(train, test):
+    imp = imputer(train).fit(train)
+    cols = list(train.columns)
+    out = []
+    for frame in (train, test):
+        done = imp.transform(frame)[cols]
+        for c in categorical_columns(train):
+            done[c] = done[c].astype(str)
+        for c in cols:
+            if c not in categorical_columns(train):
+                done[c] = done[c].astype(float)
+        out.append(done)
+    return out
+
+
+# ------------------------------------------------------------------------ samplers
+def resample(method, X, y, args, seed):
+    """(X_res, y_res) with every class brought up to the majority count."""
+    if method == "none":
+        return X, y
+    cat = categorical_columns(X)
+    if method == "random":
+        from imblearn.over_sampling import RandomOverSampler
+
+        return RandomOverSampler(random_state=seed).fit_resample(X, y)
+    if method == "smote":
+        from imblearn.over_sampling import SMOTE, SMOTENC
+
+        k = max(1, min(5, int(y.value_counts().min()) - 1))
+        if cat:
+            sampler = SMOTENC([X.columns.get_loc(c) for c in cat], k_neighbors=k,
+                              random_state=seed)
+        else:
+            sampler = SMOTE(k_neighbors=k, random_state=seed)
+        return sampler.fit_resample(X, y)
+    if method == "ctgan":
+        return ctgan_resample(X, y, cat, args.ctgan_epochs, seed)
+    if method == "ganaug":
+        from ganaug import GANAugmenter
+
+        return GANAugmenter(**gan_params(args), random_state=seed).fit_resample(X, y)
+    raise ValueError(method)
+
+
+def gan_params(args):
+    from ganaug.recipes import load_recipe
+
+    params = load_recipe(args.recipe)
+    params["epochs"] = args.epochs
+    params["batch_size"] = args.batch_size
+    return params
+
+
+def ctgan_available():
+    try:
+        import ctgan  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def ctgan_resample(X, y, cat, epochs, seed):
+    from ctgan import CTGAN
+
+    data = X.assign(__label__=y.astype(str).to_numpy())
+    model = CTGAN(epochs=epochs, verbose=False)
+    model.set_random_state(seed)
+    model.fit(data, discrete_columns=[*cat, "__label__"])
+    counts = y.value_counts()
+    by_text = {str(label): label for label in counts.index}
+    parts, labels = [X], [y]
+    for label, n in counts.items():
+        need = int(counts.max() - n)
+        if need:
+            rows = model.sample(need, condition_column="__label__", condition_value=str(label))
+            parts.append(rows[X.columns].astype(X.dtypes.to_dict()))
+            labels.append(pd.Series([by_text[str(label)]] * need, name=y.name))
+    return pd.concat(parts, ignore_index=True), pd.concat(labels, ignore_index=True)
+
+
+# -------------------------------------------------------------------- classifiers
+def classifier(kind, X, seed):
+    from sklearn.compose import ColumnTransformer
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    cat = categorical_columns(X)
+    num = [c for c in X.columns if c not in cat]
+    pre = ColumnTransformer(
+        [("num", StandardScaler(), num),
+         ("cat", OneHotEncoder(handle_unknown="ignore"), cat)]
+    )
+    if kind == "logreg":
+        return make_pipeline(pre, LogisticRegression(max_iter=5000))
+    return make_pipeline(pre, RandomForestClassifier(n_estimators=100, random_state=seed, n_jobs=1))
+
+
+def scores(y_true, y_pred):
+    from imblearn.metrics import geometric_mean_score
+    from sklearn.metrics import balanced_accuracy_score, f1_score
+
+    return {
+        "f1_macro": f1_score(y_true, y_pred, average="macro"),
+        "balanced_accuracy": balanced_accuracy_score(y_true, y_pred),
+        "g_mean": geometric_mean_score(y_true, y_pred, average="multiclass"),
+    }
+
+
+# ---------------------------------------------------------------------------- run
+def run(args):
+    from sklearn.model_selection import RepeatedStratifiedKFold
+
+    methods = [m for m in METHODS if m != "ctgan" or ctgan_available()]
+    if "ctgan" not in methods:
+        print("CTGAN skipped: the ctgan package is not installed "
+              "(pip install 'ganaug[ctgan]' to include it).\n")
+    rows = []
+    for name in args.datasets:
+        if name == "penguins" and not args.penguins.is_file():
+            print(f"penguins skipped: {args.penguins} not found.\n")
+            continue
+        X, y = load_dataset(name, args.penguins)
+        folds = RepeatedStratifiedKFold(n_splits=args.folds, n_repeats=args.repeats,
+                                        random_state=args.seed)
+        for fold, (tr, te) in enumerate(folds.split(X, y)):
+            rng = np.random.default_rng([args.seed, fold])
+            X_tr, y_tr = make_imbalanced(X.iloc[tr], y.iloc[tr], args.ratio, rng)
+            X_tr, X_te = impute(X_tr, X.iloc[te].reset_index(drop=True))
+            y_te = y.iloc[te].reset_index(drop=True)
+            for method in methods:
+                start = time.perf_counter()
+                X_res, y_res = resample(method, X_tr, y_tr, args, seed=args.seed + fold)
+                seconds = time.perf_counter() - start
+                for kind in ("logreg", "forest"):
+                    model = classifier(kind, X_tr, args.seed).fit(X_res, y_res)
+                    rows.append({"dataset": name, "fold": fold, "method": method,
+                                 "classifier": kind, "fit_s": seconds,
+                                 **scores(y_te, model.predict(X_te))})
+            print(f"  {name}: fold {fold + 1}/{args.folds * args.repeats} done", file=sys.stderr)
+    return pd.DataFrame(rows)
+
+
+def report(results, args):
+    mean = results.groupby(["dataset", "classifier", "method"], sort=False)[
+        [*METRICS, "fit_s"]].mean()
+    std = results.groupby(["dataset", "classifier", "method"], sort=False)[list(METRICS)].std()
+    out = []
+    for (dataset, kind), block in mean.groupby(level=[0, 1], sort=False):
+        block = block.droplevel([0, 1])
+        spread = std.loc[(dataset, kind)]
+        table = pd.DataFrame(index=block.index)
+        for metric in METRICS:
+            best = block[metric].max()
+            table[metric] = [
+                f"{'**' if v == best else ''}{v:.3f} ± {s:.3f}{'**' if v == best else ''}"
+                for v, s in zip(block[metric], spread[metric].fillna(0))
+            ]
+        table["fit s"] = block["fit_s"].map(lambda v: f"{v:.2f}")
+        out.append(f"### {dataset}, {kind}\n\n{_md(table)}\n")
+    ranks = mean[list(METRICS)].groupby(level=[0, 1], sort=False).rank(ascending=False)
+    mean_rank = ranks.mean(axis=1).groupby(level="method").mean().sort_values()
+    per_dataset = ranks.mean(axis=1).groupby(level=["method", "dataset"]).mean().unstack()
+    rank_table = per_dataset.assign(**{"mean rank": mean_rank}).sort_values("mean rank")
+    rank_table = rank_table.map(lambda v: f"{v:.2f}")
+    rank_table["fit s (mean)"] = mean["fit_s"].groupby(level="method").mean().map(
+        lambda v: f"{v:.2f}")
+    out.append(f"### Mean rank (1 = best; over metrics and both classifiers)\n\n{_md(rank_table)}\n")
+    if "ganaug" in mean_rank.index:
+        out.append(_ganaug_losses(mean))
+    return "\n".join(out)
+
+
+def _ganaug_losses(mean):
+    """Where GANAugmenter scores below a simpler method: metrics lost, out of 3."""
+    others = [m for m in ("none", "random", "smote", "ctgan") if m in mean.index.get_level_values(2)]
+    table = {}
+    for (dataset, kind), block in mean.groupby(level=[0, 1], sort=False):
+        block = block.droplevel([0, 1])
+        table[f"{dataset}, {kind}"] = {
+            f"vs {other}": f"{int((block.loc['ganaug', list(METRICS)] < block.loc[other, list(METRICS)]).sum())}/3"
+            for other in others
+        }
+    table = pd.DataFrame.from_dict(table, orient="index")
+    table.index.name = "GANAugmenter loses on"
+    lost = (table != "0/3").to_numpy().sum()
+    verdict = (f"GANAugmenter scores below a simpler method in {lost} of {table.size} comparisons."
+               if lost else "GANAugmenter is never below a simpler method on these runs.")
+    return f"### Where GANAugmenter loses (metrics lower, of 3)\n\n{_md(table)}\n\n{verdict}\n"
+
+
+def _md(table):
+    try:
+        return table.to_markdown()
+    except ImportError:  # tabulate missing: a hand-built pipe table
+        cols = [table.index.name or "", *map(str, table.columns)]
+        lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+        for idx, row in table.iterrows():
+            lines.append("| " + " | ".join([str(idx), *map(str, row)]) + " |")
+        return "\n".join(lines)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--datasets", default=",".join(DATASETS),
+                        help=f"Comma-separated, from {', '.join(DATASETS)}, digits.")
+    parser.add_argument("--repeats", type=int, default=None, help="Repeats of the K-fold split (2).")
+    parser.add_argument("--folds", type=int, default=None, help="K of the stratified K-fold (5).")
+    parser.add_argument("--epochs", type=int, default=None, help="GANAugmenter epochs (150).")
+    parser.add_argument("--batch-size", type=int, default=64, help="GANAugmenter batch size.")
+    parser.add_argument("--recipe", default="fast", help="GANAugmenter recipe (other params).")
+    parser.add_argument("--ctgan-epochs", type=int, default=None, help="CTGAN epochs (150).")
+    parser.add_argument("--ratio", type=float, default=10.0, help="Imbalance ratio of training folds.")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--penguins", type=Path, default=ROOT / "sample_data" / "penguins.csv",
+                        help="Path of the penguins CSV (target 'species').")
+    parser.add_argument("--quick", action="store_true",
+                        help="Smoke run: 1 repeat of 3 folds, 30 epochs (unless given).")
+    args = parser.parse_args(argv)
+    args.datasets = [d.strip() for d in args.datasets.split(",") if d.strip()]
+    defaults = dict(repeats=1, folds=3, epochs=30, ctgan_epochs=30) if args.quick else dict(
+        repeats=2, folds=5, epochs=150, ctgan_epochs=150)
+    for name, value in defaults.items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    warnings.filterwarnings("ignore")
+    params = gan_params(args)
+    print(f"# ganaug benchmark: {args.repeats} x {args.folds}-fold stratified CV, "
+          f"training folds cut to imbalance ratio {args.ratio:g}, seed {args.seed}")
+    print(f"GANAugmenter: {params}; CTGAN epochs {args.ctgan_epochs}\n")
+    start = time.perf_counter()
+    results = run(args)
+    print(report(results, args))
+    print(f"Total {time.perf_counter() - start:.0f} s on {os.cpu_count()} CPU cores.")
+
+
+if __name__ == "__main__":
+    main()
