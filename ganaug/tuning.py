@@ -412,6 +412,16 @@ class GANHyperModel(keras_tuner.HyperModel):
         return float(1.0 - (2.0 * max(auc, 0.5) - 1.0))
 
 
+def _int_seed(random_state):
+    if random_state is None:
+        return 0
+    if isinstance(random_state, Integral) and not isinstance(random_state, bool):
+        return int(random_state)
+    from sklearn.utils import check_random_state
+
+    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+
+
 def _seeds(seed):
     rng = np.random.RandomState(seed)
     while True:
@@ -508,8 +518,9 @@ class GANTuner:
     hyperband_factor : int, default=3
     max_consecutive_failed_trials : int, default=3
         keras-tuner stops the search after this many failed trials in a row.
-    random_state : int or None, default=None
-        Seeds the split, the networks and the tuner.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the split, the networks and the tuner. None means 0, so that a resumed
+        search holds out the same rows.
     verbose : int, default=0
 
     Attributes
@@ -616,7 +627,7 @@ class GANTuner:
         self : GANTuner
         """
         self._check_params()
-        seed = 0 if self.random_state is None else int(self.random_state)
+        seed = _int_seed(self.random_state)
         if validation_data is None:
             X_train, X_val, y_train, y_val = self._split(X, y, seed)
         else:
