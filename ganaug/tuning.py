@@ -286,6 +286,12 @@ class GANHyperModel(keras_tuner.HyperModel):
         self.y_train_idx = y_idx.astype(np.intp)
         self.y_train = self.classes_[self.y_train_idx]
         self.y_val = np.asarray(y_val)
+        unseen = sorted(set(self.y_val.tolist()) - set(self.classes_.tolist()), key=str)
+        if unseen:
+            raise ValueError(
+                "The validation rows hold a class that is not in the training rows: expected "
+                f"some of {self.classes_.tolist()}. Got {unseen[0]!r} instead."
+            )
         self.encoder = TabularEncoder(categorical_features).fit(self.X_train)
         self.encoded = self.encoder.transform(self.X_train)
         self.categorical = {
