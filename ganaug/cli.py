@@ -299,10 +299,11 @@ def trials_text(trials, limit=None):
 @click.option("--overwrite", is_flag=True, help="Start the search afresh instead of resuming the one in --directory.")
 @click.option("--strategy", default=None, help="Which classes the synthetic rows grow (as for augment).")
 @click.option("--seed", type=int, default=None, help="Random seed of the split, networks and tuner.")
+@click.option("--eager", is_flag=True, help="Train without tf.function: slower steps, flat memory over many trials.")
 @click.option("--quiet", "-q", is_flag=True, help="No per-trial output or table.")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 def tune(data, target, output, max_trials, tuner, objective, epochs, validation_size,
-         directory, overwrite, strategy, seed, quiet, force):
+         directory, overwrite, strategy, seed, eager, quiet, force):
     """Search network sizes, latent size, learning rates and loss on DATA.
 
     Each trial trains a GAN on part of DATA and is scored on the held-out rest; the
@@ -323,7 +324,7 @@ def tune(data, target, output, max_trials, tuner, objective, epochs, validation_
             tuner=tuner, max_trials=max_trials, epochs=epochs, objective=objective,
             validation_size=validation_size, directory=directory, overwrite=overwrite,
             sampling_strategy="auto" if strategy is None else _match_classes(strategy, y),
-            random_state=seed, verbose=0 if quiet else 1,
+            random_state=seed, run_eagerly=eager, verbose=0 if quiet else 1,
         )
         try:
             search.search(X, y)

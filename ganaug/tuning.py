@@ -239,6 +239,12 @@ class GANHyperModel(keras_tuner.HyperModel):
     seed : int, default=0
         Seeds initialisation, batches, noise and decoding, the same in every trial so
         that trials differ only by their hyperparameters.
+    run_eagerly : bool, default=False
+        Train without tracing ``train_step`` into a ``tf.function``. Slower per step,
+        but TensorFlow keeps about 10 MiB of every traced function for the life of
+        the process even after the session is cleared, so a long search in graph
+        mode grows resident memory by that much per trial; eager trials stay flat
+        (see ``benchmarks/tuning_memory.py``).
 
     Examples
     --------
@@ -270,8 +276,10 @@ class GANHyperModel(keras_tuner.HyperModel):
         space=None,
         estimator=None,
         seed=0,
+        run_eagerly=False,
     ):
         super().__init__(name="ganaug_gan", tunable=True)
+        self.run_eagerly = bool(run_eagerly)
         if objective not in OBJECTIVES:
             raise ValueError(f"objective must be one of {OBJECTIVES}. Got {objective!r} instead.")
         self.objective = objective
@@ -332,6 +340,7 @@ class GANHyperModel(keras_tuner.HyperModel):
         gan.compile(
             d_optimizer=keras.optimizers.Adam(params["discriminator_lr"], beta_1=0.5, beta_2=0.9),
             g_optimizer=keras.optimizers.Adam(params["generator_lr"], beta_1=0.5, beta_2=0.9),
+            run_eagerly=self.run_eagerly,
         )
         # Build the wrapper and its optimizers now, so that keras-tuner can checkpoint
         # them and Hyperband can restore a trial (weights and Adam state) to go on.
@@ -527,6 +536,9 @@ class GANTuner:
     random_state : int, RandomState instance or None, default=None
         Seeds the split, the networks and the tuner. None means 0, so that a resumed
         search holds out the same rows.
+    run_eagerly : bool, default=False
+        Flat memory over many trials at the cost of slower steps (see
+        :class:`GANHyperModel`).
     verbose : int, default=0
 
     Attributes
@@ -572,6 +584,7 @@ class GANTuner:
         hyperband_factor=3,
         max_consecutive_failed_trials=3,
         random_state=None,
+        run_eagerly=False,
         verbose=0,
     ):
         self.tuner = tuner
@@ -590,6 +603,7 @@ class GANTuner:
         self.hyperband_factor = hyperband_factor
         self.max_consecutive_failed_trials = max_consecutive_failed_trials
         self.random_state = random_state
+        self.run_eagerly = run_eagerly
         self.verbose = verbose
 
     def _check_params(self):
@@ -648,7 +662,7 @@ class GANTuner:
             objective=self.objective, epochs=self.epochs, batch_size=self.batch_size,
             sampling_strategy=self.sampling_strategy,
             categorical_features=self.categorical_features, space=self.space,
-            estimator=self.estimator, seed=seed,
+            estimator=self.estimator, seed=seed, run_eagerly=self.run_eagerly,
         )
         directory = self.directory
         if directory is None:
