@@ -702,8 +702,12 @@ def trials_table(tuner, epochs=None):
 
     Columns: ``trial``, ``status``, ``score`` and the GANAugmenter parameters.
     """
+    oracle = tuner.oracle
+    trials = getattr(oracle, "trials", None)  # a worker's OracleClient has none: ask the chief
+    if trials is None:
+        trials = {t.trial_id: t for t in oracle.get_best_trials(10**6)}
     rows = []
-    for trial_id, trial in tuner.oracle.trials.items():
+    for trial_id, trial in trials.items():
         row = {"trial": trial_id, "status": trial.status, "score": trial.score}
         try:
             params = params_from_hp(trial.hyperparameters, epochs=epochs)
