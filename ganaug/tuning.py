@@ -153,7 +153,7 @@ def params_from_hp(hp, epochs=None):
     ...                 "generator_lr": 1e-3, "discriminator_lr": 1e-3, "loss": "minimax"})["generator_units"]
     (64,)
     """
-    values = dict(getattr(hp, "values", hp))
+    values = dict(hp if isinstance(hp, dict) else hp.values)
     depth = int(values["generator_depth"])
     params = {
         "latent_dim": int(values["latent_dim"]),
