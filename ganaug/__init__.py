@@ -9,10 +9,11 @@ from importlib import import_module
 
 __version__ = "0.1.0"
 
-__all__ = ["GANAugmenter", "TrainingDivergedError", "load", "load_recipe"]
+__all__ = ["GANAugmenter", "GANTuner", "TrainingDivergedError", "load", "load_recipe"]
 
 _WHERE = {
     "GANAugmenter": "ganaug.augmenter",
+    "GANTuner": "ganaug.tuning",
     "TrainingDivergedError": "ganaug.augmenter",
     "load": "ganaug.persistence",
     "load_recipe": "ganaug.recipes",

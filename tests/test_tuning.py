@@ -1,0 +1,211 @@
+"""Tests of ganaug.tuning with tiny trials (1-3 epochs, 8-16 unit networks)."""
+
+import math
+
+import keras_tuner
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from ganaug import GANAugmenter, load_recipe
+from ganaug.cli import ganaug
+from ganaug.tuning import GANHyperModel, GANTuner, params_from_hp
+
+TINY = {
+    "generator_units": (8, 16),
+    "generator_depth": (1, 2),
+    "discriminator_units": (8,),
+    "latent_dim": (4,),
+}
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(0)
+    n_major, n_minor = 90, 20
+    X = pd.DataFrame(
+        {
+            "a": np.r_[rng.normal(0, 1, n_major), rng.normal(2, 1, n_minor)],
+            "b": np.r_[rng.normal(0, 1, n_major), rng.normal(-1, 1, n_minor)],
+            "c": rng.choice(["x", "y"], n_major + n_minor),
+        }
+    )
+    y = np.array(["major"] * n_major + ["minor"] * n_minor)
+    return X, y
+
+
+def _tuner(tmp_path, **kwargs):
+    params = dict(
+        tuner="random", max_trials=2, epochs=1, space=TINY, random_state=0,
+        directory=tmp_path, project_name="p",
+    )
+    params.update(kwargs)
+    return GANTuner(**params)
+
+
+def test_random_search_stores_trials_and_best_params(tmp_path, data):
+    search = _tuner(tmp_path).search(*data)
+    assert (tmp_path / "p").is_dir()
+    assert len(search.trials_) == 2
+    assert set(search.trials_["status"]) == {"COMPLETED"}
+    assert 0.0 <= search.best_score_ <= 1.0
+    assert search.best_score_ == search.trials_["score"].max()
+    assert search.best_params_["epochs"] == 1
+    assert set(search.best_params_["generator_units"]) <= {8, 16}
+    assert search.tuner_.oracle.objective.direction == "max"
+    GANAugmenter(**search.best_params_)  # valid estimator parameters
+
+
+def test_resume_does_not_redo_trials(tmp_path, data):
+    first = _tuner(tmp_path).search(*data)
+    resumed = _tuner(tmp_path, max_trials=3)
+    calls = []
+    original = GANHyperModel.fit
+
+    def counting_fit(self, *args, **kwargs):
+        calls.append(1)
+        return original(self, *args, **kwargs)
+
+    GANHyperModel.fit = counting_fit
+    try:
+        resumed.search(*data)
+    finally:
+        GANHyperModel.fit = original
+    assert len(calls) == 1  # only the third trial ran
+    assert len(resumed.trials_) == 3
+    pd.testing.assert_series_equal(
+        first.trials_.set_index("trial")["score"],
+        resumed.trials_.set_index("trial")["score"].loc[first.trials_["trial"]],
+    )
+
+
+class _Diverging(GANHyperModel):
+    """Forces NaN losses in the first trial."""
+
+    def fit(self, hp, model, *args, **kwargs):
+        if not getattr(type(self), "diverged", False):
+            type(self).diverged = True
+            model.d_optimizer.learning_rate.assign(float("nan"))
+            model.g_optimizer.learning_rate.assign(float("nan"))
+        return super().fit(hp, model, *args, **kwargs)
+
+
+def test_diverging_trial_is_marked_failed_not_fatal(tmp_path, data, monkeypatch):
+    import ganaug.tuning
+
+    monkeypatch.setattr(ganaug.tuning, "GANHyperModel", _Diverging)
+    search = _tuner(tmp_path, max_trials=3).search(*data)
+    status = search.trials_.set_index("trial")["status"]
+    assert list(status.sort_index()) == ["FAILED", "COMPLETED", "COMPLETED"]
+    failed = search.tuner_.oracle.trials[status.sort_index().index[0]]
+    assert "Training diverged" in failed.message
+    assert math.isfinite(search.best_score_)
+
+
+def test_hyperband_honours_epochs_and_initial_epoch(tmp_path, data):
+    seen = []
+    original = GANHyperModel.fit
+
+    def recording_fit(self, hp, model, *args, epochs=None, initial_epoch=0, **kwargs):
+        history = original(self, hp, model, *args, epochs=epochs, initial_epoch=initial_epoch, **kwargs)
+        seen.append((hp.values["tuner/epochs"], epochs, initial_epoch, int(model.d_optimizer.iterations)))
+        return history
+
+    GANHyperModel.fit = recording_fit
+    try:
+        search = _tuner(tmp_path, tuner="hyperband", epochs=3, max_trials=4).search(*data)
+    finally:
+        GANHyperModel.fit = original
+    assert all(tuner_epochs == epochs for tuner_epochs, epochs, _, _ in seen)
+    assert {epochs for _, epochs, _, _ in seen} == {1, 3}
+    resumed = [(epochs, start, steps) for _, epochs, start, steps in seen if start > 0]
+    assert resumed == [(3, 1, 3)]  # one step per epoch; the restored Adam state counts on
+    assert search.best_params_["epochs"] in (1, 3)
+
+
+def test_cli_tune_writes_a_recipe_augment_reads(data, tmp_path, monkeypatch):
+    X, y = data
+    runner = CliRunner()
+    monkeypatch.chdir(tmp_path)
+    X.assign(label=y).to_csv("d.csv", index=False)
+    result = runner.invoke(
+        ganaug,
+        ["tune", "d.csv", "--target", "label", "--max-trials", "2", "--tuner", "random",
+         "--epochs", "1", "--seed", "0", "--directory", "trials", "-o", "best.toml", "-q"],
+    )
+    assert result.exit_code == 0, result.output
+    params = load_recipe("best.toml")
+    assert params["epochs"] == 1
+    assert params["loss"] in ("minimax", "wgan-gp")
+    assert isinstance(params["generator_units"], tuple)
+    result = runner.invoke(
+        ganaug,
+        ["augment", "d.csv", "--target", "label", "--recipe", "best.toml", "--epochs", "1",
+         "-q", "-o", "out.csv"],
+    )
+    assert result.exit_code == 0, result.output
+    assert len(pd.read_csv("out.csv")) == 180
+
+
+def test_cli_tune_prints_trial_table(data, tmp_path, monkeypatch):
+    X, y = data
+    runner = CliRunner()
+    monkeypatch.chdir(tmp_path)
+    X.assign(label=y).to_csv("d.csv", index=False)
+    result = runner.invoke(
+        ganaug,
+        ["tune", "d.csv", "-t", "label", "--max-trials", "2", "--tuner", "bayesian",
+         "--epochs", "1", "-o", "best.toml"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "status" in result.output and "COMPLETED" in result.output
+    assert "Real rows only (macro_f1)" in result.output
+    again = runner.invoke(
+        ganaug, ["tune", "d.csv", "-t", "label", "--max-trials", "1", "-o", "best.toml"]
+    )
+    assert again.exit_code == 1
+    assert "already exists" in again.output
+
+
+def test_augmenter_tune_sets_best_params(tmp_path, data):
+    aug = GANAugmenter(epochs=1, random_state=0, batch_size=64)
+    out = aug.tune(*data, max_trials=2, tuner="random", directory=tmp_path, space=TINY)
+    assert out is aug
+    assert set(aug.generator_units) <= {8, 16}
+    assert aug.latent_dim == 4
+    assert aug.epochs == 1 and aug.batch_size == 64
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"tuner": "grid"}, r"tuner must be one of .* Got 'grid' instead\."),
+        ({"objective": "loss"}, r"objective must be one of .* Got 'loss' instead\."),
+        ({"max_trials": 0}, r"max_trials must be a positive integer\. Got 0 instead\."),
+        ({"validation_size": 1.5}, r"validation_size must be a float in \(0, 1\)\. Got 1\.5 instead\."),
+        ({"space": {"width": (8,)}}, r"space has an unknown key.* Got 'width' instead\."),
+        ({"space": {"generator_lr": (1e-2, 1e-4)}}, r"space\['generator_lr'\] must be"),
+    ],
+)
+def test_bad_parameters_are_named(tmp_path, data, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        _tuner(tmp_path, **kwargs).search(*data)
+
+
+def test_fidelity_objective_and_params_from_hp(data):
+    X, y = data
+    train = np.arange(len(y)) % 3 != 0
+    hm = GANHyperModel(X[train], y[train], X[~train], y[~train], objective="fidelity",
+                       epochs=1, space=TINY)
+    hp = keras_tuner.HyperParameters()
+    score = hm.fit(hp, hm.build(hp))["fidelity"]
+    assert 0.0 <= score <= 1.0
+    params = params_from_hp(hp, epochs=1)
+    assert params["latent_dim"] == 4 and params["epochs"] == 1
+
+
+def test_validation_class_unseen_in_training_is_refused(data):
+    X, y = data
+    with pytest.raises(ValueError, match=r"not in the training rows.* Got 'minor' instead\."):
+        GANHyperModel(X[:80], y[:80], X[80:], y[80:], epochs=1, space=TINY)
