@@ -429,7 +429,7 @@ class GANAugmenter(BaseOverSampler):
     def _generate_images(self, labels, rng):
         """Images for the given class indices, in the shape and dtype seen at fit."""
         n = len(labels)
-        noise = rng.standard_normal((n, self.latent_dim)).astype(np.float32)
+        noise = _noise(rng, n, self.latent_dim)
         onehot = np.eye(len(self.classes_), dtype=np.float32)[labels]
         encoded = np.zeros((n, *self.encoder_.canvas_shape_), dtype=np.float32)
         for start in range(0, n, _IMAGE_CHUNK):
@@ -586,7 +586,7 @@ class GANAugmenter(BaseOverSampler):
     def _decode(self, labels, rng):
         """Generate and decode rows for the given class indices."""
         n = len(labels)
-        noise = rng.standard_normal((n, self.latent_dim)).astype(np.float32)
+        noise = _noise(rng, n, self.latent_dim)
         onehot = np.eye(len(self.classes_), dtype=np.float32)[labels]
         encoded = np.zeros((n, self.encoder_.output_dim_), dtype=np.float32)
         for start in range(0, n, _SAMPLE_CHUNK):
@@ -672,6 +672,12 @@ class GANAugmenter(BaseOverSampler):
         from ganaug.persistence import save
 
         save(self, path, force=force)
+
+
+def _noise(rng, n, dim):
+    """Latent noise from a seed drawn from ``rng`` (NumPy's fast float32 normals)."""
+    seed = rng.randint(np.iinfo(np.int32).max)
+    return np.random.default_rng(seed).standard_normal((n, dim), dtype=np.float32)
 
 
 def _row_hashes(frame):
