@@ -236,4 +236,11 @@ def build_conv_discriminator(canvas_shape, n_classes, stages, filters=64, *, see
     )(label)
     projection = layers.Dot(axes=1, name="projection")([h, embedding])
     out = layers.Add(name="critic")([score, projection])
-    return keras.Model([image, label], out, name="conv_discriminator")
+    model = keras.Model([image, label], out, name="conv_discriminator")
+    # SpectralNormalization draws its power-iteration vector from Keras's global seed
+    # state; redraw it from our seeds so that training is reproducible.
+    for layer in model.layers:
+        if isinstance(layer, layers.SpectralNormalization):
+            init = keras.initializers.TruncatedNormal(stddev=0.02, seed=next(seeds))
+            layer.vector_u.assign(init(layer.vector_u.shape))
+    return model
