@@ -395,18 +395,23 @@ class GANAugmenter(BaseOverSampler):
         ratio = min(s / c for s, c in zip(self.encoder_.image_shape_[:2], self.encoder_.canvas_shape_))
         return {"translation": 0.125 * ratio, "cutout": 0.5 * ratio}
 
-    def _train(self, encoded, y_idx, units, seeds, lr_scale, callbacks):
-        """Build the networks and train the GAN; sets ``generator_`` and ``history_``."""
+    def _compile(self, gan, lr_scale=1.0, **kwargs):
+        """Adam for both networks (beta_1=0.5, as is usual for GANs)."""
         import keras
 
-        from ganaug.gan import BalancedBatches, StopOnNonFinite
-
-        gan = self._build_gan(units, seeds)
         d_lr, g_lr = self.discriminator_lr * lr_scale, self.generator_lr * lr_scale
         gan.compile(
             d_optimizer=keras.optimizers.Adam(d_lr, beta_1=0.5, beta_2=0.9),
             g_optimizer=keras.optimizers.Adam(g_lr, beta_1=0.5, beta_2=0.9),
+            **kwargs,
         )
+
+    def _train(self, encoded, y_idx, units, seeds, lr_scale, callbacks):
+        """Build the networks and train the GAN; sets ``generator_`` and ``history_``."""
+        from ganaug.gan import BalancedBatches, StopOnNonFinite
+
+        gan = self._build_gan(units, seeds)
+        self._compile(gan, lr_scale)
         batches = BalancedBatches(
             encoded,
             y_idx,
@@ -436,6 +441,7 @@ class GANAugmenter(BaseOverSampler):
             stop = start + _IMAGE_CHUNK
             out = self.generator_([noise[start:stop], onehot[start:stop]], training=False)
             encoded[start:stop] = np.asarray(out)
+        _check_finite(encoded)
         return self.encoder_.inverse_transform(encoded)
 
     def _check_class_sizes(self, counts):
@@ -593,6 +599,7 @@ class GANAugmenter(BaseOverSampler):
             stop = start + _SAMPLE_CHUNK
             out = self.generator_([noise[start:stop], onehot[start:stop]], training=False)
             encoded[start:stop] = np.asarray(out)
+        _check_finite(encoded)
         decode_seed = rng.randint(np.iinfo(np.int32).max)
         return self.encoder_.inverse_transform(encoded, random_state=decode_seed)
 
@@ -672,6 +679,15 @@ class GANAugmenter(BaseOverSampler):
         from ganaug.persistence import save
 
         save(self, path, force=force)
+
+
+def _check_finite(encoded):
+    """Never decode a NaN or infinite generator output into rows."""
+    if not np.isfinite(encoded).all():
+        raise TrainingDivergedError(
+            "The generator produced NaN or infinite values; refit with lower learning "
+            "rates (or on_divergence='restart')."
+        )
 
 
 def _noise(rng, n, dim):

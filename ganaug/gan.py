@@ -132,6 +132,11 @@ class ConditionalGAN(keras.Model):
         super().compile(**kwargs)
         self.d_optimizer = d_optimizer
         self.g_optimizer = g_optimizer
+        # Create the optimizers' slot variables now, outside any tf.function: a variable
+        # first created inside the traced train_step gets initialisation conds that
+        # TensorFlow keeps for the life of the process (about 10 MiB per fit).
+        d_optimizer.build(self.discriminator.trainable_variables)
+        g_optimizer.build(self.generator.trainable_variables)
 
     @property
     def metrics(self):

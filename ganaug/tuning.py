@@ -38,8 +38,8 @@ import pandas as pd
 from imblearn.utils import check_sampling_strategy
 from keras_tuner.src.engine import tuner_utils
 
-from ganaug.gan import BalancedBatches, ConditionalGAN
-from ganaug.networks import build_discriminator, build_generator
+from ganaug.augmenter import TrainingDivergedError
+from ganaug.gan import BalancedBatches, StopOnNonFinite
 from ganaug.tabular import TabularEncoder
 
 __all__ = ["DEFAULT_SPACE", "OBJECTIVES", "TUNERS", "GANHyperModel", "GANTuner", "params_from_hp"]
@@ -322,32 +322,32 @@ class GANHyperModel(keras_tuner.HyperModel):
 
     # -------------------------------------------------------------- build
     def build(self, hp):
-        """Declare the search space on ``hp``; return a compiled ConditionalGAN."""
+        """Declare the search space on ``hp``; return a compiled ConditionalGAN.
+
+        The networks are built and compiled by :class:`~ganaug.GANAugmenter` itself,
+        so a trial trains exactly the model the estimator would with those parameters.
+        """
         params = _declare(hp, self.space)
-        seeds = _seeds(self.seed)
-        n_classes = len(self.classes_)
-        generator = build_generator(
-            params["latent_dim"], n_classes, self.encoder.spans_,
-            params["generator_units"], seeds=seeds,
+        aug = self._estimator(params)
+        gan = aug._build_gan(
+            (tuple(params["generator_units"]), tuple(params["discriminator_units"])),
+            _seeds(self.seed),
         )
-        discriminator = build_discriminator(
-            self.encoder.output_dim_, n_classes, params["discriminator_units"], seeds=seeds
-        )
-        gan = ConditionalGAN(
-            generator, discriminator, params["latent_dim"], loss=params["loss"],
-            seed=next(seeds),
-        )
-        gan.compile(
-            d_optimizer=keras.optimizers.Adam(params["discriminator_lr"], beta_1=0.5, beta_2=0.9),
-            g_optimizer=keras.optimizers.Adam(params["generator_lr"], beta_1=0.5, beta_2=0.9),
-            run_eagerly=self.run_eagerly,
-        )
-        # Build the wrapper and its optimizers now, so that keras-tuner can checkpoint
-        # them and Hyperband can restore a trial (weights and Adam state) to go on.
-        gan([np.zeros((1, params["latent_dim"]), "float32"), np.zeros((1, n_classes), "float32")])
-        gan.d_optimizer.build(discriminator.trainable_variables)
-        gan.g_optimizer.build(generator.trainable_variables)
+        aug._compile(gan, run_eagerly=self.run_eagerly)
+        # Build the wrapper now (compile has built the optimizers), so that keras-tuner
+        # can checkpoint it and Hyperband can restore a trial (weights and Adam state).
+        gan([np.zeros((1, params["latent_dim"]), "float32"),
+             np.zeros((1, len(self.classes_)), "float32")])
         return gan
+
+    def _estimator(self, params):
+        """A GANAugmenter with these parameters, given this search's encoder and classes."""
+        from ganaug.augmenter import GANAugmenter
+
+        aug = GANAugmenter(**params, batch_size=self.batch_size, random_state=self.seed)
+        aug.encoder_, aug.classes_ = self.encoder, self.classes_
+        aug.filter_copies = False  # the objective scores rows as the generator makes them
+        return aug
 
     # ---------------------------------------------------------------- fit
     def fit(self, hp, model, *args, epochs=None, initial_epoch=0, callbacks=None,
@@ -364,7 +364,7 @@ class GANHyperModel(keras_tuner.HyperModel):
             batches,
             epochs=epochs,
             initial_epoch=int(initial_epoch),
-            callbacks=[_StopOnNaN(), *(callbacks or [])],
+            callbacks=[StopOnNonFinite(), *(callbacks or [])],
             verbose=0,
             shuffle=False,
         )
@@ -383,13 +383,12 @@ class GANHyperModel(keras_tuner.HyperModel):
 
     def sample(self, model):
         """Synthetic ``(X, y)`` for ``self.labels``, or None if the generator emits NaN."""
-        rng = np.random.default_rng(self.seed + 2)
-        noise = rng.standard_normal((len(self.labels), model.latent_dim)).astype(np.float32)
-        onehot = np.eye(len(self.classes_), dtype=np.float32)[self.labels]
-        encoded = np.asarray(model.generator([noise, onehot], training=False))
-        if not np.isfinite(encoded).all():
+        aug = self._estimator({"latent_dim": model.latent_dim})
+        aug.generator_ = model.generator
+        try:
+            X_new = aug._decode(self.labels, np.random.RandomState(self.seed + 2))
+        except TrainingDivergedError:
             return None
-        X_new = self.encoder.inverse_transform(encoded, random_state=self.seed + 3)
         return X_new, self.classes_[self.labels]
 
     def score(self, X_new, y_new):
@@ -441,14 +440,6 @@ def _seeds(seed):
     rng = np.random.RandomState(seed)
     while True:
         yield int(rng.randint(np.iinfo(np.int32).max))
-
-
-class _StopOnNaN(keras.callbacks.Callback):
-    """Stop training at the end of the first epoch whose losses are not finite."""
-
-    def on_epoch_end(self, epoch, logs=None):
-        if any(not math.isfinite(float(v)) for v in (logs or {}).values()):
-            self.model.stop_training = True
 
 
 # -------------------------------------------------------------------------- tuners
