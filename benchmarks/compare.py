@@ -135,11 +135,18 @@ def resample(method, X, y, args, seed):
 
 
 def gan_params(args):
+    """GANAugmenter's defaults, then the recipe, then --epochs / --batch-size."""
+    from ganaug import GANAugmenter
     from ganaug.recipes import load_recipe
 
-    params = load_recipe(args.recipe)
-    params["epochs"] = args.epochs
-    params["batch_size"] = args.batch_size
+    params = GANAugmenter().get_params()
+    params.pop("random_state")
+    if args.recipe:
+        params.update(load_recipe(args.recipe))
+    if args.epochs is not None:
+        params["epochs"] = args.epochs
+    if args.batch_size is not None:
+        params["batch_size"] = args.batch_size
     return params
 
 
@@ -299,9 +306,12 @@ def parse_args(argv=None):
                         help=f"Comma-separated, from {', '.join(DATASETS)}, digits.")
     parser.add_argument("--repeats", type=int, default=None, help="Repeats of the K-fold split (2).")
     parser.add_argument("--folds", type=int, default=None, help="K of the stratified K-fold (5).")
-    parser.add_argument("--epochs", type=int, default=None, help="GANAugmenter epochs (150).")
-    parser.add_argument("--batch-size", type=int, default=64, help="GANAugmenter batch size.")
-    parser.add_argument("--recipe", default="fast", help="GANAugmenter recipe (other params).")
+    parser.add_argument("--epochs", type=int, default=None,
+                        help="GANAugmenter epochs (default: the estimator's own).")
+    parser.add_argument("--batch-size", type=int, default=None,
+                        help="GANAugmenter batch size (default: the estimator's own).")
+    parser.add_argument("--recipe", default=None,
+                        help="GANAugmenter recipe (default: none, the estimator's defaults).")
     parser.add_argument("--ctgan-epochs", type=int, default=None, help="CTGAN epochs (150).")
     parser.add_argument("--ratio", type=float, default=10.0, help="Imbalance ratio of training folds.")
     parser.add_argument("--seed", type=int, default=0)
@@ -312,7 +322,7 @@ def parse_args(argv=None):
     args = parser.parse_args(argv)
     args.datasets = [d.strip() for d in args.datasets.split(",") if d.strip()]
     defaults = dict(repeats=1, folds=3, epochs=30, ctgan_epochs=30) if args.quick else dict(
-        repeats=2, folds=5, epochs=150, ctgan_epochs=150)
+        repeats=2, folds=5, ctgan_epochs=150)
     for name, value in defaults.items():
         if getattr(args, name) is None:
             setattr(args, name, value)
