@@ -397,12 +397,12 @@ class GANAugmenter(BaseOverSampler):
 
     def _compile(self, gan, lr_scale=1.0, **kwargs):
         """Adam for both networks (beta_1=0.5, as is usual for GANs)."""
-        import keras
+        from ganaug.gan import Adam
 
         d_lr, g_lr = self.discriminator_lr * lr_scale, self.generator_lr * lr_scale
         gan.compile(
-            d_optimizer=keras.optimizers.Adam(d_lr, beta_1=0.5, beta_2=0.9),
-            g_optimizer=keras.optimizers.Adam(g_lr, beta_1=0.5, beta_2=0.9),
+            d_optimizer=Adam(d_lr, beta_1=0.5, beta_2=0.9),
+            g_optimizer=Adam(g_lr, beta_1=0.5, beta_2=0.9),
             **kwargs,
         )
 

@@ -551,7 +551,7 @@ def trials_text(trials, limit=None):
 @click.option("--overwrite", is_flag=True, help="Start the search afresh instead of resuming the one in --directory.")
 @click.option("--strategy", default=None, help="Which classes the synthetic rows grow (as for augment).")
 @click.option("--seed", type=int, default=None, help="Random seed of the split, networks and tuner.")
-@click.option("--eager", is_flag=True, help="Train without tf.function: slower steps, flat memory over many trials.")
+@click.option("--eager", is_flag=True, help="Train without tf.function: faster for tiny trials, slower for wide networks.")
 @click.option("--quiet", "-q", is_flag=True, help="No per-trial output or table.")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 def tune(data, target, output, max_trials, tuner, objective, epochs, validation_size,

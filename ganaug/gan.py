@@ -7,7 +7,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-__all__ = ["BalancedBatches", "ConditionalGAN", "LOSSES", "StopOnNonFinite", "diff_augment"]
+__all__ = ["Adam", "BalancedBatches", "ConditionalGAN", "LOSSES", "StopOnNonFinite", "diff_augment"]
 
 LOSSES = ("minimax", "wgan-gp")
 
@@ -65,6 +65,24 @@ def diff_augment(images, seed, translation=0.125, cutout=0.5):
         hole = ops.expand_dims(rows, 2) & ops.expand_dims(cols, 1)
         images = images * ops.expand_dims(1.0 - ops.cast(hole, images.dtype), -1)
     return images
+
+
+class Adam(keras.optimizers.Adam):
+    """Keras's Adam without a memory leak of single-device TensorFlow training.
+
+    On one device, Keras still sums gradients across replicas through
+    ``tf.distribute``'s ``ReplicaContext.all_reduce``, whose ``tf.custom_gradient``
+    registers a new gradient function in TensorFlow's global registry each time
+    ``train_step`` is traced. The registry keeps that whole graph alive for the
+    life of the process: about 12 MiB per fit of a small table GAN, which adds up in
+    a grid search or a tuning run. With a single replica the all-reduce is the
+    identity, so it is skipped; with several it runs as before.
+    """
+
+    def _all_reduce_sum_gradients(self, grads_and_vars):
+        if tf.distribute.get_strategy().num_replicas_in_sync == 1:
+            return list(grads_and_vars)
+        return super()._all_reduce_sum_gradients(grads_and_vars)
 
 
 @keras.saving.register_keras_serializable(package="ganaug")
@@ -134,7 +152,7 @@ class ConditionalGAN(keras.Model):
         self.g_optimizer = g_optimizer
         # Create the optimizers' slot variables now, outside any tf.function: a variable
         # first created inside the traced train_step gets initialisation conds that
-        # TensorFlow keeps for the life of the process (about 10 MiB per fit).
+        # TensorFlow keeps for the life of the process (several MiB per fit).
         d_optimizer.build(self.discriminator.trainable_variables)
         g_optimizer.build(self.generator.trainable_variables)
 

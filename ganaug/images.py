@@ -400,6 +400,8 @@ class FeatureExtractor:
         import keras
         from keras import layers
 
+        from ganaug.gan import Adam
+
         self.encoder_ = ImageEncoder().fit(X)
         Z = self.encoder_.transform(X)
         self.classes_, y_idx = np.unique(y, return_inverse=True)
@@ -415,7 +417,7 @@ class FeatureExtractor:
         out = layers.Dense(len(self.classes_), kernel_initializer=init)(feats)
         model = keras.Model(inputs, out)
         model.compile(
-            optimizer=keras.optimizers.Adam(1e-3),
+            optimizer=Adam(1e-3),
             loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         )
         model.fit(Z, y_idx, epochs=self.epochs, batch_size=64, verbose=0, shuffle=False)

@@ -240,11 +240,9 @@ class GANHyperModel(keras_tuner.HyperModel):
         Seeds initialisation, batches, noise and decoding, the same in every trial so
         that trials differ only by their hyperparameters.
     run_eagerly : bool, default=False
-        Train without tracing ``train_step`` into a ``tf.function``. Slower per step,
-        but TensorFlow keeps about 10 MiB of every traced function for the life of
-        the process even after the session is cleared, so a long search in graph
-        mode grows resident memory by that much per trial; eager trials stay flat
-        (see ``benchmarks/tuning_memory.py``).
+        Train without tracing ``train_step`` into a ``tf.function``: slower per step
+        for wide networks, faster for tiny trials that spend most of their time
+        tracing. Memory stays flat either way (see ``benchmarks/tuning_memory.py``).
 
     Examples
     --------
