@@ -352,8 +352,9 @@ def _refuse_existing(targets, out_dir, classes):
 @click.option("--seed", type=int, default=None, help="Random seed.")
 @click.option("--recipe", default=None, help="A recipe name (fast, careful) or a .toml file of parameters.")
 @click.option("--save-model", type=_OUT_FILE, default=None, help="Also save the trained model here (.ganaug), for `ganaug preview`.")
+@click.option("--report", type=_OUT_FILE, default=None, help="Also write an HTML evaluation report: scores on the pixels and sample grids.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or table.")
-def augment_images(in_dir, out_dir, synthetic_only, size, strategy, epochs, seed, recipe, save_model, quiet):
+def augment_images(in_dir, out_dir, synthetic_only, size, strategy, epochs, seed, recipe, save_model, report, quiet):
     """Rebalance a folder of images with one subfolder per class.
 
     IN_DIR/<class>/*.png (the layout of keras.utils.image_dataset_from_directory)
@@ -372,8 +373,9 @@ def augment_images(in_dir, out_dir, synthetic_only, size, strategy, epochs, seed
             f"the output {str(out_dir)!r} is (inside) the input folder; choose another folder.",
             param_hint="--output",
         )
-    if save_model is not None and save_model.exists():
-        raise click.ClickException(f"Output {str(save_model)!r} already exists; ganaug never overwrites files.")
+    for path in (save_model, report):
+        if path is not None and path.exists():
+            raise click.ClickException(f"Output {str(path)!r} already exists; ganaug never overwrites files.")
     with user_errors():
         X, y, paths = read_image_folder(in_dir, size=size)
         classes = sorted(set(y.tolist()))
@@ -398,10 +400,25 @@ def augment_images(in_dir, out_dir, synthetic_only, size, strategy, epochs, seed
                 write_images(X, originals)
         if save_model is not None:
             aug.save(save_model)
+        if report is not None:
+            _evaluate_and_report(
+                _pixel_table(X), y, _pixel_table(X_new), y_new, report, force=False,
+                seed=seed, title=f"ganaug augment-images {in_dir.name}", quiet=quiet,
+                images=(X, X_new),
+            )
     if not quiet:
         click.echo(count_table(Counter(y.tolist()), Counter(np.asarray(y_res).tolist())))
     kept = 0 if synthetic_only else len(X)
     click.echo(f"Wrote {kept + len(X_new)} images ({len(X_new)} synthetic) to {out_dir}")
+
+
+def _pixel_table(images):
+    """Images as a table of pixel columns, for the tabular scores of the report."""
+    import numpy as np
+    import pandas as pd
+
+    flat = images.reshape(len(images), -1).astype(np.float64)
+    return pd.DataFrame(flat, columns=[f"px{i}" for i in range(flat.shape[1])])
 
 
 def _copy_files(sources, targets):
@@ -458,7 +475,7 @@ def _as_uint8(X, encoder):
 
 
 def _evaluate_and_report(X, y, X_new, y_new, report, *, force, seed, title, quiet,
-                         holdout=None):
+                         holdout=None, images=None):
     from ganaug.evaluation import evaluate, format_summary, write_html_report
 
     if len(X_new) == 0:
@@ -470,8 +487,10 @@ def _evaluate_and_report(X, y, X_new, y_new, report, *, force, seed, title, quie
     if not quiet:
         click.echo(format_summary(scores))
     if report is not None:
+        real_images, synth_images = images if images is not None else (None, None)
         write_html_report(scores, report, X, y, X_new, y_new, title=title,
-                          random_state=random_state, force=force)
+                          random_state=random_state, force=force,
+                          real_images=real_images, synth_images=synth_images)
         click.echo(f"Wrote report to {report}")
 
 

@@ -66,9 +66,16 @@ def atomic_path(path, *, force=False):
     tmp = Path(tmp)
     try:
         yield tmp
+        os.chmod(tmp, _new_file_mode())  # mkstemp makes 0600; give the usual umask mode
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _new_file_mode():
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def write_table(frame, path, *, force=False):

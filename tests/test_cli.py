@@ -51,6 +51,18 @@ def test_augment_parquet_and_model(workdir):
     assert list(sampled.columns) == [c for c in out.columns if c != "species"] + ["species"]
 
 
+def test_output_file_mode_follows_umask(workdir):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        assert run("augment", "penguins.csv", "-t", "species", "-o", "o.csv", *FAST).exit_code == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((workdir / "o.csv").stat().st_mode) == 0o644
+
+
 def test_fit_then_sample_spread(workdir):
     assert run("fit", "penguins.csv", "-t", "species", "-o", "m.ganaug", *FAST).exit_code == 0
     result = run("sample", "m.ganaug", "-n", "20", "-o", "s.parquet")

@@ -208,6 +208,30 @@ def test_cli_synthetic_only_and_save_model_preview(tmp_path):
         assert img.format == "PNG" and img.size[0] > img.size[1] > 0
 
 
+def test_cli_augment_images_report_has_sample_grids(tmp_path):
+    import base64
+    import io
+    import re
+
+    src = _write_folder(tmp_path / "in")
+    report = tmp_path / "report.html"
+    result = _cli("augment-images", src, "-o", tmp_path / "out", "--epochs", 1, "--seed", 0,
+                  "--report", report, "-q")
+    assert result.exit_code == 0, result.output
+    html = report.read_text()
+    captions = re.findall(r"<figcaption>(.*?)</figcaption>", html)
+    assert "Real samples" in captions and "Synthetic samples" in captions
+    pngs = re.findall(r"data:image/png;base64,([A-Za-z0-9+/=]+)", html)
+    assert len(pngs) == len(captions)
+    for data in pngs:
+        with Image.open(io.BytesIO(base64.b64decode(data))) as img:
+            assert img.format == "PNG" and img.size[0] > 0
+    # an existing report is never overwritten
+    again = _cli("augment-images", src, "-o", tmp_path / "out2", "--epochs", 1, "--report", report)
+    assert again.exit_code == 1 and "already exists" in again.output
+    assert not (tmp_path / "out2").exists()
+
+
 def test_cli_errors(tmp_path):
     src = _write_folder(tmp_path / "in")
     (src / "dog" / "broken.png").write_bytes(b"not a png")
