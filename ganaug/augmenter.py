@@ -22,17 +22,14 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ganaug.images import is_image_array
+
 __all__ = ["GANAugmenter", "TrainingDivergedError"]
 
 _SAMPLE_CHUNK = 65536
 _COPY_REDRAWS = 5
 _IMAGE_CHUNK = 1024
 _IMAGE_EMA_DECAY = 0.999
-
-
-def _is_image_array(X):
-    """An (n, H, W) or (n, H, W, C) numeric array: trained with convolutional networks."""
-    return isinstance(X, np.ndarray) and X.ndim in (3, 4) and X.dtype.kind in "uif"
 
 
 class TrainingDivergedError(RuntimeError):
@@ -236,7 +233,7 @@ class GANAugmenter(BaseOverSampler):
         """Keep DataFrames and object arrays as they are: columns may hold strings."""
         self.target_name_ = y.name if isinstance(y, pd.Series) else None
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-        if not isinstance(X, pd.DataFrame) and not _is_image_array(X):
+        if not isinstance(X, pd.DataFrame) and not is_image_array(X):
             X = check_array(X, dtype=None, accept_sparse=False, ensure_all_finite=False)
         validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
         y = column_or_1d(y, warn=True)
@@ -318,7 +315,7 @@ class GANAugmenter(BaseOverSampler):
 
         self.classes_, y_idx, counts = np.unique(y, return_inverse=True, return_counts=True)
         self._check_class_sizes(counts)
-        if _is_image_array(X):
+        if is_image_array(X):
             from ganaug.images import ImageEncoder
 
             self.input_dtype_ = X.dtype
@@ -433,16 +430,21 @@ class GANAugmenter(BaseOverSampler):
 
     def _generate_images(self, labels, rng):
         """Images for the given class indices, in the shape and dtype seen at fit."""
+        encoded = self._run_generator(labels, rng, self.encoder_.canvas_shape_, _IMAGE_CHUNK)
+        return self.encoder_.inverse_transform(encoded)
+
+    def _run_generator(self, labels, rng, shape, chunk):
+        """The generator's output for the given class indices, in chunks; never NaN."""
         n = len(labels)
         noise = _noise(rng, n, self.latent_dim)
         onehot = np.eye(len(self.classes_), dtype=np.float32)[labels]
-        encoded = np.zeros((n, *self.encoder_.canvas_shape_), dtype=np.float32)
-        for start in range(0, n, _IMAGE_CHUNK):
-            stop = start + _IMAGE_CHUNK
+        encoded = np.zeros((n, *shape), dtype=np.float32)
+        for start in range(0, n, chunk):
+            stop = start + chunk
             out = self.generator_([noise[start:stop], onehot[start:stop]], training=False)
             encoded[start:stop] = np.asarray(out)
         _check_finite(encoded)
-        return self.encoder_.inverse_transform(encoded)
+        return encoded
 
     def _check_class_sizes(self, counts):
         small = [(c, n) for c, n in zip(self.classes_, counts) if n < 2]
@@ -591,15 +593,7 @@ class GANAugmenter(BaseOverSampler):
 
     def _decode(self, labels, rng):
         """Generate and decode rows for the given class indices."""
-        n = len(labels)
-        noise = _noise(rng, n, self.latent_dim)
-        onehot = np.eye(len(self.classes_), dtype=np.float32)[labels]
-        encoded = np.zeros((n, self.encoder_.output_dim_), dtype=np.float32)
-        for start in range(0, n, _SAMPLE_CHUNK):
-            stop = start + _SAMPLE_CHUNK
-            out = self.generator_([noise[start:stop], onehot[start:stop]], training=False)
-            encoded[start:stop] = np.asarray(out)
-        _check_finite(encoded)
+        encoded = self._run_generator(labels, rng, (self.encoder_.output_dim_,), _SAMPLE_CHUNK)
         decode_seed = rng.randint(np.iinfo(np.int32).max)
         return self.encoder_.inverse_transform(encoded, random_state=decode_seed)
 
