@@ -30,6 +30,7 @@ _SAMPLE_CHUNK = 65536
 _COPY_REDRAWS = 5
 _IMAGE_CHUNK = 1024
 _IMAGE_EMA_DECAY = 0.999
+_MIN_STEPS_PER_EPOCH = 10
 
 
 class TrainingDivergedError(RuntimeError):
@@ -99,9 +100,14 @@ class GANAugmenter(BaseOverSampler):
         Seeds the network initialisation, batch order, noise and decoding. The same
         integer gives the same output on the CPU.
     epochs : int, default=300
-        Passes over the data (each pass is ``ceil(n_samples / batch_size)`` steps).
-    batch_size : int, default=256
+        Training epochs, of ``steps_per_epoch`` steps each.
+    batch_size : int, default=64
         Rows per training step.
+    steps_per_epoch : int or 'auto', default='auto'
+        Training steps (batches) per epoch. 'auto' is one pass over the data,
+        ``ceil(n_samples / batch_size)``, but at least 10, so that a small table
+        that fits in one batch still gets ``10 * epochs`` updates: a GAN needs some
+        thousands of them to learn each class, however few rows it has.
     latent_dim : int, default=64
         Size of the generator's noise input.
     generator_units : tuple of int, default=(256, 256)
@@ -183,6 +189,7 @@ class GANAugmenter(BaseOverSampler):
         **BaseOverSampler._parameter_constraints,
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "steps_per_epoch": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
         "generator_units": ["array-like"],
         "discriminator_units": ["array-like"],
@@ -201,7 +208,8 @@ class GANAugmenter(BaseOverSampler):
         sampling_strategy="auto",
         random_state=None,
         epochs=300,
-        batch_size=256,
+        batch_size=64,
+        steps_per_epoch="auto",
         latent_dim=64,
         generator_units=(256, 256),
         discriminator_units=(256, 256),
@@ -217,6 +225,7 @@ class GANAugmenter(BaseOverSampler):
         self.random_state = random_state
         self.epochs = epochs
         self.batch_size = batch_size
+        self.steps_per_epoch = steps_per_epoch
         self.latent_dim = latent_dim
         self.generator_units = generator_units
         self.discriminator_units = discriminator_units
@@ -405,21 +414,19 @@ class GANAugmenter(BaseOverSampler):
 
     def _train(self, encoded, y_idx, units, seeds, lr_scale, callbacks):
         """Build the networks and train the GAN; sets ``generator_`` and ``history_``."""
-        from ganaug.gan import BalancedBatches, StopOnNonFinite
+        from ganaug.gan import StopOnNonFinite, balanced_batches
 
         gan = self._build_gan(units, seeds)
         self._compile(gan, lr_scale)
-        batches = BalancedBatches(
-            encoded,
-            y_idx,
-            len(self.classes_),
-            self.batch_size,
-            steps=max(1, math.ceil(len(encoded) / self.batch_size)),
+        steps = self._steps_per_epoch(len(encoded))
+        batches = balanced_batches(
+            encoded, y_idx, len(self.classes_), self.batch_size, steps, self.epochs,
             seed=next(seeds),
         )
         history = gan.fit(
             batches,
             epochs=self.epochs,
+            steps_per_epoch=steps,
             verbose=2 if self.verbose else 0,
             callbacks=[StopOnNonFinite(), *(callbacks or [])],
             shuffle=False,
@@ -427,6 +434,11 @@ class GANAugmenter(BaseOverSampler):
         self.generator_ = gan.generator if gan.ema_generator is None else gan.ema_generator
         self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
         self._check_divergence()
+
+    def _steps_per_epoch(self, n_samples):
+        if self.steps_per_epoch != "auto":
+            return self.steps_per_epoch
+        return max(_MIN_STEPS_PER_EPOCH, math.ceil(n_samples / self.batch_size))
 
     def _generate_images(self, labels, rng):
         """Images for the given class indices, in the shape and dtype seen at fit."""
@@ -617,8 +629,8 @@ class GANAugmenter(BaseOverSampler):
         A thin wrapper around :class:`ganaug.tuning.GANTuner`, which holds out part of
         ``(X, y)`` and scores each trial by the macro-F1 of a classifier trained on
         real + synthetic rows (see :mod:`ganaug.tuning`). This estimator's
-        ``epochs``, ``batch_size``, ``sampling_strategy``, ``categorical_features``
-        and ``random_state`` are used for every trial. The estimator is not fitted:
+        ``epochs``, ``batch_size``, ``steps_per_epoch``, ``sampling_strategy``,
+        ``categorical_features`` and ``random_state`` are used for every trial. The estimator is not fitted:
         call :meth:`fit` or :meth:`fit_resample` afterwards.
 
         Parameters
@@ -654,6 +666,7 @@ class GANAugmenter(BaseOverSampler):
         fixed = {
             "epochs": self.epochs,
             "batch_size": self.batch_size,
+            "steps_per_epoch": self.steps_per_epoch,
             "sampling_strategy": self.sampling_strategy,
             "categorical_features": self.categorical_features,
             "random_state": self.random_state,

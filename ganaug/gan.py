@@ -7,7 +7,14 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-__all__ = ["Adam", "BalancedBatches", "ConditionalGAN", "LOSSES", "StopOnNonFinite", "diff_augment"]
+__all__ = [
+    "Adam",
+    "ConditionalGAN",
+    "LOSSES",
+    "StopOnNonFinite",
+    "balanced_batches",
+    "diff_augment",
+]
 
 LOSSES = ("minimax", "wgan-gp")
 
@@ -248,51 +255,65 @@ class ConditionalGAN(keras.Model):
         return cls(**config)
 
 
-class BalancedBatches(keras.utils.PyDataset):
-    """Class-balanced batches: each row's class is drawn uniformly, then a row of it.
+def balanced_batches(x, y, n_classes, batch_size, steps, epochs, seed, initial_epoch=0):
+    """Class-balanced batches as a ``tf.data.Dataset``, drawn inside TensorFlow.
 
-    A class of 15 rows is thus seen as often as one of 5,000. Batches are a pure
-    function of ``(seed, epoch, index)``, so training is reproducible.
+    For each row of a batch a class is drawn uniformly, then a row of that class, so
+    a class of 15 rows is seen as often as one of 5,000. Batch ``i`` (counted over
+    all epochs) is a pure function of ``(seed, i)`` through TensorFlow's stateless
+    random ops, so training is reproducible and a resumed run (``initial_epoch``)
+    continues the same sequence. The rows are held once and gathered per batch, as
+    Keras's own array adapter does; there is no Python call per step or per epoch,
+    which would cost more than a training step of a small network.
 
     Parameters
     ----------
-    x : ndarray of shape (n_samples, n_features)
-        Rows in GAN space.
+    x : ndarray of shape (n_samples, ...)
+        Rows (or images) in GAN space.
     y : ndarray of shape (n_samples,)
         Class indices in ``0..n_classes-1``; every class has at least one row.
-    n_classes : int
-    batch_size : int
+    n_classes, batch_size : int
     steps : int
         Batches per epoch.
+    epochs : int
+        The dataset holds ``(epochs - initial_epoch) * steps`` batches; pass
+        ``steps_per_epoch=steps`` to ``fit``.
     seed : int
+    initial_epoch : int, default=0
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ganaug.gan import balanced_batches
+    >>> x, y = np.arange(10, dtype="float32")[:, None], np.array([0] * 9 + [1])
+    >>> rows, labels = next(iter(balanced_batches(x, y, 2, 1000, 1, 1, seed=0)))
+    >>> round(float(labels[:, 1].numpy().mean()), 1), float(rows.numpy()[labels[:, 1] == 1].min())
+    (0.5, 9.0)
     """
+    order = np.argsort(y, kind="stable")
+    counts = np.bincount(y, minlength=n_classes)
+    starts = tf.constant(np.concatenate([[0], np.cumsum(counts)[:-1]]), tf.int64)
+    counts = tf.constant(counts, tf.float32)
+    seed = tf.constant(int(seed), tf.int64)
 
-    def __init__(self, x, y, n_classes, batch_size, steps, seed):
-        super().__init__()
-        order = np.argsort(y, kind="stable")
-        self.x = np.ascontiguousarray(x[order])
-        self.counts = np.bincount(y, minlength=n_classes)
-        self.starts = np.concatenate([[0], np.cumsum(self.counts)[:-1]])
-        self.eye = np.eye(n_classes, dtype=np.float32)
-        self.n_classes = n_classes
-        self.batch_size = batch_size
-        self.steps = steps
-        self.seed = seed
-        self.epoch = 0
-
-    def __len__(self):
-        return self.steps
-
-    def __getitem__(self, index):
-        rng = np.random.default_rng([self.seed, self.epoch, index])
-        classes = rng.integers(self.n_classes, size=self.batch_size)
-        rows = self.starts[classes] + (rng.random(self.batch_size) * self.counts[classes]).astype(
-            np.int64
+    def draw(rows, index):
+        class_seed, row_seed = tf.unstack(
+            tf.random.experimental.stateless_split(tf.stack([seed, index]), 2)
         )
-        return self.x[rows], self.eye[classes]
+        classes = tf.random.stateless_uniform(
+            (batch_size,), class_seed, 0, n_classes, dtype=tf.int64
+        )
+        within = tf.random.stateless_uniform((batch_size,), row_seed) * tf.gather(counts, classes)
+        picked = tf.gather(starts, classes) + tf.cast(within, tf.int64)
+        return tf.gather(rows, picked), tf.one_hot(classes, n_classes)
 
-    def on_epoch_end(self):
-        self.epoch += 1
+    rows = tf.data.Dataset.from_tensors(np.ascontiguousarray(x[order], dtype=np.float32))
+    indices = tf.data.Dataset.range(int(initial_epoch) * steps, int(epochs) * steps)
+    return (
+        tf.data.Dataset.zip(rows.repeat(), indices)
+        .map(draw)
+        .prefetch(tf.data.AUTOTUNE)
+    )
 
 
 class StopOnNonFinite(keras.callbacks.Callback):

@@ -39,7 +39,7 @@ from imblearn.utils import check_sampling_strategy
 from keras_tuner.src.engine import tuner_utils
 
 from ganaug.augmenter import TrainingDivergedError
-from ganaug.gan import BalancedBatches, StopOnNonFinite
+from ganaug.gan import StopOnNonFinite, balanced_batches
 from ganaug.tabular import TabularEncoder
 
 __all__ = ["DEFAULT_SPACE", "OBJECTIVES", "TUNERS", "GANHyperModel", "GANTuner", "params_from_hp"]
@@ -227,7 +227,9 @@ class GANHyperModel(keras_tuner.HyperModel):
     objective : {'macro_f1', 'balanced_accuracy', 'fidelity'}, default='macro_f1'
     epochs : int, default=100
         Epochs per trial when the tuner passes none (Hyperband passes its own).
-    batch_size : int, default=256
+    batch_size : int, default=64
+    steps_per_epoch : int or 'auto', default='auto'
+        As in :class:`~ganaug.GANAugmenter`.
     sampling_strategy : as in GANAugmenter, default='auto'
         Synthetic rows added to the training split for the utility objectives.
     categorical_features : 'auto' or list, default='auto'
@@ -268,7 +270,8 @@ class GANHyperModel(keras_tuner.HyperModel):
         *,
         objective="macro_f1",
         epochs=100,
-        batch_size=256,
+        batch_size=64,
+        steps_per_epoch="auto",
         sampling_strategy="auto",
         categorical_features="auto",
         space=None,
@@ -283,6 +286,7 @@ class GANHyperModel(keras_tuner.HyperModel):
         self.objective = objective
         self.epochs = int(epochs)
         self.batch_size = int(batch_size)
+        self.steps_per_epoch = steps_per_epoch
         self.space = _check_space(space)
         self.estimator = estimator if estimator is not None else _default_estimator()
         self.seed = int(seed)
@@ -342,7 +346,10 @@ class GANHyperModel(keras_tuner.HyperModel):
         """A GANAugmenter with these parameters, given this search's encoder and classes."""
         from ganaug.augmenter import GANAugmenter
 
-        aug = GANAugmenter(**params, batch_size=self.batch_size, random_state=self.seed)
+        aug = GANAugmenter(
+            **params, batch_size=self.batch_size, steps_per_epoch=self.steps_per_epoch,
+            random_state=self.seed,
+        )
         aug.encoder_, aug.classes_ = self.encoder, self.classes_
         aug.filter_copies = False  # the objective scores rows as the generator makes them
         return aug
@@ -352,15 +359,15 @@ class GANHyperModel(keras_tuner.HyperModel):
             verbose=0, **kwargs):
         """Train ``model`` from ``initial_epoch`` to ``epochs``; return the objective."""
         epochs = self.epochs if epochs is None else int(epochs)
-        batches = BalancedBatches(
-            self.encoded, self.y_train_idx, len(self.classes_), self.batch_size,
-            steps=max(1, math.ceil(len(self.encoded) / self.batch_size)),
-            seed=self.seed + 1,
+        steps = self._estimator({})._steps_per_epoch(len(self.encoded))
+        batches = balanced_batches(
+            self.encoded, self.y_train_idx, len(self.classes_), self.batch_size, steps, epochs,
+            seed=self.seed + 1, initial_epoch=initial_epoch,  # a resumed trial goes on
         )
-        batches.epoch = int(initial_epoch)  # resume the batch sequence where it stopped
         history = model.fit(
             batches,
             epochs=epochs,
+            steps_per_epoch=steps,
             initial_epoch=int(initial_epoch),
             callbacks=[StopOnNonFinite(), *(callbacks or [])],
             verbose=0,
@@ -517,7 +524,7 @@ class GANTuner:
         Overrides of :data:`DEFAULT_SPACE`.
     estimator : scikit-learn classifier, optional
         The classifier of the objective.
-    batch_size, sampling_strategy, categorical_features :
+    batch_size, steps_per_epoch, sampling_strategy, categorical_features :
         Fixed GANAugmenter parameters, as in :class:`~ganaug.GANAugmenter`.
     hyperband_factor : int, default=3
     max_consecutive_failed_trials : int, default=3
@@ -567,7 +574,8 @@ class GANTuner:
         overwrite=False,
         space=None,
         estimator=None,
-        batch_size=256,
+        batch_size=64,
+        steps_per_epoch="auto",
         sampling_strategy="auto",
         categorical_features="auto",
         hyperband_factor=3,
@@ -587,6 +595,7 @@ class GANTuner:
         self.space = space
         self.estimator = estimator
         self.batch_size = batch_size
+        self.steps_per_epoch = steps_per_epoch
         self.sampling_strategy = sampling_strategy
         self.categorical_features = categorical_features
         self.hyperband_factor = hyperband_factor
@@ -649,7 +658,7 @@ class GANTuner:
         hypermodel = GANHyperModel(
             X_train, y_train, X_val, y_val,
             objective=self.objective, epochs=self.epochs, batch_size=self.batch_size,
-            sampling_strategy=self.sampling_strategy,
+            steps_per_epoch=self.steps_per_epoch, sampling_strategy=self.sampling_strategy,
             categorical_features=self.categorical_features, space=self.space,
             estimator=self.estimator, seed=seed, run_eagerly=self.run_eagerly,
         )

@@ -172,12 +172,34 @@ def test_class_with_one_row_is_refused(tiny):
         ("discriminator_units", (8, 0), "discriminator_units must be a non-empty sequence"),
         ("loss", "hinge", "'loss' parameter"),
         ("epochs", 0, "'epochs' parameter"),
+        ("steps_per_epoch", 0, "'steps_per_epoch' parameter"),
+        ("steps_per_epoch", "many", "'steps_per_epoch' parameter"),
     ],
 )
 def test_bad_parameters(tiny, param, value, match):
     X, y = make_classification(n_samples=40, n_features=3, n_informative=2, n_redundant=0, random_state=0)
     with pytest.raises(ValueError, match=match):
         GANAugmenter(**{**tiny, param: value}).fit_resample(X, y)
+
+
+@pytest.mark.parametrize(
+    ("n_samples", "batch_size", "steps_per_epoch", "expected"),
+    [
+        (40, 16, "auto", 2 * 10),  # 3 batches cover the data; the floor of 10 applies
+        (400, 16, "auto", 2 * 25),  # one pass over the data is 25 batches
+        (40, 16, 3, 2 * 3),
+    ],
+)
+def test_steps_per_epoch(tiny, n_samples, batch_size, steps_per_epoch, expected):
+    import keras
+
+    X, y = make_classification(n_samples=n_samples, n_features=3, n_informative=2,
+                               n_redundant=0, random_state=0)
+    batches = []
+    count = keras.callbacks.LambdaCallback(on_train_batch_end=lambda i, logs: batches.append(i))
+    params = {**tiny, "epochs": 2, "batch_size": batch_size, "steps_per_epoch": steps_per_epoch}
+    GANAugmenter(**params).fit(X, y, callbacks=[count])
+    assert len(batches) == expected
 
 
 def test_wgan_gp_loss_trains(tiny):

@@ -120,7 +120,8 @@ def test_hyperband_honours_epochs_and_initial_epoch(tmp_path, data):
     assert all(tuner_epochs == epochs for tuner_epochs, epochs, _, _ in seen)
     assert {epochs for _, epochs, _, _ in seen} == {1, 3}
     resumed = [(epochs, start, steps) for _, epochs, start, steps in seen if start > 0]
-    assert resumed == [(3, 1, 3)]  # one step per epoch; the restored Adam state counts on
+    # ten steps per epoch (the floor); the restored Adam state counts on from epoch 1
+    assert resumed == [(3, 1, 3 * 10)]
     assert search.best_params_["epochs"] in (1, 3)
 
 
