@@ -112,7 +112,7 @@ def main():
         synthetic = (Xg[len(X):], yg[len(X):])
 
     print(f"GANAugmenter: {args.epochs} epochs, median {np.mean(seconds):.3f} s per epoch "
-          f"({int(np.ceil(len(X) / aug.batch_size))} steps of {aug.batch_size} images) "
+          f"({aug._steps_per_epoch(len(X))} steps of {aug.batch_size} images) "
           f"on {os.cpu_count()} CPU cores\n")
     n = len(args.seeds)
     print(f"| method | balanced accuracy | minority recall (classes {', '.join(map(str, minority))}) |")

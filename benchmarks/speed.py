@@ -59,7 +59,7 @@ def main():
     aug.fit(X, y, callbacks=[timer])
     steady = timer.times[1:] or timer.times
     print(f"table: {X.shape[0]} rows x {X.shape[1]} columns; GAN space {aug.encoder_.output_dim_} wide; "
-          f"batch_size {aug.batch_size}, {int(np.ceil(len(X) / aug.batch_size))} steps per epoch")
+          f"batch_size {aug.batch_size}, {aug._steps_per_epoch(len(X))} steps per epoch")
     print(f"first epoch (includes tracing): {timer.times[0]:.2f} s")
     print(f"seconds per epoch (mean of epochs 2-{args.epochs}): {np.mean(steady):.2f} s")
 

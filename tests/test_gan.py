@@ -1,0 +1,40 @@
+"""ganaug.gan.balanced_batches: class balance, reproducibility, resuming."""
+
+import numpy as np
+
+from ganaug.gan import balanced_batches
+
+
+def _batches(dataset):
+    return [(x.numpy(), y.numpy()) for x, y in dataset]
+
+
+def test_balanced_batches_balance_classes_and_keep_rows_with_their_labels():
+    # 3 classes of 90, 9 and 1 rows; a row's value // 1000 is its class
+    y = np.repeat([0, 1, 2], [90, 9, 1])
+    x = (y * 1000 + np.arange(len(y))).astype("float32")[:, None]
+    batches = _batches(balanced_batches(x, y, 3, 300, steps=4, epochs=5, seed=0))
+    assert len(batches) == 20
+    labels = np.concatenate([b[1] for b in batches])
+    rows = np.concatenate([b[0] for b in batches])[:, 0]
+    share = labels.mean(axis=0)
+    assert np.allclose(share, 1 / 3, atol=0.02), share
+    np.testing.assert_array_equal(rows // 1000, labels.argmax(axis=1))
+    # every row of the small classes is drawn
+    assert set(rows[labels[:, 1] == 1]) == set(x[y == 1, 0])
+    assert set(rows[labels[:, 2] == 1]) == set(x[y == 2, 0])
+
+
+def test_balanced_batches_are_reproducible_and_resume_where_they_stopped():
+    y = np.repeat([0, 1], [30, 5])
+    x = np.arange(35, dtype="float32")[:, None]
+    full = _batches(balanced_batches(x, y, 2, 8, steps=3, epochs=4, seed=7))
+    again = _batches(balanced_batches(x, y, 2, 8, steps=3, epochs=4, seed=7))
+    resumed = _batches(balanced_batches(x, y, 2, 8, steps=3, epochs=4, seed=7, initial_epoch=2))
+    other = _batches(balanced_batches(x, y, 2, 8, steps=3, epochs=4, seed=8))
+    for a, b in zip(full, again):
+        np.testing.assert_array_equal(a[0], b[0])
+    assert len(resumed) == 6
+    for a, b in zip(full[6:], resumed):
+        np.testing.assert_array_equal(a[0], b[0])
+    assert not all(np.array_equal(a[0], b[0]) for a, b in zip(full, other))
