@@ -42,7 +42,15 @@ from ganaug.augmenter import TrainingDivergedError
 from ganaug.gan import StopOnNonFinite, balanced_batches
 from ganaug.tabular import TabularEncoder
 
-__all__ = ["DEFAULT_SPACE", "OBJECTIVES", "TUNERS", "GANHyperModel", "GANTuner", "params_from_hp"]
+__all__ = [
+    "DEFAULT_SPACE",
+    "OBJECTIVES",
+    "TUNERS",
+    "GANHyperModel",
+    "GANTuner",
+    "default_values",
+    "params_from_hp",
+]
 
 OBJECTIVES = ("macro_f1", "balanced_accuracy", "fidelity")
 TUNERS = ("random", "bayesian", "hyperband")
@@ -114,9 +122,18 @@ def _declare(hp, space):
 
     low, high = min(space["generator_depth"]), max(space["generator_depth"])
     depth = hp.Fixed("generator_depth", low) if low == high else hp.Int("generator_depth", low, high)
-    generator_units = tuple(
-        int(choice(f"generator_units_{i}", space["generator_units"])) for i in range(depth)
-    )
+    # Every block's width is declared at once, active only when the depth reaches it,
+    # so that the oracle knows the whole space from the first trial.
+    generator_units = []
+    for i in range(high):
+        if i < low:
+            generator_units.append(int(choice(f"generator_units_{i}", space["generator_units"])))
+            continue
+        with hp.conditional_scope("generator_depth", list(range(i + 1, high + 1))):
+            width = choice(f"generator_units_{i}", space["generator_units"])
+        if i < depth:
+            generator_units.append(int(width))
+    generator_units = tuple(generator_units)
     d_depth = int(choice("discriminator_depth", space["discriminator_depth"]))
     d_width = int(choice("discriminator_units", space["discriminator_units"]))
     return {
@@ -168,6 +185,74 @@ def params_from_hp(hp, epochs=None):
     if epochs is not None:
         params["epochs"] = int(epochs)
     return params
+
+
+def default_values(hyperparameters):
+    """The trial values of GANAugmenter's default parameters, as far as the space allows.
+
+    Where a default lies outside the space (say ``space={"generator_units": (16,)}``),
+    that hyperparameter takes its first allowed value instead.
+
+    Parameters
+    ----------
+    hyperparameters : keras_tuner.HyperParameters
+        The declared search space (an oracle's ``hyperparameters``).
+
+    Returns
+    -------
+    values : dict
+        Name to value, for the hyperparameters active with these values.
+    """
+    from ganaug.augmenter import GANAugmenter
+
+    defaults = GANAugmenter().get_params()
+    wanted = {
+        "generator_depth": len(defaults["generator_units"]),
+        **{f"generator_units_{i}": w for i, w in enumerate(defaults["generator_units"])},
+        "latent_dim": defaults["latent_dim"],
+        "discriminator_depth": len(defaults["discriminator_units"]),
+        "discriminator_units": defaults["discriminator_units"][0],
+        "generator_lr": defaults["generator_lr"],
+        "discriminator_lr": defaults["discriminator_lr"],
+        "loss": defaults["loss"],
+    }
+    hps = keras_tuner.HyperParameters()
+    for hp in hyperparameters.space:
+        hps.merge([hp])
+        if hps.is_active(hp):
+            value = wanted.get(hp.name, hp.default)
+            hps.values[hp.name] = value if _allowed(hp, value) else hp.default
+    return dict(hps.values)
+
+
+def _allowed(hp, value):
+    if hasattr(hp, "min_value"):  # Int, Float
+        return hp.min_value <= value <= hp.max_value
+    if hasattr(hp, "value"):  # Fixed
+        return value == hp.value
+    return value in hp.values  # Choice
+
+
+def _defaults_first(oracle):
+    """Make the oracle's first new configuration GANAugmenter's defaults.
+
+    Random search, the initial points of Bayesian optimisation and Hyperband's new
+    candidates all come from the oracle's ``_random_values``; the defaults are
+    returned there once, unless a (resumed) search has already tried them. So a
+    search always weighs its candidates against the defaults, and never recommends
+    parameters that scored below the defaults on the validation rows.
+    """
+    if not hasattr(oracle, "_random_values"):  # a worker's client: the chief decides
+        return
+    random_values = oracle._random_values
+
+    def values():
+        first = default_values(oracle.hyperparameters)
+        if oracle._duplicate(first):
+            return random_values()
+        return first
+
+    oracle._random_values = values
 
 
 # ------------------------------------------------------------------------ scoring
@@ -680,6 +765,7 @@ class GANTuner:
             tuner.oracle.max_trials = self.max_trials
         else:
             tuner = cls(max_trials=self.max_trials, **common)
+        _defaults_first(tuner.oracle)
         self.tuner_ = tuner
         tuner.search(verbose=self.verbose)
         self.baseline_score_ = hypermodel.baseline()

@@ -57,6 +57,33 @@ def test_random_search_stores_trials_and_best_params(tmp_path, data):
     GANAugmenter(**search.best_params_)  # valid estimator parameters
 
 
+@pytest.mark.parametrize("tuner", ["random", "bayesian", "hyperband"])
+def test_first_trial_is_the_defaults_where_the_space_allows(tmp_path, data, tuner):
+    search = _tuner(tmp_path, tuner=tuner, max_trials=2, epochs=2).search(*data)
+    first = search.trials_.sort_values("trial").iloc[0]
+    # GANAugmenter's defaults: two 256-unit blocks (not in TINY: its first width, 8),
+    # latent 64 (not in TINY: 4), learning rates 2e-4, minimax
+    assert first["generator_units"] == (8, 8)
+    assert first["discriminator_units"] == (8, 8)
+    assert first["latent_dim"] == 4
+    assert first["generator_lr"] == first["discriminator_lr"] == 2e-4
+    assert first["loss"] == "minimax"
+    second = search.trials_.sort_values("trial").iloc[1]
+    assert second["generator_lr"] != 2e-4  # later trials explore
+
+
+def test_default_values_follow_the_full_space():
+    from ganaug.tuning import DEFAULT_SPACE, _declare, default_values
+
+    hp = keras_tuner.HyperParameters()
+    _declare(hp, DEFAULT_SPACE)
+    params = params_from_hp(default_values(hp))
+    expected = GANAugmenter().get_params()
+    for name in ("latent_dim", "generator_units", "discriminator_units", "generator_lr",
+                 "discriminator_lr", "loss"):
+        assert params[name] == expected[name], name
+
+
 def test_resume_does_not_redo_trials(tmp_path, data):
     first = _tuner(tmp_path).search(*data)
     resumed = _tuner(tmp_path, max_trials=3)
