@@ -630,8 +630,8 @@ class GANAugmenter(BaseOverSampler):
         ``(X, y)`` and scores each trial by the macro-F1 of a classifier trained on
         real + synthetic rows (see :mod:`ganaug.tuning`). This estimator's
         ``epochs``, ``batch_size``, ``steps_per_epoch``, ``sampling_strategy``,
-        ``categorical_features`` and ``random_state`` are used for every trial. The estimator is not fitted:
-        call :meth:`fit` or :meth:`fit_resample` afterwards.
+        ``categorical_features`` and ``random_state`` are used for every trial. The
+        estimator is not fitted: call :meth:`fit` or :meth:`fit_resample` afterwards.
 
         Parameters
         ----------
