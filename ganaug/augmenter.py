@@ -182,7 +182,7 @@ class GANAugmenter(BaseOverSampler):
     >>> aug = GANAugmenter(epochs=2, random_state=0)
     >>> X_res, y_res = aug.fit_resample(X, y)
     >>> sorted(Counter(y_res).items())
-    [(np.int64(0), 179), (np.int64(1), 179)]
+    [(np.int64(0), 180), (np.int64(1), 180)]
     """
 
     _parameter_constraints: dict = {
