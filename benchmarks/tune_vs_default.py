@@ -35,14 +35,11 @@ def hyperparameters(params):
     """A HyperParameters object with every value of ``params`` fixed."""
     import keras_tuner
 
+    from ganaug.tuning import hp_values
+
     hp = keras_tuner.HyperParameters()
-    hp.Fixed("generator_depth", len(params["generator_units"]))
-    for i, width in enumerate(params["generator_units"]):
-        hp.Fixed(f"generator_units_{i}", int(width))
-    hp.Fixed("discriminator_depth", len(params["discriminator_units"]))
-    hp.Fixed("discriminator_units", int(params["discriminator_units"][0]))
-    for name in ("latent_dim", "generator_lr", "discriminator_lr", "loss"):
-        hp.Fixed(name, params[name])
+    for name, value in hp_values(params).items():
+        hp.Fixed(name, value)
     return hp
 
 

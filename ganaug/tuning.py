@@ -49,6 +49,7 @@ __all__ = [
     "GANHyperModel",
     "GANTuner",
     "default_values",
+    "hp_values",
     "params_from_hp",
 ]
 
@@ -187,6 +188,29 @@ def params_from_hp(hp, epochs=None):
     return params
 
 
+def hp_values(params):
+    """Trial values for GANAugmenter parameters: the inverse of :func:`params_from_hp`.
+
+    Examples
+    --------
+    >>> from ganaug.tuning import hp_values, params_from_hp
+    >>> params = {"latent_dim": 16, "generator_units": (64, 32), "discriminator_units": (8, 8),
+    ...           "generator_lr": 1e-3, "discriminator_lr": 2e-4, "loss": "wgan-gp"}
+    >>> params_from_hp(hp_values(params)) == params
+    True
+    """
+    return {
+        "generator_depth": len(params["generator_units"]),
+        **{f"generator_units_{i}": int(w) for i, w in enumerate(params["generator_units"])},
+        "latent_dim": int(params["latent_dim"]),
+        "discriminator_depth": len(params["discriminator_units"]),
+        "discriminator_units": int(params["discriminator_units"][0]),
+        "generator_lr": float(params["generator_lr"]),
+        "discriminator_lr": float(params["discriminator_lr"]),
+        "loss": str(params["loss"]),
+    }
+
+
 def default_values(hyperparameters):
     """The trial values of GANAugmenter's default parameters, as far as the space allows.
 
@@ -205,17 +229,7 @@ def default_values(hyperparameters):
     """
     from ganaug.augmenter import GANAugmenter
 
-    defaults = GANAugmenter().get_params()
-    wanted = {
-        "generator_depth": len(defaults["generator_units"]),
-        **{f"generator_units_{i}": w for i, w in enumerate(defaults["generator_units"])},
-        "latent_dim": defaults["latent_dim"],
-        "discriminator_depth": len(defaults["discriminator_units"]),
-        "discriminator_units": defaults["discriminator_units"][0],
-        "generator_lr": defaults["generator_lr"],
-        "discriminator_lr": defaults["discriminator_lr"],
-        "loss": defaults["loss"],
-    }
+    wanted = hp_values(GANAugmenter().get_params())
     hps = keras_tuner.HyperParameters()
     for hp in hyperparameters.space:
         hps.merge([hp])

@@ -152,11 +152,17 @@ def test_hyperband_honours_epochs_and_initial_epoch(tmp_path, data):
     assert search.best_params_["epochs"] in (1, 3)
 
 
-def test_cli_tune_writes_a_recipe_augment_reads(data, tmp_path, monkeypatch):
+@pytest.fixture
+def runner_with_csv(data, tmp_path, monkeypatch):
+    """A CLI runner in a folder holding ``d.csv``: the data with its ``label`` column."""
     X, y = data
-    runner = CliRunner()
     monkeypatch.chdir(tmp_path)
     X.assign(label=y).to_csv("d.csv", index=False)
+    return CliRunner()
+
+
+def test_cli_tune_writes_a_recipe_augment_reads(runner_with_csv):
+    runner = runner_with_csv
     result = runner.invoke(
         ganaug,
         ["tune", "d.csv", "--target", "label", "--max-trials", "2", "--tuner", "random",
@@ -176,11 +182,8 @@ def test_cli_tune_writes_a_recipe_augment_reads(data, tmp_path, monkeypatch):
     assert len(pd.read_csv("out.csv")) == 180
 
 
-def test_cli_tune_prints_trial_table(data, tmp_path, monkeypatch):
-    X, y = data
-    runner = CliRunner()
-    monkeypatch.chdir(tmp_path)
-    X.assign(label=y).to_csv("d.csv", index=False)
+def test_cli_tune_prints_trial_table(runner_with_csv):
+    runner = runner_with_csv
     result = runner.invoke(
         ganaug,
         ["tune", "d.csv", "-t", "label", "--max-trials", "2", "--tuner", "bayesian",
