@@ -23,6 +23,7 @@ __all__ = ["Span", "TabularEncoder"]
 _MAX_QUANTILES = 1000
 MAX_LEVELS = 5000  # categories per column; one-hot width and softmax size grow with it
 _TEXT_NUMBER_LEVELS = 20  # above this many distinct numeric strings, ask for a conversion
+_MIN_IDENTIFIER_ROWS = 20  # a text column with a distinct value in each of this many rows
 
 
 class Span(NamedTuple):
@@ -37,7 +38,7 @@ class _Column:
     """What the encoder learned about one column."""
 
     name: object
-    kind: str  # "numeric" or "categorical"
+    kind: str  # "numeric", "categorical" or "identifier"
     dtype: object
     integral: bool = False
     has_missing: bool = False
@@ -90,6 +91,10 @@ class TabularEncoder:
         Per-column state learned by :meth:`fit`.
     spans_ : list of Span
         The layout of GAN space, in order.
+    identifier_columns_ : list
+        Text columns with a distinct value in every row (at least 20 rows), such as a
+        name or an ID. They identify a row rather than describe it, so they are not
+        modelled: decoded rows leave them missing.
     output_dim_ : int
         Total width of GAN space.
 
@@ -137,8 +142,13 @@ class TabularEncoder:
         self._named = names
         return auto | names
 
-    def fit(self, X):
-        """Learn each column's type, transformer and GAN-space layout."""
+    def fit(self, X, y=None):
+        """Learn each column's type, transformer and GAN-space layout.
+
+        ``y`` (class indices ``0..k-1``), when given, records the share of missing
+        values of each numeric column in each class, which
+        :meth:`inverse_transform` then reproduces.
+        """
         categorical = self._categorical_names(X)
         self.columns_ = []
         for name in X.columns:
@@ -149,11 +159,30 @@ class TabularEncoder:
                 col = self._fit_numeric(name, series)
             self.columns_.append(col)
         self._finish()
+        self.missing_rates_ = {}
+        if y is not None:
+            y = np.asarray(y)
+            n_classes = int(y.max()) + 1 if len(y) else 0
+            counts = np.bincount(y, minlength=n_classes)
+            for col in self.columns_:
+                if col.kind == "numeric" and col.has_missing and col.transformer is not None:
+                    missing = X[col.name].isna().to_numpy()
+                    rates = np.bincount(y, weights=missing, minlength=n_classes) / np.maximum(counts, 1)
+                    self.missing_rates_[col.name] = rates.tolist()
         return self
 
     def _fit_categorical(self, name, series):
         values = _categorical_values(series)
         n_levels = int(series.nunique(dropna=True))
+        n_present = int(series.notna().sum())
+        if (
+            name not in self._named
+            and not isinstance(series.dtype, pd.CategoricalDtype)
+            and not pd.api.types.is_bool_dtype(series.dtype)
+            and n_present >= _MIN_IDENTIFIER_ROWS
+            and n_levels == n_present
+        ):
+            return _Column(name=name, kind="identifier", dtype=series.dtype)
         if n_levels > MAX_LEVELS:
             raise ValueError(
                 f"Column {name!r} has {n_levels} distinct values; ganaug models at most "
@@ -224,6 +253,7 @@ class TabularEncoder:
         return col
 
     def _finish(self):
+        self.identifier_columns_ = [col.name for col in self.columns_ if col.kind == "identifier"]
         self.spans_ = [span for col in self.columns_ for span in col.spans]
         self.output_dim_ = int(sum(span.width for span in self.spans_))
 
@@ -239,6 +269,8 @@ class TabularEncoder:
         blocks = []
         for col in self.columns_:
             series = X[col.name]
+            if col.kind == "identifier":
+                continue
             if col.kind == "categorical":
                 blocks.append(col.transformer.transform(_categorical_values(series)))
                 continue
@@ -255,12 +287,15 @@ class TabularEncoder:
             return np.zeros((len(X), 0), dtype=np.float32)
         return np.concatenate(blocks, axis=1).astype(np.float32)
 
-    def inverse_transform(self, Z, random_state=None):
+    def inverse_transform(self, Z, random_state=None, y=None):
         """Decode GAN-space rows into a DataFrame with the training columns and dtypes.
 
         Softmax blocks are sampled (Gumbel-max) with ``random_state``; numeric values
         are mapped back through the quantile transformer, which keeps them inside the
-        observed range, and rounded for integer columns.
+        observed range, and rounded for integer columns. With ``y`` (the class index
+        of each row) and missing rates recorded at :meth:`fit`, each numeric column is
+        missing in each class at the real rate: the rows made missing are those the
+        generator gives the highest probability of being missing (Gumbel-perturbed).
         """
         rng = np.random.default_rng(random_state)
         Z = np.asarray(Z, dtype=np.float64)
@@ -268,6 +303,9 @@ class TabularEncoder:
         data = {}
         pos = 0
         for col in self.columns_:
+            if col.kind == "identifier":
+                data[col.name] = _restore_categorical(np.full(n, None, dtype=object), col.dtype)
+                continue
             if col.kind == "categorical":
                 width = col.spans[0].width
                 idx = _sample_block(Z[:, pos : pos + width], rng)
@@ -284,7 +322,11 @@ class TabularEncoder:
             if col.integral:
                 x = np.rint(x)
             if col.has_missing:
-                missing = _sample_block(Z[:, pos : pos + 2], rng) == 1
+                rates = getattr(self, "missing_rates_", {}).get(col.name)
+                if y is not None and rates is not None:
+                    missing = _calibrated_missing(Z[:, pos + 1], np.asarray(y), rates, rng)
+                else:
+                    missing = _sample_block(Z[:, pos : pos + 2], rng) == 1
                 pos += 2
                 x[missing] = np.nan
             data[col.name] = pd.Series(x, copy=False).astype(col.dtype)
@@ -297,6 +339,25 @@ def _looks_numeric(series):
     if values.empty or not all(isinstance(v, str) for v in values):
         return False
     return bool(pd.to_numeric(values, errors="coerce").notna().all())
+
+
+def _calibrated_missing(p_missing, y, rates, rng):
+    """Mark missing, in each class, its recorded share of rows: those most likely missing.
+
+    The count per class is stochastically rounded; rows are ranked by the generator's
+    log-odds of "missing" plus Gumbel noise, so the choice follows the generator
+    where it is sure and is random where it is not.
+    """
+    p = np.clip(p_missing, 1e-6, 1 - 1e-6)
+    score = np.log(p) - np.log1p(-p) + rng.gumbel(size=p.shape)
+    missing = np.zeros(len(p), dtype=bool)
+    for k, rate in enumerate(rates):
+        rows = np.flatnonzero(y == k)
+        if not len(rows) or rate <= 0:
+            continue
+        count = int(np.floor(len(rows) * rate + rng.random()))
+        missing[rows[np.argsort(-score[rows], kind="stable")[:count]]] = True
+    return missing
 
 
 def _sample_block(probs, rng):

@@ -1,0 +1,98 @@
+"""Per-class variety, identifier columns, missing rates and the collapse warning."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ganaug import CollapseWarning, GANAugmenter
+from ganaug.diagnostics import class_variety, collapsed_classes
+from ganaug.tabular import TabularEncoder
+
+
+def _table(n=120, seed=0):
+    rng = np.random.default_rng(seed)
+    y = np.array(["big"] * (n - n // 4) + ["small"] * (n // 4))
+    frame = pd.DataFrame({
+        "x": rng.normal(size=n) + (y == "small") * 2,
+        "k": rng.integers(0, 5, size=n),
+        "c": rng.choice(list("abcd"), size=n),
+        "name": [f"row {i}" for i in range(n)],
+    })
+    return frame, y
+
+
+def test_class_variety_sees_a_collapse_and_a_match():
+    frame, y = _table()
+    same = class_variety(frame, y, frame, y)
+    assert np.allclose(same["ratio"], 1.0)
+    assert collapsed_classes(same) == {}
+    one_row = frame[y == "small"].iloc[[0] * 30]
+    v = class_variety(frame, y, one_row, ["small"] * 30, columns=["x", "k", "c"])
+    assert set(v["class"]) == {"small"}
+    (score, column, ratio), = collapsed_classes(v).values()
+    assert score < 0.1 and ratio == 0.0  # x and k do not vary; c keeps 1 of 4 levels
+
+
+def test_identifier_columns_are_not_modelled_and_decode_empty():
+    frame, y = _table()
+    enc = TabularEncoder().fit(frame)
+    assert enc.identifier_columns_ == ["name"]
+    back = enc.inverse_transform(enc.transform(frame), random_state=0)
+    assert back["name"].isna().all()
+    assert back.columns.tolist() == frame.columns.tolist()
+    # a short table, or a column named categorical, is modelled as usual
+    assert TabularEncoder().fit(frame.head(10)).identifier_columns_ == []
+    assert TabularEncoder(["name"]).fit(frame).identifier_columns_ == []
+
+
+def test_missing_values_come_out_at_each_class_rate():
+    n = 400
+    y = np.repeat([0, 1], n // 2)
+    x = np.arange(n, dtype=float)
+    x[(y == 0) & (np.arange(n) % 2 == 0)] = np.nan  # class 0: 50 % missing; class 1: none
+    x[(y == 1) & (np.arange(n) % 10 == 0)] = np.nan  # class 1: 10 % missing
+    frame = pd.DataFrame({"x": x})
+    enc = TabularEncoder().fit(frame, y)
+    assert enc.missing_rates_["x"] == pytest.approx([0.5, 0.1])
+    Z = enc.transform(frame)
+    Z[:, 1:] = [1.0, 0.0]  # a generator that never says "missing"
+    labels = np.repeat([0, 1], 1000)
+    out = enc.inverse_transform(np.repeat(Z[:1], 2000, axis=0), random_state=0, y=labels)
+    rates = out["x"].isna().groupby(labels).mean()
+    assert rates[0] == pytest.approx(0.5, abs=0.01) and rates[1] == pytest.approx(0.1, abs=0.01)
+
+
+def test_identifier_column_is_said_and_rows_come_back(tiny):
+    frame, y = _table()
+    with pytest.warns(UserWarning, match="'name' hold a different value in every row"):
+        X_res, y_res = GANAugmenter(**tiny, random_state=0).fit_resample(frame, y)
+    pd.testing.assert_frame_equal(X_res.iloc[: len(frame)], frame)
+    assert X_res["name"].iloc[len(frame):].isna().all()
+
+
+def test_a_collapsed_fit_says_so(tiny, monkeypatch):
+    frame, y = _table()
+    frame = frame.drop(columns="name")
+    aug = GANAugmenter(**tiny, random_state=0)
+    real_draw = GANAugmenter._draw
+
+    def collapsed(self, labels, rng):  # every row a copy of the first generated one
+        rows = real_draw(self, labels, rng)
+        return rows.iloc[[0] * len(rows)].reset_index(drop=True)
+
+    monkeypatch.setattr(GANAugmenter, "_draw", collapsed)
+    with pytest.warns(CollapseWarning, match="class 'big' are far less varied"):
+        aug.fit(frame, y)
+    assert set(aug.variety_["class"]) == {"big", "small"}
+
+
+def test_a_healthy_fit_keeps_quiet(tiny):
+    frame, y = _table()
+    frame = frame.drop(columns="name")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CollapseWarning)
+        aug = GANAugmenter(**{**tiny, "epochs": 20}, random_state=0).fit(frame, y)
+    assert set(aug.variety_["class"]) == {"big", "small"}
+    assert collapsed_classes(aug.variety_) == {}
