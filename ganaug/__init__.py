@@ -9,12 +9,20 @@ from importlib import import_module
 
 __version__ = "0.1.0"
 
-__all__ = ["GANAugmenter", "GANTuner", "TrainingDivergedError", "load", "load_recipe"]
+__all__ = [
+    "CollapseWarning",
+    "GANAugmenter",
+    "GANTuner",
+    "TrainingDivergedError",
+    "load",
+    "load_recipe",
+]
 
 _WHERE = {
     "GANAugmenter": "ganaug.augmenter",
     "GANTuner": "ganaug.tuning",
     "TrainingDivergedError": "ganaug.augmenter",
+    "CollapseWarning": "ganaug.augmenter",
     "load": "ganaug.persistence",
     "load_recipe": "ganaug.recipes",
 }

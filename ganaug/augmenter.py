@@ -24,17 +24,27 @@ from sklearn.utils.validation import (
 
 from ganaug.images import is_image_array
 
-__all__ = ["GANAugmenter", "TrainingDivergedError"]
+__all__ = ["CollapseWarning", "GANAugmenter", "TrainingDivergedError"]
 
 _SAMPLE_CHUNK = 65536
 _COPY_REDRAWS = 5
 _IMAGE_CHUNK = 1024
 _IMAGE_EMA_DECAY = 0.999
 _MIN_STEPS_PER_EPOCH = 10
+_LABEL_REDRAWS = 3
 
 
 class TrainingDivergedError(RuntimeError):
     """Raised when the GAN's losses become NaN or infinite during training."""
+
+
+class CollapseWarning(UserWarning):
+    """Warned when a class's synthetic rows are far less varied than its real rows."""
+
+
+def _user_label(label):
+    """A class label as the user wrote it: ``2`` or ``'rare'``, not ``np.int64(2)``."""
+    return repr(label.item() if isinstance(label, np.generic) else label)
 
 
 def _check_units(name, units):
@@ -60,6 +70,20 @@ def _check_target_complete(y):
             f"y (the target) has {len(missing)} missing value(s), first at row "
             f"{missing[0]}; every row needs a class label. Drop or fill those rows."
         )
+
+
+# What 'auto' means for tables and for images. Tables: a fixed budget of 500 steps
+# (10 epochs of 50), whatever the number of rows, with 128-wide networks and Adam at
+# 1e-3. Images: 300 epochs of one pass over the data (at least 10 steps), 256 (the
+# convolution stages get a quarter of it as channels) and 2e-4.
+_TABLE_AUTO = {
+    "epochs": 10, "steps_per_epoch": 50, "generator_units": (128, 128),
+    "discriminator_units": (128, 128), "generator_lr": 1e-3, "discriminator_lr": 1e-3,
+}
+_IMAGE_AUTO = {
+    "epochs": 300, "steps_per_epoch": None, "generator_units": (256, 256),
+    "discriminator_units": (256, 256), "generator_lr": 2e-4, "discriminator_lr": 2e-4,
+}
 
 
 def _seed_stream(rng):
@@ -187,18 +211,19 @@ class GANAugmenter(BaseOverSampler):
 
     _parameter_constraints: dict = {
         **BaseOverSampler._parameter_constraints,
-        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "steps_per_epoch": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
-        "generator_units": ["array-like"],
-        "discriminator_units": ["array-like"],
+        "generator_units": ["array-like", StrOptions({"auto"})],
+        "discriminator_units": ["array-like", StrOptions({"auto"})],
         "loss": [StrOptions({"minimax", "wgan-gp"})],
-        "generator_lr": [Interval(Real, 0, None, closed="neither")],
-        "discriminator_lr": [Interval(Real, 0, None, closed="neither")],
+        "generator_lr": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
+        "discriminator_lr": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "categorical_features": [StrOptions({"auto"}), "array-like"],
         "on_divergence": [StrOptions({"raise", "restart"})],
         "filter_copies": ["boolean"],
+        "filter_labels": ["boolean"],
         "verbose": ["verbose"],
     }
 
@@ -207,18 +232,19 @@ class GANAugmenter(BaseOverSampler):
         *,
         sampling_strategy="auto",
         random_state=None,
-        epochs=300,
+        epochs="auto",
         batch_size=64,
         steps_per_epoch="auto",
         latent_dim=64,
-        generator_units=(256, 256),
-        discriminator_units=(256, 256),
+        generator_units="auto",
+        discriminator_units="auto",
         loss="minimax",
-        generator_lr=2e-4,
-        discriminator_lr=2e-4,
+        generator_lr="auto",
+        discriminator_lr="auto",
         categorical_features="auto",
         on_divergence="raise",
         filter_copies=True,
+        filter_labels=True,
         verbose=0,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
@@ -235,6 +261,7 @@ class GANAugmenter(BaseOverSampler):
         self.categorical_features = categorical_features
         self.on_divergence = on_divergence
         self.filter_copies = filter_copies
+        self.filter_labels = filter_labels
         self.verbose = verbose
 
     # ------------------------------------------------------------- validation
@@ -315,9 +342,10 @@ class GANAugmenter(BaseOverSampler):
         return X_res, y_res
 
     def _fit(self, X, y, callbacks=None):
+        self._auto = _IMAGE_AUTO if is_image_array(X) else _TABLE_AUTO
         units = (
-            _check_units("generator_units", self.generator_units),
-            _check_units("discriminator_units", self.discriminator_units),
+            _check_units("generator_units", self._setting("generator_units")),
+            _check_units("discriminator_units", self._setting("discriminator_units")),
         )
         rng = check_random_state(self.random_state)
         seeds = _seed_stream(rng)
@@ -335,15 +363,27 @@ class GANAugmenter(BaseOverSampler):
 
             self.input_dtype_ = None if isinstance(X, pd.DataFrame) else X.dtype
             frame = self._as_frame(X)
-            self.encoder_ = TabularEncoder(self._categorical_features_for(frame)).fit(frame)
+            self.encoder_ = TabularEncoder(self._categorical_features_for(frame)).fit(frame, y_idx)
             encoded = self.encoder_.transform(frame)
             self.train_row_hashes_ = np.unique(_row_hashes(frame))
+            self.label_judge_ = self._fit_label_judge(encoded, y_idx)
+            if self.encoder_.identifier_columns_:
+                names = ", ".join(repr(name) for name in self.encoder_.identifier_columns_)
+                warnings.warn(
+                    f"Column(s) {names} hold a different value in every row, like a name "
+                    "or an ID: they identify rows rather than describe them, so they are "
+                    "not modelled, and synthetic rows leave them empty.",
+                    UserWarning,
+                    stacklevel=3,
+                )
 
         restarts = 3 if self.on_divergence == "restart" else 0
         lr_scale = 1.0
         for attempt in range(restarts + 1):
             try:
                 self._train(encoded, y_idx, units, seeds, lr_scale, callbacks)
+                if not self._is_image_model():
+                    self._check_variety(frame, y_idx, next(seeds))
                 return self
             except TrainingDivergedError:
                 if attempt == restarts:
@@ -355,6 +395,33 @@ class GANAugmenter(BaseOverSampler):
                     stacklevel=3,
                 )
         return self
+
+    def _check_variety(self, frame, y_idx, seed):
+        """Compare, per class, the variety of generated rows with the real rows'.
+
+        Draws as many rows per class as it has (at least 20), keeps the comparison of
+        :func:`ganaug.diagnostics.class_variety` in ``variety_``, and warns, naming
+        the class and its narrowest column, when a class's synthetic rows reach less
+        than half the real rows' variety: the GAN has collapsed onto a few rows.
+        """
+        from ganaug.diagnostics import class_variety, collapsed_classes
+
+        counts = np.bincount(y_idx, minlength=len(self.classes_))
+        labels = np.repeat(np.arange(len(self.classes_)), np.maximum(counts, 20))
+        probe = self._draw(labels, np.random.RandomState(seed))
+        modelled = [c for c in frame.columns if c not in self.encoder_.identifier_columns_]
+        self.variety_ = class_variety(
+            frame, self.classes_[y_idx], probe, self.classes_[labels], columns=modelled
+        )
+        for label, (score, column, ratio) in collapsed_classes(self.variety_).items():
+            warnings.warn(
+                f"The synthetic rows of class {_user_label(label)} are far less varied "
+                f"than its real rows ({score:.0%} of their variety; column {column!r}: "
+                f"{ratio:.0%}): the GAN has collapsed onto a few kinds of row. Check "
+                "variety_, or refit with another random_state or more epochs.",
+                CollapseWarning,
+                stacklevel=4,
+            )
 
     def _build_gan(self, units, seeds):
         """MLPs for tables; for images DCGAN networks with DiffAugment, spectral
@@ -405,7 +472,8 @@ class GANAugmenter(BaseOverSampler):
         """Adam for both networks (beta_1=0.5, as is usual for GANs)."""
         from ganaug.gan import Adam
 
-        d_lr, g_lr = self.discriminator_lr * lr_scale, self.generator_lr * lr_scale
+        d_lr = self._setting("discriminator_lr") * lr_scale
+        g_lr = self._setting("generator_lr") * lr_scale
         gan.compile(
             d_optimizer=Adam(d_lr, beta_1=0.5, beta_2=0.9),
             g_optimizer=Adam(g_lr, beta_1=0.5, beta_2=0.9),
@@ -417,15 +485,15 @@ class GANAugmenter(BaseOverSampler):
         from ganaug.gan import StopOnNonFinite, balanced_batches
 
         gan = self._build_gan(units, seeds)
-        self._compile(gan, lr_scale)
         steps = self._steps_per_epoch(len(encoded))
+        self._compile(gan, lr_scale, steps_per_execution=steps)
         batches = balanced_batches(
-            encoded, y_idx, len(self.classes_), self.batch_size, steps, self.epochs,
+            encoded, y_idx, len(self.classes_), self.batch_size, steps, self._setting("epochs"),
             seed=next(seeds),
         )
         history = gan.fit(
             batches,
-            epochs=self.epochs,
+            epochs=self._setting("epochs"),
             steps_per_epoch=steps,
             verbose=2 if self.verbose else 0,
             callbacks=[StopOnNonFinite(), *(callbacks or [])],
@@ -435,9 +503,18 @@ class GANAugmenter(BaseOverSampler):
         self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
         self._check_divergence()
 
+    def _setting(self, name):
+        """A parameter's value, with 'auto' resolved for the data seen at fit."""
+        value = getattr(self, name)
+        if isinstance(value, str) and value == "auto":
+            return self._auto[name]
+        return value
+
     def _steps_per_epoch(self, n_samples):
         if self.steps_per_epoch != "auto":
             return self.steps_per_epoch
+        if self._auto["steps_per_epoch"] is not None:
+            return self._auto["steps_per_epoch"]
         return max(_MIN_STEPS_PER_EPOCH, math.ceil(n_samples / self.batch_size))
 
     def _generate_images(self, labels, rng):
@@ -582,7 +659,7 @@ class GANAugmenter(BaseOverSampler):
         self.n_copies_dropped_ = 0
         if self._is_image_model():
             return self._generate_images(labels, rng)
-        frame = self._decode(labels, rng)
+        frame = self._draw(labels, rng)
         if not self.filter_copies:
             return frame
         for _ in range(_COPY_REDRAWS):
@@ -590,7 +667,7 @@ class GANAugmenter(BaseOverSampler):
             if not len(copies):
                 return frame
             self.n_copies_dropped_ += len(copies)
-            redrawn = self._decode(labels[copies], rng)
+            redrawn = self._draw(labels[copies], rng)
             redrawn.index = frame.index[copies]
             frame.loc[frame.index[copies]] = redrawn
         left = int(np.isin(_row_hashes(frame), self.train_row_hashes_).sum())
@@ -603,11 +680,80 @@ class GANAugmenter(BaseOverSampler):
             )
         return frame
 
+    def _draw(self, labels, rng):
+        """Decoded rows for the given class indices, label-checked with ``filter_labels``.
+
+        A row that the classifier trained on the real rows (``label_judge_``) assigns
+        to another class is redrawn, up to ``_LABEL_REDRAWS`` times; rows still
+        disagreeing then are replaced by the candidates, of all those drawn for that
+        class, that the classifier gives the highest probability of the wanted class.
+        """
+        judge = getattr(self, "label_judge_", None)
+        if not self.filter_labels or judge is None or not len(labels):
+            return self._decode(labels, rng)
+        frame = self._decode(labels, rng)
+        prob = self._class_probabilities(frame)
+        agree = prob.argmax(axis=1) == labels
+        drawn, agreed = len(labels), int(agree.sum())
+        pool_frames, pool_probs, pool_labels = [frame], [prob], [labels]
+        for _ in range(_LABEL_REDRAWS):
+            wrong = np.flatnonzero(~agree)
+            if not len(wrong):
+                break
+            redrawn = self._decode(labels[wrong], rng)
+            redrawn_prob = self._class_probabilities(redrawn)
+            ok = redrawn_prob.argmax(axis=1) == labels[wrong]
+            drawn, agreed = drawn + len(wrong), agreed + int(ok.sum())
+            pool_frames.append(redrawn)
+            pool_probs.append(redrawn_prob)
+            pool_labels.append(labels[wrong])
+            redrawn.index = frame.index[wrong]
+            frame.loc[frame.index[wrong[ok]]] = redrawn.loc[frame.index[wrong[ok]]]
+            agree[wrong[ok]] = True
+        wrong = np.flatnonzero(~agree)
+        if len(wrong):  # the best candidates of each class among all those drawn
+            pool = pd.concat(pool_frames, ignore_index=True)
+            pool_labels = np.concatenate(pool_labels)
+            pool_prob = np.concatenate(pool_probs)[np.arange(len(pool)), pool_labels]
+            for k in np.unique(labels[wrong]):
+                rows = wrong[labels[wrong] == k]
+                best = np.flatnonzero(pool_labels == k)
+                best = best[np.argsort(-pool_prob[best], kind="stable")[: len(rows)]]
+                frame.loc[frame.index[rows]] = pool.iloc[best].set_axis(frame.index[rows])
+        self.label_agreement_ = agreed / drawn
+        return frame
+
+    def _fit_label_judge(self, encoded, y_idx):
+        """A logistic regression on the real rows in GAN space (balanced class weights).
+
+        Kept as its coefficients, ``{"coef": (k or 1, d), "intercept": (k or 1,)}``,
+        so that it is saved with the model as plain numbers.
+        """
+        if not self.filter_labels or len(self.classes_) < 2:
+            return None
+        from sklearn.linear_model import LogisticRegression
+
+        judge = LogisticRegression(max_iter=500, class_weight="balanced")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a judge that stops short still ranks rows
+            judge.fit(encoded, y_idx)
+        return {"coef": judge.coef_.astype(np.float64), "intercept": judge.intercept_.astype(np.float64)}
+
+    def _class_probabilities(self, frame):
+        """The judge's class probabilities for decoded rows (re-encoded as real rows are)."""
+        from scipy.special import expit, softmax
+
+        logits = self.encoder_.transform(frame) @ self.label_judge_["coef"].T + self.label_judge_["intercept"]
+        if logits.shape[1] == 1:  # binary: the probability of the second class
+            p = expit(logits[:, 0])
+            return np.stack([1.0 - p, p], axis=1)
+        return softmax(logits, axis=1)
+
     def _decode(self, labels, rng):
         """Generate and decode rows for the given class indices."""
         encoded = self._run_generator(labels, rng, (self.encoder_.output_dim_,), _SAMPLE_CHUNK)
         decode_seed = rng.randint(np.iinfo(np.int32).max)
-        return self.encoder_.inverse_transform(encoded, random_state=decode_seed)
+        return self.encoder_.inverse_transform(encoded, random_state=decode_seed, y=labels)
 
     # ------------------------------------------------------------ formatting
     def _as_frame(self, X):

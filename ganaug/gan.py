@@ -201,6 +201,43 @@ class ConditionalGAN(keras.Model):
         return ops.mean(ops.softplus(-fake_score))  # non-saturating: -log D(G(z))
 
     def train_step(self, data):
+        if self.loss_name == "wgan-gp" or self.augment:
+            return self._alternating_step(data)
+        return self._simultaneous_step(data)
+
+    def _simultaneous_step(self, data):
+        """One discriminator pass over real and fake rows together; both networks updated.
+
+        The generator's and the discriminator's gradients come from the same forward
+        pass (simultaneous gradient descent), which halves the work of a step and the
+        size of the traced graph against the alternating scheme, where the generator
+        step runs the discriminator again.
+        """
+        real, label = data
+        batch_size = ops.shape(real)[0]
+        with tf.GradientTape(persistent=True) as tape:
+            fake = self.generator([self._noise(batch_size), label], training=True)
+            scores = self.discriminator(
+                [ops.concatenate([real, fake], axis=0), ops.concatenate([label, label], axis=0)],
+                training=True,
+            )
+            real_score, fake_score = scores[:batch_size], scores[batch_size:]
+            d_loss = self._d_loss(real_score, fake_score)
+            g_loss = self._g_loss(fake_score)
+        d_weights = self.discriminator.trainable_weights
+        g_weights = self.generator.trainable_weights
+        d_grads = tape.gradient(d_loss, d_weights)
+        g_grads = tape.gradient(g_loss, g_weights)
+        del tape
+        self.d_optimizer.apply(d_grads, d_weights)
+        self.g_optimizer.apply(g_grads, g_weights)
+        if self.ema_generator is not None:
+            self._update_ema()
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+        return {m.name: m.result() for m in self.metrics}
+
+    def _alternating_step(self, data):
         real, label = data
         batch_size = ops.shape(real)[0]
         generator = self.generator

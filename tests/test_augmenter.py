@@ -185,9 +185,9 @@ def test_bad_parameters(tiny, param, value, match):
 @pytest.mark.parametrize(
     ("n_samples", "batch_size", "steps_per_epoch", "expected"),
     [
-        (40, 16, "auto", 2 * 10),  # 3 batches cover the data; the floor of 10 applies
-        (400, 16, "auto", 2 * 25),  # one pass over the data is 25 batches
-        (40, 16, 3, 2 * 3),
+        (40, 16, "auto", 50),  # tables: a fixed 50 steps per epoch ...
+        (4000, 16, "auto", 50),  # ... however many rows there are
+        (40, 16, 3, 3),
     ],
 )
 def test_steps_per_epoch(tiny, n_samples, batch_size, steps_per_epoch, expected):
@@ -195,11 +195,13 @@ def test_steps_per_epoch(tiny, n_samples, batch_size, steps_per_epoch, expected)
 
     X, y = make_classification(n_samples=n_samples, n_features=3, n_informative=2,
                                n_redundant=0, random_state=0)
+    # The steps of an epoch run as one call (steps_per_execution), so Keras reports
+    # the index of each epoch's last batch once per epoch.
     batches = []
     count = keras.callbacks.LambdaCallback(on_train_batch_end=lambda i, logs: batches.append(i))
     params = {**tiny, "epochs": 2, "batch_size": batch_size, "steps_per_epoch": steps_per_epoch}
     GANAugmenter(**params).fit(X, y, callbacks=[count])
-    assert len(batches) == expected
+    assert batches == [expected - 1] * 2
 
 
 def test_wgan_gp_loss_trains(tiny):
