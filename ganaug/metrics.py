@@ -30,6 +30,9 @@ __all__ = [
     "utility_scores",
 ]
 
+#: The training sets of :func:`utility_scores`.
+TRAININGS = ("real", "real+synthetic", "synthetic")
+
 #: One line of meaning for each score in the report.
 MEANINGS = {
     "marginal_fidelity": "Mean over columns of 1 - KS statistic (numeric) or 1 - total variation "
@@ -122,13 +125,27 @@ def _split_kinds(frame, categorical_features):
 
 
 def _classifier(kind, random_state):
+    """'forest', 'logistic', or a copy (sklearn.base.clone) of a scikit-learn classifier."""
+    if not isinstance(kind, str):
+        from sklearn.base import clone
+
+        return clone(kind)
     if kind == "forest":
         from sklearn.ensemble import RandomForestClassifier
 
         return RandomForestClassifier(n_estimators=100, random_state=random_state, n_jobs=1)
-    from sklearn.linear_model import LogisticRegression
+    if kind == "logistic":
+        from sklearn.linear_model import LogisticRegression
 
-    return LogisticRegression(max_iter=2000)
+        return LogisticRegression(max_iter=2000)
+    raise ValueError(
+        "models must hold 'logistic', 'forest' or scikit-learn classifiers. "
+        f"Got {kind!r} instead."
+    )
+
+
+def _model_name(kind):
+    return kind if isinstance(kind, str) else type(kind).__name__
 
 
 def _model(kind, categorical, numeric, random_state):
@@ -259,8 +276,21 @@ def correlation_similarity(real_X, synth_X, *, categorical_features="auto"):
     return float(1.0 - diff.mean() / 2.0)
 
 
-def detection_auc(real_X, synth_X, *, categorical_features="auto", cv=3, random_state=0):
+def detection_auc(real_X, synth_X, *, categorical_features="auto", cv=3, random_state=0,
+                  estimator=None):
     """Cross-validated ROC AUC of a random forest at telling real from synthetic rows.
+
+    Parameters
+    ----------
+    real_X, synth_X : DataFrame or array-like of shape (n, n_features)
+    categorical_features : 'auto' or list of column names or indices, default='auto'
+    cv : int, default=3
+        Stratified, shuffled folds (seeded by ``random_state``).
+    random_state : int, default=0
+    estimator : scikit-learn classifier, optional
+        Used instead of the 100-tree random forest, after the same imputation,
+        scaling and one-hot encoding; it needs ``predict_proba`` or
+        ``decision_function``.
 
     Returns
     -------
@@ -285,7 +315,7 @@ def detection_auc(real_X, synth_X, *, categorical_features="auto", cv=3, random_
     X = pd.concat([real, synth], ignore_index=True)
     y = np.r_[np.zeros(len(real), int), np.ones(len(synth), int)]
     categorical, numeric = _split_kinds(real, categorical_features)
-    model = _model("forest", categorical, numeric, random_state)
+    model = _model("forest" if estimator is None else estimator, categorical, numeric, random_state)
     folds = StratifiedKFold(cv, shuffle=True, random_state=random_state)
     return float(np.mean(cross_val_score(model, X, y, cv=folds, scoring="roc_auc")))
 
@@ -339,7 +369,8 @@ def _scores(y_true, y_pred, minority):
 
 
 def utility_scores(train_X, train_y, synth_X, synth_y, test_X, test_y, *,
-                   categorical_features="auto", models=("logistic", "forest"), random_state=0):
+                   categorical_features="auto", models=("logistic", "forest"),
+                   training=TRAININGS, random_state=0):
     """Train on real, on real + synthetic and on synthetic only; score on held-out real rows.
 
     Parameters
@@ -347,13 +378,20 @@ def utility_scores(train_X, train_y, synth_X, synth_y, test_X, test_y, *,
     train_X, train_y : real training rows
     synth_X, synth_y : synthetic rows
     test_X, test_y : held-out real rows, never seen by the generator ideally
-    models : tuple of {'logistic', 'forest'}
+    categorical_features : 'auto' or list of column names or indices, default='auto'
+    models : tuple of {'logistic', 'forest'} or scikit-learn classifiers
+        Each is fitted after median imputation, scaling and one-hot encoding; a
+        classifier is copied with :func:`sklearn.base.clone` and named by its class.
+    training : tuple of {'real', 'real+synthetic', 'synthetic'}, default=all three
+        The training sets to score.
+    random_state : int, default=0
+        Seeds the random forest.
 
     Returns
     -------
     DataFrame
-        Index ``(model, training)`` with training in ``real``, ``real+synthetic``,
-        ``synthetic``; columns balanced_accuracy, f1_macro, g_mean, minority_recall.
+        Index ``(model, training)``; columns balanced_accuracy, f1_macro, g_mean,
+        minority_recall.
 
     Examples
     --------
@@ -363,7 +401,12 @@ def utility_scores(train_X, train_y, synth_X, synth_y, test_X, test_y, *,
     >>> y = np.repeat([0, 1], [60, 12])
     >>> utility_scores(X, y, X, y, X, y, models=("logistic",)).shape
     (3, 4)
+    >>> utility_scores(X, y, X, y, X, y, models=("forest",), training=("real+synthetic",)).index.tolist()
+    [('forest', 'real+synthetic')]
     """
+    unknown = [t for t in training if t not in TRAININGS]
+    if unknown:
+        raise ValueError(f"training must hold some of {TRAININGS}. Got {unknown[0]!r} instead.")
     train = _as_frame(train_X, "train_X")
     synth = _align(train, _as_frame(synth_X, "synth_X"))
     test = _align(train, _as_frame(test_X, "test_X"))
@@ -372,20 +415,24 @@ def utility_scores(train_X, train_y, synth_X, synth_y, test_X, test_y, *,
     minority = labels[np.argmin(counts)]
     categorical, numeric = _split_kinds(train, categorical_features)
     sets = {
-        "real": (train, train_y),
-        "real+synthetic": (pd.concat([train, synth], ignore_index=True), np.r_[train_y, synth_y]),
-        "synthetic": (synth, synth_y),
+        "real": lambda: (train, train_y),
+        "real+synthetic": lambda: (
+            pd.concat([train, synth], ignore_index=True), np.r_[train_y, synth_y]
+        ),
+        "synthetic": lambda: (synth, synth_y),
     }
     rows = {}
     for kind in models:
-        for name, (X, y) in sets.items():
+        for name in training:
+            X, y = sets[name]()
+            key = (_model_name(kind), name)
             if len(np.unique(y)) < 2:
-                rows[(kind, name)] = dict.fromkeys(
+                rows[key] = dict.fromkeys(
                     ["balanced_accuracy", "f1_macro", "g_mean", "minority_recall"], float("nan")
                 )
                 continue
             model = _model(kind, categorical, numeric, random_state).fit(X, y)
-            rows[(kind, name)] = _scores(test_y, model.predict(test), minority)
+            rows[key] = _scores(test_y, model.predict(test), minority)
     frame = pd.DataFrame.from_dict(rows, orient="index")
     frame.index.names = ["model", "training"]
     return frame
