@@ -9,7 +9,7 @@ from importlib import import_module
 
 __version__ = "0.1.0"
 
-__all__ = ["GANAugmenter", "GANTuner", "TrainingDivergedError", "load", "load_recipe"]
+__all__ = ["GANAugmenter", "GANTuner", "TrainingDivergedError", "load", "load_recipe", "tune"]
 
 _WHERE = {
     "GANAugmenter": "ganaug.augmenter",
@@ -17,6 +17,7 @@ _WHERE = {
     "TrainingDivergedError": "ganaug.augmenter",
     "load": "ganaug.persistence",
     "load_recipe": "ganaug.recipes",
+    "tune": "ganaug.tuning",
 }
 
 
