@@ -558,7 +558,7 @@ class GANTuner:
     """Search GANAugmenter's network and optimiser parameters with keras-tuner.
 
     A stratified ``validation_size`` share of the real rows is held out; each trial
-    trains a conditional GAN on the rest and is scored on the held-out rows (see
+    trains a GANAugmenter on the rest and is scored on the held-out rows (see
     :mod:`ganaug.tuning`). Trials are stored in ``directory/project_name``; running
     the same search again with ``overwrite=False`` resumes it without redoing
     finished trials. Set keras-tuner's ``KERASTUNER_*`` environment variables to

@@ -56,6 +56,11 @@ def test_random_search_stores_trials_and_best_params(tmp_path, data):
     assert set(search.best_params_["generator_units"]) <= {8, 16}
     assert search.tuner_.oracle.objective.direction == "max"
     GANAugmenter(**search.best_params_)  # valid estimator parameters
+    # trials keep no weights: load_model trains the best trial's estimator again, the same
+    best = search.tuner_.get_best_models(1)[0]
+    assert isinstance(best, GANAugmenter) and best.epochs == 1
+    hm = search.tuner_.hypermodel
+    assert hm.score(*hm.sample(best)) == search.best_score_
 
 
 @pytest.mark.parametrize("tuner", ["random", "bayesian", "hyperband"])
