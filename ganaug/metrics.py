@@ -18,6 +18,7 @@ import pandas as pd
 
 __all__ = [
     "MEANINGS",
+    "TRAININGS",
     "conditional_fidelity",
     "correlation_similarity",
     "detection_auc",
