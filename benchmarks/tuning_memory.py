@@ -45,14 +45,14 @@ def main():
     X, y = frame.drop(columns=[args.target]), frame[args.target]
     readings = []
 
-    original = tuning._LeanTrials.on_trial_end
+    original = tuning.GANSearch.on_trial_end
 
     def on_trial_end(self, trial):
         original(self, trial)
         readings.append(rss_mib())
         print(f"trial {len(readings):3d}  {trial.status:<9}  RSS {readings[-1]:8.1f} MiB", flush=True)
 
-    tuning._LeanTrials.on_trial_end = on_trial_end
+    tuning.GANSearch.on_trial_end = on_trial_end
     with tempfile.TemporaryDirectory() as directory:
         tuning.GANTuner(
             tuner="random", max_trials=args.trials, epochs=args.epochs, directory=directory,

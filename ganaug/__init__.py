@@ -16,6 +16,7 @@ __all__ = [
     "TrainingDivergedError",
     "load",
     "load_recipe",
+    "tune",
 ]
 
 _WHERE = {
@@ -25,6 +26,7 @@ _WHERE = {
     "CollapseWarning": "ganaug.augmenter",
     "load": "ganaug.persistence",
     "load_recipe": "ganaug.recipes",
+    "tune": "ganaug.tuning",
 }
 
 

@@ -768,61 +768,6 @@ class GANAugmenter(BaseOverSampler):
             return frame.to_numpy(dtype=object)
         return frame.to_numpy(dtype=self.input_dtype_)
 
-    # ---------------------------------------------------------------- tuning
-    def tune(self, X, y, *, max_trials=20, tuner="bayesian", directory=None, **kwargs):
-        """Search network and optimiser parameters, then set the best on this estimator.
-
-        A thin wrapper around :class:`ganaug.tuning.GANTuner`, which holds out part of
-        ``(X, y)`` and scores each trial by the macro-F1 of a classifier trained on
-        real + synthetic rows (see :mod:`ganaug.tuning`). This estimator's
-        ``epochs``, ``batch_size``, ``steps_per_epoch``, ``sampling_strategy``,
-        ``categorical_features`` and ``random_state`` are used for every trial. The
-        estimator is not fitted: call :meth:`fit` or :meth:`fit_resample` afterwards.
-
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        max_trials : int, default=20
-        tuner : {'random', 'bayesian', 'hyperband'}, default='bayesian'
-        directory : str or path, optional
-            Where keras-tuner stores the trials; the same directory resumes a search.
-        **kwargs
-            More :class:`~ganaug.tuning.GANTuner` parameters (``objective``,
-            ``space``, ``overwrite``, ...).
-
-        Returns
-        -------
-        self : GANAugmenter
-            With the best trial's parameters set.
-
-        Examples
-        --------
-        >>> from sklearn.datasets import make_classification
-        >>> from ganaug import GANAugmenter
-        >>> X, y = make_classification(n_samples=150, weights=[0.8], random_state=0)
-        >>> aug = GANAugmenter(epochs=1, random_state=0).tune(
-        ...     X, y, max_trials=2, tuner="random",
-        ...     space={"generator_units": (8,), "discriminator_units": (8,)})
-        >>> set(aug.generator_units)
-        {8}
-        """
-        from ganaug.tuning import GANTuner
-
-        fixed = {
-            "epochs": self.epochs,
-            "batch_size": self.batch_size,
-            "steps_per_epoch": self.steps_per_epoch,
-            "sampling_strategy": self.sampling_strategy,
-            "categorical_features": self.categorical_features,
-            "random_state": self.random_state,
-        }
-        search = GANTuner(
-            **{**fixed, **kwargs}, tuner=tuner, max_trials=max_trials, directory=directory
-        )
-        search.search(X, y)
-        return self.set_params(**search.best_params_)
-
     # ----------------------------------------------------------- persistence
     def save(self, path, *, force=False):
         """Save the fitted augmenter to ``path``, one ``.ganaug`` archive (see :func:`ganaug.load`).

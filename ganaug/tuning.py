@@ -1,33 +1,36 @@
-"""Search the conditional GAN's hyperparameters with keras-tuner.
+"""Search GANAugmenter's network and optimiser parameters with keras-tuner.
 
 The search space covers the generator's capacity (depth, width of each block,
 latent size), the discriminator's width, both learning rates and the loss. A trial
-trains one :class:`~ganaug.gan.ConditionalGAN` on a training split of the real rows
-and is scored on held-out real rows by what the synthetic rows are *for*, never by a
-GAN loss:
+builds an unfitted :class:`~ganaug.GANAugmenter` from its hyperparameters, trains it
+on a training split of the real rows with its public ``fit``, draws rows with its
+public ``sample``, and is scored on held-out real rows by what the synthetic rows
+are *for*, never by a GAN loss, with the scores of :mod:`ganaug.metrics`:
 
 ``"macro_f1"`` / ``"balanced_accuracy"`` (utility)
     A fixed scikit-learn classifier is fitted on the real training rows plus the
     synthetic rows that ``sampling_strategy`` asks for, and scored on the validation
-    split. Higher is better.
+    split (:func:`ganaug.metrics.utility_scores`). Higher is better.
 ``"fidelity"``
     A classifier tries to tell validation rows from synthetic rows of the same
-    classes; ``fidelity = 1 - (2 * max(AUC, 0.5) - 1)``, 1 when it cannot. Higher is
-    better.
+    classes (:func:`ganaug.metrics.detection_auc`);
+    ``fidelity = 1 - (2 * max(AUC, 0.5) - 1)``, 1 when it cannot. Higher is better.
 
 Every objective is declared to keras-tuner with ``direction="max"``. A trial whose
 losses become NaN or infinite raises :class:`keras_tuner.errors.FailedTrialError`:
 keras-tuner marks it failed and goes on. The Keras session is cleared after every
 trial so that memory stays flat over a long search.
 
-Like :mod:`ganaug.networks`, this module imports Keras and keras-tuner; ``ganaug``
-itself imports it only when a search starts.
+Entry points: :func:`tune` (an estimator in, the best estimator out) and
+:class:`GANTuner` (the whole search). This module depends on :mod:`ganaug.augmenter`
+and :mod:`ganaug.metrics`, never the reverse, and on keras-tuner's public API only.
+Like :mod:`ganaug.networks`, it imports Keras and keras-tuner; ``import ganaug``
+does not import it.
 """
 
 from __future__ import annotations
 
 import gc
-import math
 import tempfile
 from numbers import Integral, Real
 
@@ -36,21 +39,25 @@ import keras_tuner
 import numpy as np
 import pandas as pd
 from imblearn.utils import check_sampling_strategy
-from keras_tuner.src.engine import tuner_utils
+from keras_tuner.engine.base_tuner import BaseTuner
 
-from ganaug.augmenter import TrainingDivergedError
-from ganaug.gan import StopOnNonFinite, balanced_batches
+from ganaug.augmenter import GANAugmenter, TrainingDivergedError
+from ganaug.metrics import detection_auc, utility_scores
 from ganaug.tabular import TabularEncoder
 
 __all__ = [
     "DEFAULT_SPACE",
+    "FIXED_PARAMS",
     "OBJECTIVES",
     "TUNERS",
     "GANHyperModel",
+    "GANSearch",
     "GANTuner",
     "default_values",
     "hp_values",
     "params_from_hp",
+    "trials_table",
+    "tune",
 ]
 
 OBJECTIVES = ("macro_f1", "balanced_accuracy", "fidelity")
@@ -227,8 +234,6 @@ def default_values(hyperparameters):
     values : dict
         Name to value, for the hyperparameters active with these values.
     """
-    from ganaug.augmenter import GANAugmenter
-
     wanted = hp_values(GANAugmenter().get_params())
     hps = keras_tuner.HyperParameters()
     for hp in hyperparameters.space:
@@ -247,74 +252,82 @@ def _allowed(hp, value):
     return value in hp.values  # Choice
 
 
-def _defaults_first(oracle):
-    """Make the oracle's first new configuration GANAugmenter's defaults.
-
-    Random search, the initial points of Bayesian optimisation and Hyperband's new
-    candidates all come from the oracle's ``_random_values``; the defaults are
-    returned there once, unless a (resumed) search has already tried them. So a
-    search always weighs its candidates against the defaults, and never recommends
-    parameters that scored below the defaults on the validation rows.
-    """
-    if not hasattr(oracle, "_random_values"):  # a worker's client: the chief decides
-        return
-    random_values = oracle._random_values
-
-    def values():
-        first = default_values(oracle.hyperparameters)
-        if oracle._duplicate(first):
-            return random_values()
-        return first
-
-    oracle._random_values = values
-
-
-# ------------------------------------------------------------------------ scoring
-def _default_estimator(random_state=0):
-    from sklearn.ensemble import RandomForestClassifier
-
-    return RandomForestClassifier(n_estimators=100, random_state=random_state, n_jobs=1)
-
-
-def _classifier(frame, categorical, estimator):
-    from sklearn.base import clone
-    from sklearn.compose import ColumnTransformer
-    from sklearn.impute import SimpleImputer
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import OneHotEncoder
-
-    numeric = [c for c in frame.columns if c not in categorical]
-    prep = ColumnTransformer(
-        [
-            ("num", SimpleImputer(strategy="median", keep_empty_features=True), numeric),
-            ("cat", OneHotEncoder(handle_unknown="ignore"), [c for c in frame.columns if c in categorical]),
-        ]
+def _tried(trials, values):
+    """Whether any trial (running, done or failed) had these values."""
+    return any(
+        all(trial.hyperparameters.values.get(name) == value for name, value in values.items())
+        for trial in trials.values()
     )
-    return make_pipeline(prep, clone(estimator))
 
 
-def _plain(frame, categorical):
-    """Categorical columns as object with a 'missing' level, numerics as float."""
-    out = pd.DataFrame(index=range(len(frame)))
-    for col in frame.columns:
-        values = frame[col].reset_index(drop=True)
-        if col in categorical:
-            values = values.astype(object)
-            out[col] = values.where(values.notna(), "__missing__").astype(str)
-        else:
-            out[col] = pd.to_numeric(values, errors="coerce").astype(float)
-    return out
+class _DefaultsFirst:
+    """Oracle mixin: the first trial of a search is GANAugmenter's defaults.
+
+    Unless a (resumed) search has already tried them, ``populate_space`` returns
+    :func:`default_values` before asking the algorithm, so a search always weighs
+    its candidates against the defaults and never recommends parameters that scored
+    below them on the validation rows. For Bayesian optimisation the defaults count
+    as one of the initial random points.
+    """
+
+    def populate_space(self, trial_id):
+        values = default_values(self.hyperparameters)
+        if _tried(self.trials, values):
+            return super().populate_space(trial_id)
+        return {"status": "RUNNING", "values": values}
+
+
+class _RandomSearchOracle(_DefaultsFirst, keras_tuner.oracles.RandomSearchOracle):
+    pass
+
+
+class _BayesianOptimizationOracle(_DefaultsFirst, keras_tuner.oracles.BayesianOptimizationOracle):
+    pass
+
+
+class _HyperbandOracle(keras_tuner.oracles.HyperbandOracle):
+    """Hyperband whose first new candidate is GANAugmenter's defaults.
+
+    Hyperband's bookkeeping of brackets lives in its ``populate_space``, so the
+    defaults replace the values of the first new candidate (round 0) that it
+    returns, keeping its ``tuner/*`` entries.
+    """
+
+    def populate_space(self, trial_id):
+        result = super().populate_space(trial_id)
+        values = result.get("values")
+        if result["status"] != "RUNNING" or not values or values.get("tuner/round") != 0:
+            return result
+        defaults = default_values(self.hyperparameters)
+        if _tried(self.trials, defaults):
+            return result
+        bookkeeping = {k: v for k, v in values.items() if k.startswith("tuner/")}
+        return {**result, "values": {**defaults, **bookkeeping}}
 
 
 # --------------------------------------------------------------------- hypermodel
-class GANHyperModel(keras_tuner.HyperModel):
-    """The conditional GAN as a :class:`keras_tuner.HyperModel`.
+_UTILITY_METRIC = {"macro_f1": "f1_macro", "balanced_accuracy": "balanced_accuracy"}
+_SCORER_SEED = 0  # the objective's forest and folds: the same in every trial
 
-    ``build(hp)`` declares the search space and returns one compiled
-    :class:`~ganaug.gan.ConditionalGAN`; ``fit(hp, model, epochs=...,
-    initial_epoch=...)`` trains it on class-balanced batches of the training split,
-    draws synthetic rows and returns ``{objective: score}`` measured on the
-    validation split. A diverging trial raises
+
+class _RunEagerly(keras.callbacks.Callback):
+    """Train without tracing: Keras attaches callbacks (``set_model``) before it
+    makes the train function, which reads the model's public ``run_eagerly``."""
+
+    def set_model(self, model):
+        super().set_model(model)
+        model.run_eagerly = True
+
+
+class GANHyperModel(keras_tuner.HyperModel):
+    """GANAugmenter as a :class:`keras_tuner.HyperModel`.
+
+    ``build(hp)`` declares the search space and returns an unfitted
+    :class:`~ganaug.GANAugmenter` with the trial's parameters; ``fit(hp, model,
+    epochs=...)`` trains it on the training split with its public ``fit``, draws
+    synthetic rows with its public ``sample`` and returns ``{objective: score}``
+    measured on the validation split with :mod:`ganaug.metrics`. A trial whose
+    training diverges, or whose generator emits NaN, raises
     :class:`keras_tuner.errors.FailedTrialError`.
 
     Parameters
@@ -335,15 +348,23 @@ class GANHyperModel(keras_tuner.HyperModel):
     space : dict, optional
         Overrides of :data:`DEFAULT_SPACE`, e.g. ``{"generator_units": (16, 32)}``.
     estimator : scikit-learn classifier, optional
-        The fixed classifier of the objective (default: a 100-tree random forest),
-        preceded by median imputation and one-hot encoding.
+        The fixed classifier of the objective (default: the 100-tree random forest
+        of :mod:`ganaug.metrics`), after imputation, scaling and one-hot encoding.
     seed : int, default=0
-        Seeds initialisation, batches, noise and decoding, the same in every trial so
-        that trials differ only by their hyperparameters.
+        The ``random_state`` of every trial's GANAugmenter (initialisation, batches,
+        noise and decoding), so that trials differ only by their hyperparameters.
     run_eagerly : bool, default=False
         Train without tracing ``train_step`` into a ``tf.function``: slower per step
         for wide networks, faster for tiny trials that spend most of their time
         tracing. Memory stays flat either way (see ``benchmarks/tuning_memory.py``).
+
+    Notes
+    -----
+    A GANAugmenter trains from scratch in ``fit``, so ``initial_epoch`` is accepted
+    and ignored: a trial that Hyperband promotes from ``e1`` to ``e2`` epochs trains
+    ``e2`` epochs again from the start (with the same seed, the model it would have
+    reached by going on). Its score is that of ``GANAugmenter(epochs=e2)``, the
+    estimator the search recommends.
 
     Examples
     --------
@@ -386,14 +407,15 @@ class GANHyperModel(keras_tuner.HyperModel):
         self.epochs = int(epochs)
         self.batch_size = int(batch_size)
         self.steps_per_epoch = steps_per_epoch
+        self.sampling_strategy = sampling_strategy
+        self.categorical_features = categorical_features
         self.space = _check_space(space)
-        self.estimator = estimator if estimator is not None else _default_estimator()
+        self.estimator = estimator
         self.seed = int(seed)
         self.X_train = X_train.reset_index(drop=True)
         self.X_val = X_val.reset_index(drop=True)
         self.classes_, y_idx = np.unique(np.asarray(y_train), return_inverse=True)
-        self.y_train_idx = y_idx.astype(np.intp)
-        self.y_train = self.classes_[self.y_train_idx]
+        self.y_train = self.classes_[y_idx]
         self.y_val = np.asarray(y_val)
         unseen = sorted(set(self.y_val.tolist()) - set(self.classes_.tolist()), key=str)
         if unseen:
@@ -401,12 +423,15 @@ class GANHyperModel(keras_tuner.HyperModel):
                 "The validation rows hold a class that is not in the training rows: expected "
                 f"some of {self.classes_.tolist()}. Got {unseen[0]!r} instead."
             )
-        self.encoder = TabularEncoder(categorical_features).fit(self.X_train)
-        self.encoded = self.encoder.transform(self.X_train)
-        self.categorical = {
-            col.name for col in self.encoder.columns_ if col.kind == "categorical"
-        }
+        # The columns GANAugmenter models as categories are those the scores one-hot encode.
+        encoder = TabularEncoder(categorical_features).fit(self.X_train)
+        self.categorical = [col.name for col in encoder.columns_ if col.kind == "categorical"]
         if objective == "fidelity":
+            if len(self.X_val) < 3:
+                raise ValueError(
+                    "objective='fidelity' needs at least 3 validation rows (3 folds). "
+                    f"Got {len(self.X_val)} instead."
+                )
             wanted = dict(zip(*np.unique(self.y_val, return_counts=True)))
         else:
             wanted = check_sampling_strategy(sampling_strategy, self.y_train, "over-sampling")
@@ -417,117 +442,74 @@ class GANHyperModel(keras_tuner.HyperModel):
                     "objective='fidelity' or another sampling_strategy. "
                     f"Got {sampling_strategy!r} instead."
                 )
-        self.labels = np.repeat(
-            np.searchsorted(self.classes_, list(wanted)), list(wanted.values())
-        ).astype(np.intp)
+        #: Synthetic rows each trial draws: ``{class: count}``.
+        self.wanted = {label: int(n) for label, n in wanted.items()}
 
     # -------------------------------------------------------------- build
     def build(self, hp):
-        """Declare the search space on ``hp``; return a compiled ConditionalGAN.
-
-        The networks are built and compiled by :class:`~ganaug.GANAugmenter` itself,
-        so a trial trains exactly the model the estimator would with those parameters.
-        """
-        params = _declare(hp, self.space)
-        aug = self._estimator(params)
-        gan = aug._build_gan(
-            (tuple(params["generator_units"]), tuple(params["discriminator_units"])),
-            _seeds(self.seed),
-        )
-        aug._compile(gan, run_eagerly=self.run_eagerly)
-        # Build the wrapper now (compile has built the optimizers), so that keras-tuner
-        # can checkpoint it and Hyperband can restore a trial (weights and Adam state).
-        gan([np.zeros((1, params["latent_dim"]), "float32"),
-             np.zeros((1, len(self.classes_)), "float32")])
-        return gan
-
-    def _estimator(self, params):
-        """A GANAugmenter with these parameters, given this search's encoder and classes."""
-        from ganaug.augmenter import GANAugmenter
-
-        aug = GANAugmenter(
-            **params, batch_size=self.batch_size, steps_per_epoch=self.steps_per_epoch,
+        """Declare the search space on ``hp``; return an unfitted GANAugmenter."""
+        return GANAugmenter(
+            **_declare(hp, self.space),
+            epochs=self.epochs,
+            batch_size=self.batch_size,
+            steps_per_epoch=self.steps_per_epoch,
+            sampling_strategy=self.sampling_strategy,
+            categorical_features=self.categorical_features,
+            filter_copies=False,  # the objective scores rows as the generator makes them
             random_state=self.seed,
         )
-        aug.encoder_, aug.classes_ = self.encoder, self.classes_
-        aug.filter_copies = False  # the objective scores rows as the generator makes them
-        return aug
 
     # ---------------------------------------------------------------- fit
+    def train(self, model, epochs=None, callbacks=None):
+        """Fit the GANAugmenter ``model`` on the training split for ``epochs``; return it."""
+        if epochs is not None:
+            model.set_params(epochs=int(epochs))
+        callbacks = [*([_RunEagerly()] if self.run_eagerly else []), *(callbacks or [])]
+        try:
+            return model.fit(self.X_train, self.y_train, callbacks=callbacks)
+        except TrainingDivergedError as exc:
+            raise keras_tuner.errors.FailedTrialError(f"{exc} This trial is failed.") from exc
+
     def fit(self, hp, model, *args, epochs=None, initial_epoch=0, callbacks=None,
             verbose=0, **kwargs):
-        """Train ``model`` from ``initial_epoch`` to ``epochs``; return the objective."""
-        epochs = self.epochs if epochs is None else int(epochs)
-        steps = self._estimator({})._steps_per_epoch(len(self.encoded))
-        batches = balanced_batches(
-            self.encoded, self.y_train_idx, len(self.classes_), self.batch_size, steps, epochs,
-            seed=self.seed + 1, initial_epoch=initial_epoch,  # a resumed trial goes on
-        )
-        history = model.fit(
-            batches,
-            epochs=epochs,
-            steps_per_epoch=steps,
-            initial_epoch=int(initial_epoch),
-            callbacks=[StopOnNonFinite(), *(callbacks or [])],
-            verbose=0,
-            shuffle=False,
-        )
-        for name, values in history.history.items():
-            bad = [v for v in values if not math.isfinite(float(v))]
-            if bad:
-                raise keras_tuner.errors.FailedTrialError(
-                    f"Training diverged: {name} became {bad[0]}; this trial is failed."
-                )
-        synthetic = self.sample(model)
-        if synthetic is None:
-            raise keras_tuner.errors.FailedTrialError(
-                "The generator produced NaN or infinite rows; this trial is failed."
-            )
-        return {self.objective: self.score(*synthetic)}
+        """Train ``model`` for ``epochs`` (from scratch, see Notes); return the objective."""
+        self.train(model, epochs, callbacks)
+        return {self.objective: self.score(*self.sample(model))}
 
     def sample(self, model):
-        """Synthetic ``(X, y)`` for ``self.labels``, or None if the generator emits NaN."""
-        aug = self._estimator({"latent_dim": model.latent_dim})
-        aug.generator_ = model.generator
+        """Synthetic ``(X, y)`` from a fitted ``model``: ``self.wanted`` rows per class."""
         try:
-            X_new = aug._decode(self.labels, np.random.RandomState(self.seed + 2))
-        except TrainingDivergedError:
-            return None
-        return X_new, self.classes_[self.labels]
+            X_new, y_new = model.sample(y=self.wanted)
+        except TrainingDivergedError as exc:
+            raise keras_tuner.errors.FailedTrialError(
+                "The generator produced NaN or infinite rows; this trial is failed."
+            ) from exc
+        return X_new, np.asarray(y_new)
 
     def score(self, X_new, y_new):
         """The objective for synthetic rows ``(X_new, y_new)`` (higher is better)."""
         if self.objective == "fidelity":
-            return self._fidelity(X_new)
-        return self._utility(X_new, y_new)
+            auc = detection_auc(
+                self.X_val, X_new, categorical_features=self.categorical,
+                estimator=self.estimator, random_state=_SCORER_SEED,
+            )
+            return float(1.0 - (2.0 * max(auc, 0.5) - 1.0))
+        return self._utility(X_new, y_new, "real+synthetic")
 
     def baseline(self):
         """The utility objective of the real training rows alone (no synthetic rows)."""
         if self.objective == "fidelity":
             return float("nan")
-        return self._utility(self.X_train.iloc[:0], self.y_train[:0])
+        return self._utility(self.X_train.iloc[:0], self.y_train[:0], "real")
 
-    def _utility(self, X_new, y_new):
-        from sklearn.metrics import balanced_accuracy_score, f1_score
-
-        X = _plain(pd.concat([self.X_train, X_new], ignore_index=True), self.categorical)
-        y = np.concatenate([self.y_train, np.asarray(y_new, dtype=self.y_train.dtype)])
-        clf = _classifier(X, self.categorical, self.estimator).fit(X, y)
-        pred = clf.predict(_plain(self.X_val, self.categorical))
-        if self.objective == "balanced_accuracy":
-            return float(balanced_accuracy_score(self.y_val, pred))
-        return float(f1_score(self.y_val, pred, average="macro"))
-
-    def _fidelity(self, X_new):
-        from sklearn.metrics import roc_auc_score
-        from sklearn.model_selection import cross_val_predict
-
-        X = _plain(pd.concat([self.X_val, X_new], ignore_index=True), self.categorical)
-        is_real = np.r_[np.ones(len(self.X_val)), np.zeros(len(X_new))]
-        clf = _classifier(X, self.categorical, self.estimator)
-        proba = cross_val_predict(clf, X, is_real, cv=3, method="predict_proba")[:, 1]
-        auc = roc_auc_score(is_real, proba)
-        return float(1.0 - (2.0 * max(auc, 0.5) - 1.0))
+    def _utility(self, X_new, y_new, training):
+        scores = utility_scores(
+            self.X_train, self.y_train, X_new, y_new, self.X_val, self.y_val,
+            categorical_features=self.categorical,
+            models=("forest" if self.estimator is None else self.estimator,),
+            training=(training,), random_state=_SCORER_SEED,
+        )
+        return float(scores[_UTILITY_METRIC[self.objective]].iloc[0])
 
 
 def _int_seed(random_state):
@@ -540,64 +522,43 @@ def _int_seed(random_state):
     return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
 
 
-def _seeds(seed):
-    rng = np.random.RandomState(seed)
-    while True:
-        yield int(rng.randint(np.iinfo(np.int32).max))
-
-
 # -------------------------------------------------------------------------- tuners
-class _SaveAtEnd(keras.callbacks.Callback):
-    def __init__(self, path):
-        super().__init__()
-        self.path = path
+class GANSearch(BaseTuner):
+    """The keras-tuner search loop for :class:`GANHyperModel` (a ``BaseTuner``).
 
-    def on_train_end(self, logs=None):
-        self.model.save_weights(self.path)
-
-
-class _LeanTrials(keras_tuner.Tuner):
-    """Save a trial's weights once, at its end (not at every epoch), then clear the session.
-
-    keras-tuner clears the session before building a model; clearing it again after
-    each trial (and collecting garbage) keeps the last trial's graphs and optimizer
-    state from piling up while the next one runs.
+    ``run_trial`` builds the trial's GANAugmenter and calls the hypermodel's
+    ``fit``, with Hyperband's ``tuner/epochs``; trials keep no weights (see
+    :class:`GANHyperModel`), so :meth:`load_model` trains the trial's estimator
+    again. ``on_trial_end`` clears the Keras session and collects garbage, so that
+    no trial's graphs or optimizer state pile up over a long search.
     """
 
     def run_trial(self, trial, *args, **kwargs):
-        kwargs = dict(kwargs)
-        kwargs["callbacks"] = [
-            *kwargs.pop("callbacks", []),
-            tuner_utils.TunerCallback(self, trial),
-            _SaveAtEnd(self._get_checkpoint_fname(trial.trial_id)),
-        ]
-        try:
-            return self._build_and_fit_model(trial, *args, **kwargs)
-        finally:
-            keras.backend.clear_session(free_memory=True)
-            gc.collect()
+        hp = trial.hyperparameters
+        if "tuner/epochs" in hp.values:
+            kwargs["epochs"] = hp.values["tuner/epochs"]
+            kwargs["initial_epoch"] = hp.values["tuner/initial_epoch"]
+        return self.hypermodel.fit(hp, self.hypermodel.build(hp), *args, **kwargs)
+
+    def on_trial_end(self, trial):
+        super().on_trial_end(trial)
+        keras.backend.clear_session(free_memory=True)
+        gc.collect()
+
+    def load_model(self, trial):
+        """The trial's GANAugmenter, trained again on the training split (same seed)."""
+        hp = trial.hyperparameters
+        return self.hypermodel.train(self.hypermodel.build(hp), hp.values.get("tuner/epochs"))
 
 
-class _RandomSearch(keras_tuner.RandomSearch, _LeanTrials):
-    pass
-
-
-class _BayesianOptimization(keras_tuner.BayesianOptimization, _LeanTrials):
-    pass
-
-
-class _Hyperband(keras_tuner.Hyperband, _LeanTrials):
-    pass
-
-
-_TUNER_CLASSES = {"random": _RandomSearch, "bayesian": _BayesianOptimization, "hyperband": _Hyperband}
+_ORACLES = {"random": _RandomSearchOracle, "bayesian": _BayesianOptimizationOracle}
 
 
 class GANTuner:
     """Search GANAugmenter's network and optimiser parameters with keras-tuner.
 
     A stratified ``validation_size`` share of the real rows is held out; each trial
-    trains a conditional GAN on the rest and is scored on the held-out rows (see
+    trains a GANAugmenter on the rest and is scored on the held-out rows (see
     :mod:`ganaug.tuning`). Trials are stored in ``directory/project_name``; running
     the same search again with ``overwrite=False`` resumes it without redoing
     finished trials. Set keras-tuner's ``KERASTUNER_*`` environment variables to
@@ -645,7 +606,8 @@ class GANTuner:
         The utility objective with real training rows only (NaN for fidelity).
     trials_ : DataFrame
         One row per trial: id, status, score and parameters.
-    tuner_ : keras_tuner.Tuner
+    tuner_ : GANSearch
+        The keras-tuner search (a ``keras_tuner.engine.base_tuner.BaseTuner``).
 
     Examples
     --------
@@ -765,21 +727,20 @@ class GANTuner:
         if directory is None:
             directory = tempfile.mkdtemp(prefix="ganaug-tune-")
         common = dict(
-            hypermodel=hypermodel,
             objective=keras_tuner.Objective(self.objective, direction="max"),
-            directory=str(directory),
-            project_name=self.project_name,
-            overwrite=self.overwrite,
-            seed=seed,
+            # keras-tuner draws a random seed for a seed of 0: shift by one.
+            seed=seed + 1,
             max_consecutive_failed_trials=self.max_consecutive_failed_trials,
         )
-        cls = _TUNER_CLASSES[self.tuner]
         if self.tuner == "hyperband":
-            tuner = cls(max_epochs=self.epochs, factor=self.hyperband_factor, **common)
-            tuner.oracle.max_trials = self.max_trials
+            oracle = _HyperbandOracle(max_epochs=self.epochs, factor=self.hyperband_factor, **common)
+            oracle.max_trials = self.max_trials
         else:
-            tuner = cls(max_trials=self.max_trials, **common)
-        _defaults_first(tuner.oracle)
+            oracle = _ORACLES[self.tuner](max_trials=self.max_trials, **common)
+        tuner = GANSearch(
+            oracle=oracle, hypermodel=hypermodel, directory=str(directory),
+            project_name=self.project_name, overwrite=self.overwrite,
+        )
         self.tuner_ = tuner
         tuner.search(verbose=self.verbose)
         self.baseline_score_ = hypermodel.baseline()
@@ -818,3 +779,60 @@ def trials_table(tuner, epochs=None):
         return frame
     frame["score"] = pd.to_numeric(frame["score"], errors="coerce")
     return frame.sort_values(["score", "trial"], ascending=[False, True], na_position="last").reset_index(drop=True)
+
+
+#: The GANAugmenter parameters that :func:`tune` keeps fixed for every trial.
+FIXED_PARAMS = (
+    "epochs", "batch_size", "steps_per_epoch", "sampling_strategy", "categorical_features",
+    "random_state",
+)
+
+
+def tune(estimator, X, y, *, max_trials=20, tuner="bayesian", directory=None, **kwargs):
+    """Search a GANAugmenter's network and optimiser parameters; return the best estimator.
+
+    A thin wrapper around :class:`GANTuner`: ``estimator``'s ``epochs``,
+    ``batch_size``, ``steps_per_epoch``, ``sampling_strategy``,
+    ``categorical_features`` and ``random_state`` are used for every trial, and a
+    copy of ``estimator`` (:func:`sklearn.base.clone`, unfitted) with the best
+    trial's parameters set is returned. ``estimator`` itself is left as it is. Keep
+    the search (trials, scores) with :class:`GANTuner` instead.
+
+    Parameters
+    ----------
+    estimator : GANAugmenter
+    X : {array-like, DataFrame} of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    max_trials : int, default=20
+    tuner : {'random', 'bayesian', 'hyperband'}, default='bayesian'
+    directory : str or path, optional
+        Where keras-tuner stores the trials; the same directory resumes a search.
+    **kwargs
+        More :class:`GANTuner` parameters (``objective``, ``space``, ``overwrite``,
+        ...); they win over those taken from ``estimator``.
+
+    Returns
+    -------
+    GANAugmenter
+        Unfitted, with the best trial's parameters: call ``fit_resample`` next.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> import ganaug
+    >>> X, y = make_classification(n_samples=150, weights=[0.8], random_state=0)
+    >>> aug = ganaug.tune(ganaug.GANAugmenter(epochs=1, random_state=0), X, y, max_trials=2,
+    ...                   tuner="random", space={"generator_units": (8,), "discriminator_units": (8,)})
+    >>> set(aug.generator_units), aug.epochs
+    ({8}, 1)
+    """
+    from sklearn.base import clone
+
+    if not isinstance(estimator, GANAugmenter):
+        raise TypeError(f"estimator must be a GANAugmenter. Got {estimator!r} instead.")
+    params = estimator.get_params()
+    fixed = {name: params[name] for name in FIXED_PARAMS}
+    search = GANTuner(
+        **{**fixed, **kwargs}, tuner=tuner, max_trials=max_trials, directory=directory
+    ).search(X, y)
+    return clone(estimator).set_params(**search.best_params_)

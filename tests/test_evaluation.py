@@ -148,6 +148,50 @@ def test_utility_scores_has_every_training_set_and_metric():
     assert frame.loc[("logistic", "real")].between(0.7, 1.0).all()
 
 
+def test_utility_scores_picks_training_sets_and_takes_any_classifier():
+    from sklearn.tree import DecisionTreeClassifier
+
+    train, synth, test = make_table(seed=0), make_table(seed=1), make_table(seed=2)
+    args = (train.drop(columns="label"), train["label"], synth.drop(columns="label"),
+            synth["label"], test.drop(columns="label"), test["label"])
+    full = utility_scores(*args, models=("forest",))
+    one = utility_scores(*args, models=("forest",), training=("real+synthetic",))
+    assert one.index.tolist() == [("forest", "real+synthetic")]
+    pd.testing.assert_series_equal(one.iloc[0], full.loc[("forest", "real+synthetic")])
+    tree = DecisionTreeClassifier(max_depth=1, random_state=0)
+    stump = utility_scores(*args, models=(tree,), training=("real",))
+    assert stump.index.tolist() == [("DecisionTreeClassifier", "real")]
+    assert not hasattr(tree, "tree_")  # a clone was fitted, not the given classifier
+    with pytest.raises(ValueError, match=r"models must hold .* Got 'svm' instead\."):
+        utility_scores(*args, models=("svm",))
+    with pytest.raises(ValueError, match=r"training must hold .* Got 'test' instead\."):
+        utility_scores(*args, training=("test",))
+
+
+def test_detection_auc_takes_another_classifier():
+    from sklearn.linear_model import LogisticRegression
+
+    real = make_table(seed=0).drop(columns="label")
+    shifted = make_table(seed=1, shift=4).drop(columns="label")
+    assert detection_auc(real, shifted, estimator=LogisticRegression()) > 0.9
+    forest = detection_auc(real, make_table(seed=1).drop(columns="label"))
+    assert detection_auc(real, make_table(seed=1).drop(columns="label"),
+                         estimator=LogisticRegression()) != forest
+
+
+def test_evaluation_facade_reexports_the_owners():
+    import ganaug.evaluation as facade
+    import ganaug.metrics
+    import ganaug.plots
+    import ganaug.report
+
+    for name in facade.__all__:
+        owner = ganaug.report if hasattr(ganaug.report, name) and name in ganaug.report.__all__ \
+            else ganaug.metrics
+        assert getattr(facade, name) is getattr(owner, name), name
+    assert facade._png is ganaug.plots.png_base64 and facade._pyplot is ganaug.plots.pyplot
+
+
 def test_privacy_scores_flag_copies_and_memorisation():
     train, holdout = make_table(seed=0), make_table(seed=1)
     X, y = train.drop(columns="label"), train["label"]

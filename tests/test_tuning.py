@@ -2,13 +2,14 @@
 
 import math
 
+import keras
 import keras_tuner
 import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from ganaug import GANAugmenter, load_recipe
+from ganaug import GANAugmenter, load_recipe, tune
 from ganaug.cli import ganaug
 from ganaug.tuning import GANHyperModel, GANTuner, params_from_hp
 
@@ -55,6 +56,11 @@ def test_random_search_stores_trials_and_best_params(tmp_path, data):
     assert set(search.best_params_["generator_units"]) <= {8, 16}
     assert search.tuner_.oracle.objective.direction == "max"
     GANAugmenter(**search.best_params_)  # valid estimator parameters
+    # trials keep no weights: load_model trains the best trial's estimator again, the same
+    best = search.tuner_.get_best_models(1)[0]
+    assert isinstance(best, GANAugmenter) and best.epochs == 1
+    hm = search.tuner_.hypermodel
+    assert hm.score(*hm.sample(best)) == search.best_score_
 
 
 @pytest.mark.parametrize("tuner", ["random", "bayesian", "hyperband"])
@@ -107,15 +113,22 @@ def test_resume_does_not_redo_trials(tmp_path, data):
     )
 
 
-class _Diverging(GANHyperModel):
-    """Forces NaN losses in the first trial."""
+class _PoisonWeights(keras.callbacks.Callback):
+    """Sets every trainable weight of the GAN to NaN before training: the losses diverge."""
 
-    def fit(self, hp, model, *args, **kwargs):
+    def on_train_begin(self, logs=None):
+        for weight in self.model.trainable_weights:
+            weight.assign(np.full(weight.shape, np.nan, dtype="float32"))
+
+
+class _Diverging(GANHyperModel):
+    """Forces NaN losses in the first trial, through GANAugmenter.fit's public callbacks."""
+
+    def fit(self, hp, model, *args, callbacks=None, **kwargs):
         if not getattr(type(self), "diverged", False):
             type(self).diverged = True
-            model.d_optimizer.learning_rate.assign(float("nan"))
-            model.g_optimizer.learning_rate.assign(float("nan"))
-        return super().fit(hp, model, *args, **kwargs)
+            callbacks = [*(callbacks or []), _PoisonWeights()]
+        return super().fit(hp, model, *args, callbacks=callbacks, **kwargs)
 
 
 def test_diverging_trial_is_marked_failed_not_fatal(tmp_path, data, monkeypatch):
@@ -130,26 +143,82 @@ def test_diverging_trial_is_marked_failed_not_fatal(tmp_path, data, monkeypatch)
     assert math.isfinite(search.best_score_)
 
 
-def test_hyperband_honours_epochs_and_initial_epoch(tmp_path, data):
+def test_hyperband_honours_epochs_and_retrains_promoted_trials(tmp_path, data):
     seen = []
     original = GANHyperModel.fit
 
     def recording_fit(self, hp, model, *args, epochs=None, initial_epoch=0, **kwargs):
-        history = original(self, hp, model, *args, epochs=epochs, initial_epoch=initial_epoch, **kwargs)
-        seen.append((hp.values["tuner/epochs"], epochs, initial_epoch, int(model.d_optimizer.iterations)))
-        return history
+        score = original(self, hp, model, *args, epochs=epochs, initial_epoch=initial_epoch, **kwargs)
+        seen.append((dict(hp.values), epochs, initial_epoch, len(model.history_["d_loss"]), score))
+        return score
 
     GANHyperModel.fit = recording_fit
     try:
         search = _tuner(tmp_path, tuner="hyperband", epochs=3, max_trials=4).search(*data)
     finally:
         GANHyperModel.fit = original
-    assert all(tuner_epochs == epochs for tuner_epochs, epochs, _, _ in seen)
-    assert {epochs for _, epochs, _, _ in seen} == {1, 3}
-    resumed = [(epochs, start, steps) for _, epochs, start, steps in seen if start > 0]
-    # ten steps per epoch (the floor); the restored Adam state counts on from epoch 1
-    assert resumed == [(3, 1, 3 * 10)]
+    assert all(values["tuner/epochs"] == epochs for values, epochs, _, _, _ in seen)
+    assert {epochs for _, epochs, _, _, _ in seen} == {1, 3}
+    # every trial trains all its epochs: a GANAugmenter's fit starts from scratch
+    assert all(trained == epochs for _, epochs, _, trained, _ in seen)
+    promoted = [(values, score) for values, _, start, _, score in seen if start > 0]
+    assert len(promoted) == 1 and promoted[0][0]["tuner/initial_epoch"] == 1
+    # ... and scores what a fresh 3-epoch trial with the same values scores
+    values, score = promoted[0]
+    hm = search.tuner_.hypermodel
+    hp = keras_tuner.HyperParameters()
+    for name, value in values.items():
+        hp.Fixed(name, value)
+    assert hm.fit(hp, hm.build(hp), epochs=3) == score
     assert search.best_params_["epochs"] in (1, 3)
+
+
+def test_same_random_state_same_trials(tmp_path, data):
+    first = _tuner(tmp_path / "a").search(*data).trials_
+    second = _tuner(tmp_path / "b").search(*data).trials_
+    pd.testing.assert_frame_equal(first, second)
+    third = _tuner(tmp_path / "c", random_state=1).search(*data).trials_
+    assert not first.drop(columns="score").equals(third.drop(columns="score"))
+
+
+def test_run_eagerly_trains_without_tf_function(data):
+    import tensorflow as tf
+
+    X, y = data
+    eager_steps = {}
+
+    class Record(keras.callbacks.Callback):
+        """Wraps train_step (before Keras makes the train function) to see how it runs."""
+
+        def set_model(self, model):
+            super().set_model(model)
+            step = model.train_step
+
+            def recording_step(batch):
+                eager_steps.setdefault(eager, []).append(tf.executing_eagerly())
+                return step(batch)
+
+            model.train_step = recording_step
+
+    for eager in (False, True):
+        hm = GANHyperModel(X, y, X, y, epochs=1, space=TINY, run_eagerly=eager)
+        hm.train(hm.build(keras_tuner.HyperParameters()), callbacks=[Record()])
+    assert not any(eager_steps[False])  # traced into a tf.function
+    assert len(eager_steps[True]) == 10 and all(eager_steps[True])  # every step in Python
+
+
+def test_tuning_depends_on_augmenter_one_way_and_on_public_keras_tuner_api():
+    import inspect
+    import re
+
+    import ganaug.augmenter
+    import ganaug.tuning
+
+    source = inspect.getsource(ganaug.tuning)
+    assert "keras_tuner.src" not in source
+    assert re.findall(r"\b(?:oracle|tuner|trial|hps?|hyperparameters)\._\w+", source) == []
+    assert "ganaug.tuning" not in inspect.getsource(ganaug.augmenter)
+    assert not hasattr(GANAugmenter, "tune")
 
 
 @pytest.fixture
@@ -199,13 +268,16 @@ def test_cli_tune_prints_trial_table(runner_with_csv):
     assert "already exists" in again.output
 
 
-def test_augmenter_tune_sets_best_params(tmp_path, data):
+def test_tune_returns_a_tuned_unfitted_copy(tmp_path, data):
     aug = GANAugmenter(epochs=1, random_state=0, batch_size=64)
-    out = aug.tune(*data, max_trials=2, tuner="random", directory=tmp_path, space=TINY)
-    assert out is aug
-    assert set(aug.generator_units) <= {8, 16}
-    assert aug.latent_dim == 4
-    assert aug.epochs == 1 and aug.batch_size == 64
+    best = tune(aug, *data, max_trials=2, tuner="random", directory=tmp_path, space=TINY)
+    assert best is not aug and not hasattr(best, "generator_")
+    assert set(best.generator_units) <= {8, 16}
+    assert best.latent_dim == 4
+    assert best.epochs == 1 and best.batch_size == 64 and best.random_state == 0
+    assert aug.get_params() == GANAugmenter(epochs=1, random_state=0, batch_size=64).get_params()
+    with pytest.raises(TypeError, match=r"estimator must be a GANAugmenter\. Got 'x' instead\."):
+        tune("x", *data)
 
 
 @pytest.mark.parametrize(
