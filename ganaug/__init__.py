@@ -15,7 +15,7 @@ _WHERE = {
     "GANAugmenter": "ganaug.augmenter",
     "GANTuner": "ganaug.tuning",
     "TrainingDivergedError": "ganaug.augmenter",
-    "load": "ganaug.persistence",
+    "load": "ganaug.augmenter",
     "load_recipe": "ganaug.recipes",
 }
 
