@@ -8,6 +8,7 @@ import os
 import pathlib
 import signal
 import sys
+import tempfile
 import warnings
 from collections import Counter
 
@@ -31,8 +32,46 @@ def user_errors():
         raise click.ClickException(str(exc)) from None
 
 
+def _verbose():
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.find_root().params.get("verbose"))
+
+
 def _quiet_tensorflow():
+    """Load TensorFlow now, without its start-up lines, unless ``ganaug --verbose``.
+
+    TensorFlow's C++ code writes lines such as "oneDNN custom operations are on"
+    straight to the process's stderr while it loads, whatever TF_CPP_MIN_LOG_LEVEL
+    says (before its logging is set up). So the import runs with file descriptor 2
+    pointed at a temporary file, which is replayed only if the import fails.
+    """
+    if _verbose():
+        return
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if "tensorflow" in sys.modules:
+        return
+    with tempfile.TemporaryFile() as captured:
+        try:
+            with _stderr_to(captured):
+                import tensorflow  # noqa: F401
+        except BaseException:  # a broken install: show what TensorFlow said
+            captured.seek(0)
+            sys.stderr.write(captured.read().decode(errors="replace"))
+            raise
+
+
+@contextlib.contextmanager
+def _stderr_to(file):
+    """Point file descriptor 2, where C++ code writes, at ``file`` for a while."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    os.dup2(file.fileno(), 2)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def parse_strategy(value):
@@ -168,7 +207,8 @@ def _training_options(func):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ganaug")
-def ganaug():
+@click.option("--verbose", "-v", is_flag=True, help="Also show TensorFlow's own start-up and log lines.")
+def ganaug(verbose):
     """Rebalance imbalanced datasets with a conditional GAN.
 
     Start with `ganaug augment data.csv --target label`.
