@@ -138,7 +138,9 @@ class GANAugmenter(BaseOverSampler):
         Drop synthetic rows that are exact copies of a training row (all columns
         equal) and draw replacements, so that no training row leaks out verbatim.
         When the data allow nothing else (say, one categorical column), the copies
-        that remain after a few redraws are kept, with a warning.
+        that remain after a few redraws are kept, with a warning. A model loaded
+        with :func:`ganaug.load` can check this only if it was saved with
+        ``keep_copy_filter=True`` (see :meth:`save`); otherwise it warns and skips it.
     verbose : int, default=0
         0 is silent; 1 prints one line of losses per epoch.
 
