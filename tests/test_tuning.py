@@ -136,7 +136,7 @@ def test_hyperband_honours_epochs_and_initial_epoch(tmp_path, data):
 
     def recording_fit(self, hp, model, *args, epochs=None, initial_epoch=0, **kwargs):
         history = original(self, hp, model, *args, epochs=epochs, initial_epoch=initial_epoch, **kwargs)
-        seen.append((hp.values["tuner/epochs"], epochs, initial_epoch, int(model.d_optimizer.iterations)))
+        seen.append((hp.values["tuner/epochs"], epochs, initial_epoch, int(np.asarray(model.d_optimizer.iterations))))
         return history
 
     GANHyperModel.fit = recording_fit
