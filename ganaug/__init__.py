@@ -24,7 +24,7 @@ _WHERE = {
     "GANTuner": "ganaug.tuning",
     "TrainingDivergedError": "ganaug.augmenter",
     "CollapseWarning": "ganaug.augmenter",
-    "load": "ganaug.persistence",
+    "load": "ganaug.augmenter",
     "load_recipe": "ganaug.recipes",
     "tune": "ganaug.tuning",
 }

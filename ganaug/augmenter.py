@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import math
 import warnings
 from numbers import Integral, Real
@@ -22,9 +24,10 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ganaug import persistence
 from ganaug.images import is_image_array
 
-__all__ = ["CollapseWarning", "GANAugmenter", "TrainingDivergedError"]
+__all__ = ["CollapseWarning", "GANAugmenter", "TrainingDivergedError", "load"]
 
 _SAMPLE_CHUNK = 65536
 _COPY_REDRAWS = 5
@@ -159,7 +162,9 @@ class GANAugmenter(BaseOverSampler):
         Drop synthetic rows that are exact copies of a training row (all columns
         equal) and draw replacements, so that no training row leaks out verbatim.
         When the data allow nothing else (say, one categorical column), the copies
-        that remain after a few redraws are kept, with a warning.
+        that remain after a few redraws are kept, with a warning. A model loaded
+        with :func:`ganaug.load` can check this only if it was saved with
+        ``keep_copy_filter=True`` (see :meth:`save`); otherwise it warns and skips it.
     verbose : int, default=0
         0 is silent; 1 prints one line of losses per epoch.
 
@@ -205,8 +210,8 @@ class GANAugmenter(BaseOverSampler):
     >>> X, y = make_classification(n_samples=200, weights=[0.9], random_state=0)
     >>> aug = GANAugmenter(epochs=2, random_state=0)
     >>> X_res, y_res = aug.fit_resample(X, y)
-    >>> sorted(Counter(y_res).items())
-    [(np.int64(0), 180), (np.int64(1), 180)]
+    >>> sorted(Counter(y_res.tolist()).items())
+    [(0, 180), (1, 180)]
     """
 
     _parameter_constraints: dict = {
@@ -540,7 +545,7 @@ class GANAugmenter(BaseOverSampler):
         if small:
             label, n = small[0]
             raise ValueError(
-                f"Class {label!r} has {n} row; GANAugmenter needs at least 2 rows of each "
+                f"Class {_label_text(label)} has {n} row; GANAugmenter needs at least 2 rows of each "
                 "class to learn from. Remove the class or add rows."
             )
 
@@ -645,7 +650,7 @@ class GANAugmenter(BaseOverSampler):
         if unknown:
             raise ValueError(
                 f"y names a class that was not seen in fit: expected one of "
-                f"{self.classes_.tolist()}. Got {unknown[0]!r} instead."
+                f"{self.classes_.tolist()}. Got {_label_text(unknown[0])} instead."
             )
         return idx
 
@@ -661,6 +666,16 @@ class GANAugmenter(BaseOverSampler):
             return self._generate_images(labels, rng)
         frame = self._draw(labels, rng)
         if not self.filter_copies:
+            return frame
+        if getattr(self, "train_row_hashes_", None) is None:
+            warnings.warn(
+                "This model was saved without its training-row hashes, so the synthetic "
+                "rows were not checked for copies of training rows (filter_copies); to "
+                "keep that check, save with keep_copy_filter=True (ganaug fit "
+                "--keep-copy-filter), at the risk that save() describes.",
+                UserWarning,
+                stacklevel=3,
+            )
             return frame
         for _ in range(_COPY_REDRAWS):
             copies = np.flatnonzero(np.isin(_row_hashes(frame), self.train_row_hashes_))
@@ -769,14 +784,138 @@ class GANAugmenter(BaseOverSampler):
         return frame.to_numpy(dtype=self.input_dtype_)
 
     # ----------------------------------------------------------- persistence
-    def save(self, path, *, force=False):
+    def save(self, path, *, force=False, keep_copy_filter=False):
         """Save the fitted augmenter to ``path``, one ``.ganaug`` archive (see :func:`ganaug.load`).
 
-        The file is written whole or not at all; an existing file needs ``force=True``.
-        """
-        from ganaug.persistence import save
+        The file holds the generator's weights, the parameters, the classes and the
+        encoder's fitted state (column names and dtypes, each categorical column's
+        categories, each numeric column's quantiles). By default it holds nothing
+        that tests whether a given row was in the training data, so a loaded model
+        cannot filter copies of training rows (``filter_copies``).
 
-        save(self, path, force=force)
+        Parameters
+        ----------
+        path : str or path
+        force : bool, default=False
+            Replace an existing file. The file is written whole or not at all.
+        keep_copy_filter : bool, default=False
+            Also store a 64-bit hash of every training row, so that the loaded model
+            can still drop synthetic rows that copy a training row. **Risk:** anyone
+            who holds the file and a candidate row can then tell whether that exact
+            row was in the training data (a membership test). Only share such a
+            file with those who may know who was in the training data.
+        """
+        check_is_fitted(self, "generator_")
+        state = self._saved_state()
+        hashes = getattr(self, "train_row_hashes_", None)
+        if keep_copy_filter and hashes is not None:
+            state["train_row_hashes"] = base64.b64encode(hashes.astype("<u8").tobytes()).decode("ascii")
+        persistence.write_archive(path, state, self.generator_, force=force)
+
+    def _saved_state(self):
+        """The fitted state as JSON (no training-row hashes; see :meth:`save`)."""
+        params = self.get_params()
+        dropped = sorted(k for k, v in params.items() if v is not None and _param_value(v) is None)
+        state = {
+            "params": {k: _param_value(v) for k, v in params.items()},
+            "dropped_params": dropped,
+            "classes": [persistence.tag(c) for c in self.classes_],
+            "classes_dtype": _dtype_text(self.classes_.dtype),
+            "sampling_strategy": [[persistence.tag(k), int(v)] for k, v in self.sampling_strategy_.items()],
+            "n_features_in": int(self.n_features_in_),
+            "feature_names_in": list(getattr(self, "feature_names_in_", [])) or None,
+            "input_dtype": None if self.input_dtype_ is None else _dtype_text(self.input_dtype_),
+            "target_name": persistence.tag(self.target_name_),
+            "history": self.history_,
+        }
+        if self._is_image_model():
+            state["image_encoder"] = self.encoder_.get_state()
+        else:
+            state["encoder"] = self.encoder_.get_state()
+        return state
+
+    @classmethod
+    def _from_saved(cls, state, generator):
+        """A fitted augmenter from :meth:`_saved_state`'s output and the generator."""
+        params = {k: _param_from(v) for k, v in state["params"].items()}
+        for name in state.get("dropped_params", []):
+            params.pop(name, None)
+        known = set(cls().get_params())
+        aug = cls(**{k: v for k, v in params.items() if k in known})
+        classes = [persistence.untag(c) for c in state["classes"]]
+        aug.classes_ = np.array(classes, dtype=np.dtype(state["classes_dtype"]))
+        aug.sampling_strategy_ = {persistence.untag(k): v for k, v in state["sampling_strategy"]}
+        aug.n_features_in_ = state["n_features_in"]
+        if state["feature_names_in"] is not None:
+            aug.feature_names_in_ = np.array(state["feature_names_in"], dtype=object)
+        input_dtype = state["input_dtype"]
+        aug.input_dtype_ = None if input_dtype is None else np.dtype(input_dtype)
+        aug.target_name_ = persistence.untag(state["target_name"])
+        aug.history_ = state["history"]
+        if state.get("train_row_hashes") is not None:
+            aug.train_row_hashes_ = np.frombuffer(
+                base64.b64decode(state["train_row_hashes"], validate=True), dtype="<u8"
+            ).astype(np.uint64)
+        if "image_encoder" in state:
+            from ganaug.images import ImageEncoder
+
+            aug.encoder_ = ImageEncoder.from_state(state["image_encoder"])
+        else:
+            from ganaug.tabular import TabularEncoder
+
+            aug.encoder_ = TabularEncoder.from_state(state["encoder"])
+        aug.generator_ = generator
+        return aug
+
+
+def load(path):
+    """Load a ``GANAugmenter`` saved with :meth:`GANAugmenter.save`.
+
+    A model saved without ``keep_copy_filter=True`` cannot tell its samples'
+    copies of training rows apart: it samples as if ``filter_copies`` were False
+    (and warns once, when ``filter_copies`` is True).
+
+    Examples
+    --------
+    >>> import ganaug
+    >>> aug = ganaug.load("model.ganaug")  # doctest: +SKIP
+    >>> X_new, y_new = aug.sample(100)  # doctest: +SKIP
+    """
+    from ganaug import networks  # noqa: F401  (registers the custom layers)
+
+    state, generator = persistence.read_archive(path)
+    try:
+        return GANAugmenter._from_saved(state, generator)
+    except (KeyError, TypeError, ValueError, binascii.Error) as exc:
+        raise ValueError(f"{str(path)!r}: the model metadata is incomplete or invalid ({exc}).") from None
+
+
+def _dtype_text(dtype):
+    return "object" if dtype.kind == "O" else dtype.str
+
+
+def _param_value(value):
+    """A parameter as JSON; None for one that cannot be saved (a callable, a RandomState)."""
+    if isinstance(value, dict):
+        return {"dict": [[persistence.tag(k), v] for k, v in value.items()]}
+    if isinstance(value, (list, tuple)):
+        return {"list": [persistence.tag(v) for v in value]}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return None
+
+
+def _param_from(value):
+    if isinstance(value, dict) and "dict" in value:
+        return {persistence.untag(k): v for k, v in value["dict"]}
+    if isinstance(value, dict) and "list" in value:
+        return tuple(persistence.untag(v) for v in value["list"])
+    return value
+
+
+def _label_text(label):
+    """A class label as the user wrote it: ``2`` or ``'rare'``, never ``np.int64(2)``."""
+    return repr(label.item() if isinstance(label, np.generic) else label)
 
 
 def _check_finite(encoded):

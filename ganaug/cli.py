@@ -8,6 +8,8 @@ import os
 import pathlib
 import signal
 import sys
+import tempfile
+import warnings
 from collections import Counter
 
 import click
@@ -30,8 +32,46 @@ def user_errors():
         raise click.ClickException(str(exc)) from None
 
 
+def _verbose():
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.find_root().params.get("verbose"))
+
+
 def _quiet_tensorflow():
+    """Load TensorFlow now, without its start-up lines, unless ``ganaug --verbose``.
+
+    TensorFlow's C++ code writes lines such as "oneDNN custom operations are on"
+    straight to the process's stderr while it loads, whatever TF_CPP_MIN_LOG_LEVEL
+    says (before its logging is set up). So the import runs with file descriptor 2
+    pointed at a temporary file, which is replayed only if the import fails.
+    """
+    if _verbose():
+        return
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if "tensorflow" in sys.modules:
+        return
+    with tempfile.TemporaryFile() as captured:
+        try:
+            with _stderr_to(captured):
+                import tensorflow  # noqa: F401
+        except BaseException:  # a broken install: show what TensorFlow said
+            captured.seek(0)
+            sys.stderr.write(captured.read().decode(errors="replace"))
+            raise
+
+
+@contextlib.contextmanager
+def _stderr_to(file):
+    """Point file descriptor 2, where C++ code writes, at ``file`` for a while."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    os.dup2(file.fileno(), 2)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def parse_strategy(value):
@@ -167,7 +207,8 @@ def _training_options(func):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ganaug")
-def ganaug():
+@click.option("--verbose", "-v", is_flag=True, help="Also show TensorFlow's own start-up and log lines.")
+def ganaug(verbose):
     """Rebalance imbalanced datasets with a conditional GAN.
 
     Start with `ganaug augment data.csv --target label`.
@@ -185,7 +226,15 @@ def _exit_on_sigterm(signum, frame):
 @click.option("--output", "-o", type=_OUT_FILE, default=None, help="Output file (default: DATA.augmented.EXT beside the input).")
 @click.option("--save-model", type=_OUT_FILE, default=None, help="Also save the trained model here (.ganaug).")
 @click.option("--report", type=_OUT_FILE, default=None, help="Also write an HTML evaluation report of the synthetic rows.")
-def augment(data, target, strategy, epochs, seed, recipe, quiet, force, output, save_model, report):
+@click.option(
+    "--keep-copy-filter",
+    is_flag=True,
+    help="Store training-row hashes in the model so that samples from it can still skip "
+    "copies of training rows. Risk: whoever has the model file can then test whether a "
+    "given row was in the training data.",
+)
+def augment(data, target, strategy, epochs, seed, recipe, quiet, force, output, save_model, report,
+            keep_copy_filter):
     """Rebalance DATA (CSV or Parquet) and write the result in the same format.
 
     The original rows come first, unchanged; synthetic rows follow.
@@ -210,7 +259,7 @@ def augment(data, target, strategy, epochs, seed, recipe, quiet, force, output, 
         result.insert(frame.columns.get_loc(target), target, y_res.to_numpy())
         write_table(result, output, force=force)
         if save_model is not None:
-            aug.save(save_model, force=force)
+            aug.save(save_model, force=force, keep_copy_filter=keep_copy_filter)
     if not quiet:
         click.echo(count_table(Counter(y), Counter(y_res)))
     if aug.n_copies_dropped_:
@@ -232,7 +281,14 @@ def augment(data, target, strategy, epochs, seed, recipe, quiet, force, output, 
 @ganaug.command()
 @_training_options
 @click.option("--output", "-o", type=_OUT_FILE, required=True, help="Where to save the model (.ganaug).")
-def fit(data, target, strategy, epochs, seed, recipe, quiet, force, output):
+@click.option(
+    "--keep-copy-filter",
+    is_flag=True,
+    help="Store training-row hashes in the model so that samples from it can still skip "
+    "copies of training rows. Risk: whoever has the model file can then test whether a "
+    "given row was in the training data.",
+)
+def fit(data, target, strategy, epochs, seed, recipe, quiet, force, output, keep_copy_filter):
     """Train a model on DATA and save it, to `ganaug sample` from later."""
     from ganaug.io import read_table
 
@@ -245,7 +301,7 @@ def fit(data, target, strategy, epochs, seed, recipe, quiet, force, output):
         aug = make_augmenter(recipe, strategy, epochs, seed, y)
         with progress_callbacks(aug.epochs, quiet) as callbacks:
             aug.fit(X, y, callbacks=callbacks)
-        aug.save(output, force=force)
+        aug.save(output, force=force, keep_copy_filter=keep_copy_filter)
     click.echo(f"Saved model to {output}")
 
 
@@ -261,7 +317,7 @@ def sample(model, n_samples, classes, output, seed, force):
     import numpy as np
 
     from ganaug.io import write_table
-    from ganaug.persistence import load
+    from ganaug.augmenter import load
 
     _quiet_tensorflow()
     _check_output(output, model, force)
@@ -279,12 +335,16 @@ def sample(model, n_samples, classes, output, seed, force):
             share = np.full(len(classes), n_samples // len(classes))
             share[: n_samples % len(classes)] += 1
             y = {by_text[c]: int(k) for c, k in zip(classes, share)}
-        X_new, y_new = aug.sample(None if y else n_samples, y=y, random_state=seed)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", UserWarning)
+            X_new, y_new = aug.sample(None if y else n_samples, y=y, random_state=seed)
         result = X_new if hasattr(X_new, "columns") else _array_frame(X_new)
         target = getattr(aug, "target_name_", None) or "target"
         result = result.copy()
         result[target] = np.asarray(y_new)
         write_table(result, output, force=force)
+    for message in dict.fromkeys(str(w.message) for w in caught):
+        click.echo(f"Note: {message}", err=True)
     click.echo(f"Wrote {len(result)} synthetic rows to {output}")
 
 
@@ -441,7 +501,7 @@ def _copy_files(sources, targets):
 def preview(model, output, per_class, scale, seed, force):
     """Write a grid of samples from an image MODEL: a row per class, for a person to look at."""
     from ganaug.images import image_grid
-    from ganaug.persistence import load
+    from ganaug.augmenter import load
 
     _quiet_tensorflow()
     _check_output(output, model, force)

@@ -52,8 +52,10 @@ def read_table(path):
 def atomic_path(path, *, force=False):
     """Yield a temporary path beside ``path``; rename it onto ``path`` on success.
 
-    An interrupted or failed write leaves no partial file behind. Without ``force``,
-    an existing ``path`` is refused before any work is done.
+    An interrupted or failed write leaves no partial file behind, and the data reach
+    the disk (``fsync``) before the rename, so that a crash right after it cannot
+    leave an empty or partial file under ``path``. Without ``force``, an existing
+    ``path`` is refused before any work is done.
     """
     path = Path(path)
     if path.exists() and not force:
@@ -67,9 +69,22 @@ def atomic_path(path, *, force=False):
     try:
         yield tmp
         os.chmod(tmp, _new_file_mode())  # mkstemp makes 0600; give the usual umask mode
+        _fsync(tmp)
         os.replace(tmp, path)
+        _fsync(path.parent)  # the rename itself
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _fsync(path):
+    """Flush a file's (or, on POSIX, a folder's) data to the disk."""
+    if Path(path).is_dir() and os.name != "posix":
+        return  # folders cannot be opened for fsync on Windows
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _new_file_mode():

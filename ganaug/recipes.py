@@ -13,9 +13,16 @@ installed package); :func:`load_recipe` takes such a name or a path to any file.
 
 from __future__ import annotations
 
-import tomllib
+import sys
 from importlib.resources import files
 from pathlib import Path
+
+import tomli_w
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: the same parser, from PyPI
+    import tomli as tomllib
 
 __all__ = ["available_recipes", "load_recipe", "recipe_text"]
 
@@ -83,20 +90,23 @@ def load_recipe(recipe):
 
 
 def recipe_text(params, description=None):
-    """Render a dict of parameters as recipe TOML (the inverse of :func:`load_recipe`)."""
-    lines = [f"description = {_toml_value(description)}"] if description else []
+    """Render a dict of parameters as recipe TOML (the inverse of :func:`load_recipe`).
+
+    Written by a TOML writer (tomli-w), so any description (quotes, newlines) gives
+    valid TOML.
+
+    Examples
+    --------
+    >>> from ganaug.recipes import recipe_text
+    >>> print(recipe_text({"epochs": 60}, 'A "quick" look'), end="")
+    description = "A \\"quick\\" look"
+    epochs = 60
+    """
+    data = {"description": description} if description else {}
     for key in sorted(params):
-        lines.append(f"{key} = {_toml_value(params[key])}")
-    return "\n".join(lines) + "\n"
-
-
-def _toml_value(value):
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    raise ValueError(f"Cannot write {value!r} ({type(value).__name__}) to a recipe.")
+        value = params[key]
+        data[key] = list(value) if isinstance(value, tuple) else value
+    try:
+        return tomli_w.dumps(data)
+    except TypeError as exc:
+        raise ValueError(f"Cannot write these parameters to a recipe: {exc}") from None

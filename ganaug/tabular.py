@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 from sklearn.preprocessing import OneHotEncoder, QuantileTransformer
 
+from ganaug.persistence import dtype_from_spec, dtype_spec, tag, untag
+
 __all__ = ["Span", "TabularEncoder"]
 
 _MAX_QUANTILES = 1000
@@ -256,6 +258,68 @@ class TabularEncoder:
         self.identifier_columns_ = [col.name for col in self.columns_ if col.kind == "identifier"]
         self.spans_ = [span for col in self.columns_ for span in col.spans]
         self.output_dim_ = int(sum(span.width for span in self.spans_))
+
+    # ------------------------------------------------------------------- state
+    def get_state(self):
+        """The fitted state as plain JSON-safe values (for a ``.ganaug`` file).
+
+        It holds what decoding needs, all derived from the training rows: each
+        column's name, dtype and layout; each categorical column's categories; each
+        numeric column's quantiles (up to 1000 values of that column, sorted).
+        """
+        columns = []
+        for col in self.columns_:
+            state = {
+                "name": tag(col.name),
+                "kind": col.kind,
+                "dtype": dtype_spec(col.dtype),
+                "integral": col.integral,
+                "has_missing": col.has_missing,
+                "spans": [list(span) for span in col.spans],
+            }
+            if col.kind == "categorical":
+                state["categories"] = [tag(c) for c in col.transformer.categories_[0]]
+            elif col.transformer is not None:
+                state["quantiles"] = col.transformer.quantiles_.ravel().tolist()
+                state["references"] = col.transformer.references_.tolist()
+            columns.append(state)
+        features = self.categorical_features
+        if not isinstance(features, str):
+            features = {"list": [tag(v) for v in features]}
+        return {"categorical_features": features, "columns": columns}
+
+    @classmethod
+    def from_state(cls, state):
+        """A fitted encoder from :meth:`get_state`'s output."""
+        features = state["categorical_features"]
+        if isinstance(features, dict):
+            features = tuple(untag(v) for v in features["list"])
+        encoder = cls(features)
+        encoder.columns_ = []
+        for cs in state["columns"]:
+            col = _Column(
+                name=untag(cs["name"]),
+                kind=cs["kind"],
+                dtype=dtype_from_spec(cs["dtype"]),
+                integral=cs["integral"],
+                has_missing=cs["has_missing"],
+                spans=[Span(kind, int(width)) for kind, width in cs["spans"]],
+            )
+            if col.kind == "categorical":
+                categories = np.array([untag(c) for c in cs["categories"]], dtype=object)
+                col.transformer = OneHotEncoder(
+                    sparse_output=False, handle_unknown="ignore", dtype=np.float32
+                ).fit(categories.reshape(-1, 1))
+            elif "quantiles" in cs:
+                quantiles = np.asarray(cs["quantiles"], dtype=np.float64).reshape(-1, 1)
+                qt = _quantile_transformer(len(quantiles))
+                qt.quantiles_ = quantiles
+                qt.references_ = np.asarray(cs["references"], dtype=np.float64)
+                qt.n_features_in_ = 1
+                col.transformer = qt
+            encoder.columns_.append(col)
+        encoder._finish()
+        return encoder
 
     # -------------------------------------------------------------- transforms
     def transform(self, X):

@@ -161,8 +161,17 @@ def test_float_strategy_binary(tiny):
 def test_class_with_one_row_is_refused(tiny):
     X = np.arange(20, dtype=float).reshape(10, 2)
     y = np.array([0] * 6 + [1] * 3 + [2])
-    with pytest.raises(ValueError, match="Class np.int64\\(2\\) has 1 row"):
+    with pytest.raises(ValueError, match=r"^Class 2 has 1 row"):  # as written, not np.int64(2)
         GANAugmenter(**tiny).fit_resample(X, y)
+    with pytest.raises(ValueError, match=r"^Class 'rare' has 1 row"):
+        GANAugmenter(**tiny).fit_resample(X, np.array(["a"] * 6 + ["b"] * 3 + ["rare"]))
+
+
+def test_unknown_class_named_as_written(tiny):
+    X = np.arange(20, dtype=float).reshape(10, 2)
+    aug = GANAugmenter(**tiny, random_state=0).fit(X, np.array([0] * 6 + [1] * 4))
+    with pytest.raises(ValueError, match=r"expected one of \[0, 1\]\. Got 7 instead"):
+        aug.sample(y=np.array([7]))
 
 
 @pytest.mark.parametrize(

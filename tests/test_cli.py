@@ -130,3 +130,49 @@ def test_recipe_by_name_and_bad_key(workdir):
 
     assert load_recipe("fast")["generator_units"] == (128, 128)
     assert load_recipe("careful")["loss"] == "wgan-gp"
+
+
+def _ganaug_process(*args, cwd):
+    """``ganaug ARGS`` in a fresh process, with no TF_CPP_MIN_LOG_LEVEL from the tests."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    return subprocess.run([sys.executable, "-m", "ganaug.cli", *map(str, args)], cwd=cwd,
+                          env=env, capture_output=True, text=True, timeout=600)
+
+
+def test_cli_prints_only_its_own_lines(workdir):
+    fit = _ganaug_process("fit", "penguins.csv", "-t", "species", "-o", "m.ganaug", *FAST, cwd=workdir)
+    assert fit.returncode == 0, fit.stderr
+    assert (fit.stdout, fit.stderr) == ("Saved model to m.ganaug\n", "")
+    quiet = _ganaug_process("sample", "m.ganaug", "-n", "5", "-o", "a.csv", cwd=workdir)
+    assert quiet.returncode == 0, quiet.stderr
+    assert quiet.stdout == "Wrote 5 synthetic rows to a.csv\n"
+    assert [line.split(":")[0] for line in quiet.stderr.splitlines()] == ["Note"]  # no copy filter
+
+
+@pytest.mark.slow
+def test_cli_verbose_shows_tensorflow_lines(workdir):
+    fit = _ganaug_process("fit", "penguins.csv", "-t", "species", "-o", "m.ganaug", *FAST, cwd=workdir)
+    assert fit.returncode == 0, fit.stderr
+    quiet = _ganaug_process("sample", "m.ganaug", "-n", "5", "-o", "a.csv", cwd=workdir)
+    # --verbose lets through the start-up lines that a plain `import tensorflow` prints
+    loud = _ganaug_process("--verbose", "sample", "m.ganaug", "-n", "5", "-o", "b.csv", cwd=workdir)
+    assert loud.returncode == 0, loud.stderr
+    assert loud.stdout == quiet.stdout.replace("a.csv", "b.csv")
+    assert loud.stderr.endswith(quiet.stderr)
+    plain = _python_stderr("import tensorflow", cwd=workdir)
+    startup = [line.split("] ", 1)[-1] for line in plain.splitlines() if "] " in line]
+    assert all(text in loud.stderr for text in startup), (startup, loud.stderr)
+
+
+def _python_stderr(code, cwd):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=600).stderr

@@ -189,25 +189,63 @@ def test_divergence_restart_lowers_learning_rate():
     assert np.isfinite(X_res.to_numpy(dtype=float)).all()
 
 
+# The CLI, with pandas' CSV writer slowed down: it writes half the file, says so on
+# stdout, and sleeps, so that the test can kill the run while the output is half made.
+_HALF_WRITTEN = """
+import sys, time
+import pandas as pd
+from ganaug.cli import ganaug
+
+real_to_csv = pd.DataFrame.to_csv
+
+def half_then_sleep(self, path_or_buf=None, *args, **kwargs):
+    text = real_to_csv(self, None, *args, **kwargs)
+    handle = open(path_or_buf, "w") if isinstance(path_or_buf, (str, bytes, __import__("os").PathLike)) else path_or_buf
+    handle.write(text[: len(text) // 2])
+    handle.flush()
+    print("half written", flush=True)
+    time.sleep(300)
+    handle.write(text[len(text) // 2 :])
+
+pd.DataFrame.to_csv = half_then_sleep
+ganaug(sys.argv[1:], prog_name="ganaug")
+"""
+
+
 def test_sigterm_leaves_no_partial_output(tmp_path):
     data = tmp_path / "p.csv"
     data.write_bytes((ROOT / "sample_data" / "penguins.csv").read_bytes())
     out = tmp_path / "out.csv"
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ganaug.cli", "augment", str(data), "-t", "species", "-o", str(out),
-         "--epochs", "100000"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+        [sys.executable, "-c", _HALF_WRITTEN, "augment", str(data), "-t", "species", "-o",
+         str(out), "--recipe", TINY_RECIPE, "--quiet"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True,
     )
-    deadline = time.time() + 120
-    while time.time() < deadline and not list(tmp_path.glob(".out.csv.*")):
-        time.sleep(0.2)  # wait until training is under way (temp output not yet made)
-        if proc.poll() is not None:
-            break
-        if time.time() > deadline - 110:  # a few seconds in: training has started
-            break
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(timeout=60)
-    assert proc.returncode != 0
+    try:
+        line = proc.stdout.readline()  # blocks until the write is half done (or the run ends)
+        partial = [p for p in tmp_path.iterdir() if p.name not in ("p.csv",)]
+        assert line == "half written\n", line + proc.stdout.read()
+        assert any(p.stat().st_size > 0 for p in partial), partial  # killed mid-write
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == 128 + signal.SIGTERM
     assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.csv"]
+
+
+def test_atomic_write_fsyncs_before_rename(tmp_path, monkeypatch):
+    from ganaug.io import atomic_path
+
+    events = []
+    real_fsync, real_replace = os.fsync, os.replace
+    monkeypatch.setattr(os, "fsync", lambda fd: (events.append(("fsync", os.fstat(fd).st_ino)), real_fsync(fd))[1])
+    monkeypatch.setattr(os, "replace", lambda a, b: (events.append(("replace", os.stat(a).st_ino)), real_replace(a, b))[1])
+    with atomic_path(tmp_path / "f.txt") as tmp:
+        tmp.write_text("data")
+    renamed = next(e for e in events if e[0] == "replace")
+    assert ("fsync", renamed[1]) in events[: events.index(renamed)]  # the file, before the rename
+    assert (tmp_path / "f.txt").read_text() == "data"

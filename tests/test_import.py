@@ -38,3 +38,37 @@ def test_public_names_resolve():
 
     assert callable(ganaug.GANAugmenter) and callable(ganaug.load)
     assert set(ganaug.__all__) <= set(dir(ganaug))
+
+
+def _imported_ganaug_modules(path):
+    """The ganaug modules that ``path`` imports, at any depth (inside functions too)."""
+    import ast
+
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("ganaug"):
+            parts = node.module.split(".")
+            if len(parts) > 1:
+                names.add(parts[1])
+            else:  # from ganaug import networks
+                names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.Import):
+            names.update(a.name.split(".")[1] for a in node.names if a.name.startswith("ganaug."))
+    return names
+
+
+def test_no_two_modules_import_each_other():
+    from pathlib import Path
+
+    import ganaug
+
+    folder = Path(ganaug.__file__).parent
+    modules = {p.stem: _imported_ganaug_modules(p) for p in folder.glob("*.py")}
+    cycles = {
+        frozenset((a, b)) for a, deps in modules.items() for b in deps
+        if b != a and a in modules.get(b, ())
+    }
+    assert frozenset(("augmenter", "persistence")) not in cycles
+    # augmenter <-> tuning is removed by the tuning restructure (issue 12, point 7);
+    # once merged, this set must be empty: drop the exception then.
+    assert cycles <= {frozenset(("augmenter", "tuning"))}, sorted(map(sorted, cycles))

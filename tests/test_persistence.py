@@ -16,13 +16,18 @@ from ganaug.persistence import FORMAT_VERSION
 from .conftest import TINY
 
 
-@pytest.fixture(scope="module")
-def saved(tmp_path_factory, request):
+def _penguins():
     from .conftest import ROOT
 
     frame = pd.read_csv(ROOT / "sample_data" / "penguins.csv")
     frame["island"] = frame["island"].astype("category")
-    aug = GANAugmenter(**TINY, random_state=0).fit(frame.drop(columns="species"), frame["species"])
+    return frame.drop(columns="species"), frame["species"]
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory, request):
+    X, y = _penguins()
+    aug = GANAugmenter(**TINY, random_state=0).fit(X, y)
     path = tmp_path_factory.mktemp("model") / "model.ganaug"
     aug.save(path)
     return aug, path
@@ -31,8 +36,12 @@ def saved(tmp_path_factory, request):
 def test_round_trip_same_samples(saved):
     aug, path = saved
     loaded = ganaug.load(path)
-    a, ya = aug.sample(200, random_state=5)
-    b, yb = loaded.sample(200, random_state=5)
+    try:  # the loaded model cannot filter copies (no row hashes): compare like with like
+        a, ya = aug.set_params(filter_copies=False).sample(200, random_state=5)
+    finally:
+        aug.set_params(filter_copies=True)
+    with pytest.warns(UserWarning, match="saved without its training-row hashes"):
+        b, yb = loaded.sample(200, random_state=5)
     pd.testing.assert_frame_equal(a, b, check_exact=True)
     pd.testing.assert_series_equal(ya, yb)
     assert loaded.get_params() == aug.get_params()
@@ -46,7 +55,7 @@ def test_numpy_model_round_trip(tmp_path):
     y = np.array([0] * 45 + [1] * 15, dtype=np.int32)
     aug = GANAugmenter(**TINY, random_state=0).fit(X, y)
     aug.save(tmp_path / "m.ganaug")
-    loaded = ganaug.load(tmp_path / "m.ganaug")
+    loaded = ganaug.load(tmp_path / "m.ganaug").set_params(filter_copies=False)
     X_new, y_new = loaded.sample(10, random_state=0)
     assert X_new.dtype == np.float32 and y_new.dtype == np.int32
     np.testing.assert_array_equal(X_new, aug.sample(10, random_state=0)[0])
@@ -137,3 +146,64 @@ def test_not_a_model(tmp_path):
     (tmp_path / "empty.ganaug").write_bytes(buf.getvalue())
     with pytest.raises(ValueError, match="no ganaug metadata"):
         ganaug.load(tmp_path / "empty.ganaug")
+
+
+# --------------------------------------------------------------- training rows
+def _members(path):
+    """Every member of the archive, decompressed, plus every base64 string in the JSON."""
+    import base64
+    import binascii
+
+    with zipfile.ZipFile(path) as archive:
+        blobs = [archive.read(name) for name in archive.namelist()]
+        metadata = json.loads(archive.read("metadata.json"))
+
+    def strings(node):
+        if isinstance(node, dict):
+            for value in node.values():
+                yield from strings(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from strings(value)
+        elif isinstance(node, str):
+            yield node
+
+    for text in strings(metadata):
+        try:
+            blobs.append(base64.b64decode(text, validate=True))
+        except (binascii.Error, ValueError):
+            pass
+    return blobs
+
+
+def _row_hash_bytes(X):
+    hashes = pd.util.hash_pandas_object(X, index=False).to_numpy()
+    return [h.astype("<u8").tobytes() for h in hashes]
+
+
+def test_saved_model_cannot_test_training_rows(saved):
+    """No member, and no base64 string in the metadata, holds a training row's hash."""
+    aug, path = saved
+    X, _ = _penguins()
+    blobs = _members(path)
+    leaked = [h for h in _row_hash_bytes(X) if any(h in blob for blob in blobs)]
+    assert leaked == []
+    with zipfile.ZipFile(path) as archive:
+        assert "train_row_hashes" not in json.loads(archive.read("metadata.json"))
+    assert not hasattr(ganaug.load(path), "train_row_hashes_")
+    # the in-memory model does hold them: the test would see them if they were saved
+    assert len(aug.train_row_hashes_) > 0
+
+
+def test_keep_copy_filter_is_opt_in(saved, tmp_path):
+    aug, _ = saved
+    X, _ = _penguins()
+    path = tmp_path / "with-hashes.ganaug"
+    aug.save(path, keep_copy_filter=True)
+    blobs = _members(path)
+    assert any(h in blob for h in _row_hash_bytes(X) for blob in blobs)  # as documented
+    loaded = ganaug.load(path)
+    np.testing.assert_array_equal(loaded.train_row_hashes_, aug.train_row_hashes_)
+    a, _ = aug.sample(100, random_state=3)
+    b, _ = loaded.sample(100, random_state=3)  # filters copies, so no warning
+    pd.testing.assert_frame_equal(a, b)
