@@ -298,7 +298,7 @@ def fit(data, target, strategy, epochs, seed, recipe, quiet, force, sep, decimal
     click.echo(f"Saved model to {output}")
 
 
-SAMPLE_CHUNK_ROWS = 100_000  # rows generated and written at a time by `ganaug sample`
+SAMPLE_CHUNK_ROWS = 20_000  # rows generated and written at a time by `ganaug sample`
 
 
 @ganaug.command()
@@ -311,7 +311,7 @@ SAMPLE_CHUNK_ROWS = 100_000  # rows generated and written at a time by `ganaug s
 def sample(model, n_samples, classes, output, seed, force):
     """Generate N synthetic rows from a saved table MODEL.
 
-    Rows are generated and written 100,000 at a time, so any N fits in memory. The
+    Rows are generated and written 20,000 at a time, so any N fits in memory. The
     columns come in the training table's order; a CSV output is written the way the
     training file was (separator, decimals, missing values) when the model knows it.
     """

@@ -362,32 +362,38 @@ def format_rows(frame, fmt):
             texts = _number_texts(values, col, fmt["decimal"], quotechar)
         else:
             texts = _text_texts(values, col, sep, quotechar)
-        cells.append(texts)
-    lines = cells[0]
-    for texts in cells[1:]:
-        lines = lines + sep + texts
+        cells.append(texts.tolist())
     terminator = fmt["lineterminator"]
-    return terminator.join(lines.tolist()) + terminator
+    return terminator.join(map(sep.join, zip(*cells))) + terminator
+
+
+def _by_unique(values, missing_text, to_text):
+    """``to_text`` applied once per distinct value (pandas.factorize), missing -> marker."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    lookup = np.array([to_text(u) for u in uniques.tolist()] + [missing_text], dtype=object)
+    return lookup[codes]  # code -1 (missing) picks the marker at the end
 
 
 def _number_texts(values, col, decimal, quotechar):
     x = values.to_numpy(dtype=np.float64, na_value=np.nan)
-    missing = np.isnan(x)
-    out = np.full(len(x), col["missing"], dtype=object)
-    v = x[~missing]
     if col.get("integral"):
-        texts = np.rint(v).astype(np.int64).astype(str).astype(object)
+        x = np.rint(x)
+        to_text = _int_text
     elif col.get("exponent") or col.get("decimals") is None:
-        texts = np.array([repr(f) for f in v.tolist()], dtype=object)
+        to_text = repr
     else:
         d, low = col["decimals"], col["min_decimals"]
-        texts = np.array([_fixed(f, d, low) for f in np.round(v, d).tolist()], dtype=object)
-    if decimal != ".":
-        texts = np.array([t.replace(".", decimal) for t in texts.tolist()], dtype=object)
-    out[~missing] = texts
-    if col.get("quoted"):
-        out[~missing] = quotechar + out[~missing] + quotechar
-    return out
+        x = np.round(x, d)
+        to_text = lambda f: _fixed(f, d, low)  # noqa: E731
+    quote = quotechar if col.get("quoted") else ""
+    if decimal != "." or quote:
+        plain = to_text
+        to_text = lambda f: quote + plain(f).replace(".", decimal) + quote  # noqa: E731
+    return _by_unique(x, col["missing"], to_text)
+
+
+def _int_text(value):
+    return str(int(value))
 
 
 def _fixed(value, decimals, low):
@@ -404,20 +410,17 @@ def _fixed(value, decimals, low):
 
 
 def _text_texts(values, col, sep, quotechar):
-    raw = values.astype(object).to_numpy()
-    missing = pd.isna(raw)
-    out = np.full(len(raw), col["missing"], dtype=object)
     bare = set(col.get("bare") or ())
     always = col.get("quoted", False)
     special = (sep, quotechar, "\n", "\r")
-    texts = []
-    for value in raw[~missing].tolist():
+
+    def to_text(value):
         text = str(value)
         if (always and text not in bare) or any(s in text for s in special) or text != text.strip():
             text = quotechar + text.replace(quotechar, quotechar * 2) + quotechar
-        texts.append(text)
-    out[~missing] = np.array(texts, dtype=object) if texts else texts
-    return out
+        return text
+
+    return _by_unique(values.astype(object).to_numpy(), col["missing"], to_text)
 
 
 def _header_line(fmt, columns):
