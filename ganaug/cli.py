@@ -184,6 +184,39 @@ def _check_output(output, data, force):
         )
 
 
+def _split_na_values(ctx, param, value):
+    return tuple(v for item in value for v in item.split(",")) if value else None
+
+
+_reading_options = [
+    click.option("--sep", default=None, metavar="CHAR", help="CSV field separator (default: sniffed among , ; tab |)."),
+    click.option("--decimal", type=click.Choice([".", ","]), default=None, help="Decimal mark of CSV numbers (default: sniffed)."),
+    click.option(
+        "--na-values", multiple=True, callback=_split_na_values, metavar="TEXT[,TEXT...]",
+        help="Cell texts that mean 'missing' in every column. By default a cell is missing "
+        "when empty, or NA/NaN/null/... in a column of numbers; in a text column NA and "
+        "None are categories.",
+    ),
+]
+
+
+def _read_data(data, sep, decimal, na_values):
+    from ganaug.io import read_table_format
+
+    if sep is not None and sep in ("\\t", "tab"):
+        sep = "\t"
+    if sep is not None and len(sep) != 1:
+        raise click.BadParameter(
+            f"expected one character (or \\t for tab). Got {sep!r} instead.", param_hint="--sep"
+        )
+    return read_table_format(data, sep=sep, decimal=decimal, na_values=na_values)
+
+
+def _table_format(fmt, target, frame):
+    """The file's format with the target named: kept on the model for `ganaug sample`."""
+    return {**fmt, "target": target, "target_position": int(frame.columns.get_loc(target))}
+
+
 def _training_options(func):
     options = [
         click.argument("data", type=_IN_FILE),
@@ -199,6 +232,7 @@ def _training_options(func):
         click.option("--recipe", default=None, help="A recipe name (fast, careful) or a .toml file of parameters."),
         click.option("--quiet", "-q", is_flag=True, help="No progress bar or table."),
         click.option("--force", is_flag=True, help="Replace an existing output file."),
+        *_reading_options,
     ]
     for option in reversed(options):
         func = option(func)
@@ -233,13 +267,16 @@ def _exit_on_sigterm(signum, frame):
     "copies of training rows. Risk: whoever has the model file can then test whether a "
     "given row was in the training data.",
 )
-def augment(data, target, strategy, epochs, seed, recipe, quiet, force, output, save_model, report,
-            keep_copy_filter):
+def augment(data, target, strategy, epochs, seed, recipe, quiet, force, sep, decimal, na_values,
+            output, save_model, report, keep_copy_filter):
     """Rebalance DATA (CSV or Parquet) and write the result in the same format.
 
-    The original rows come first, unchanged; synthetic rows follow.
+    The original rows come first, unchanged (a CSV output starts with DATA's own
+    lines, byte for byte); synthetic rows follow, written like DATA's rows.
     """
-    from ganaug.io import default_output, read_table, write_table
+    import pandas as pd
+
+    from ganaug.io import TABLE_SUFFIXES, default_output, round_to_format, write_table
 
     _quiet_tensorflow()
     strategy = parse_strategy(strategy)
@@ -250,15 +287,23 @@ def augment(data, target, strategy, epochs, seed, recipe, quiet, force, output, 
     if report is not None:
         _check_output(report, data, force)
     with user_errors():
-        frame = read_table(data)
+        frame, fmt = _read_data(data, sep, decimal, na_values)
         X, y = split_target(frame, target, data)
         aug = make_augmenter(recipe, strategy, epochs, seed, y)
         with progress_callbacks(aug.epochs, quiet) as callbacks:
             X_res, y_res = aug.fit_resample(X, y, callbacks=callbacks)
-        result = X_res.copy()
-        result.insert(frame.columns.get_loc(target), target, y_res.to_numpy())
-        write_table(result, output, force=force)
+        n = len(frame)
+        synthetic = X_res.iloc[n:].reset_index(drop=True)
+        synthetic.insert(frame.columns.get_loc(target), target, y_res.to_numpy()[n:])
+        synthetic = round_to_format(synthetic, fmt)
+        same_kind = TABLE_SUFFIXES.get(output.suffix.lower()) == TABLE_SUFFIXES.get(data.suffix.lower())
+        if same_kind and fmt["source"] == "csv":  # DATA's bytes, then the new rows
+            write_table(synthetic, output, force=force, fmt=fmt, head=data)
+        else:
+            result = pd.concat([frame, synthetic], ignore_index=True)
+            write_table(result, output, force=force, fmt=fmt)
         if save_model is not None:
+            aug.table_format_ = _table_format(fmt, target, frame)
             aug.save(save_model, force=force, keep_copy_filter=keep_copy_filter)
     if not quiet:
         click.echo(count_table(Counter(y), Counter(y_res)))
@@ -266,7 +311,7 @@ def augment(data, target, strategy, epochs, seed, recipe, quiet, force, output, 
         click.echo(
             f"Redrew {aug.n_copies_dropped_} synthetic rows that copied a training row."
         )
-    click.echo(f"Wrote {len(result)} rows ({len(result) - len(frame)} synthetic) to {output}")
+    click.echo(f"Wrote {n + len(synthetic)} rows ({len(synthetic)} synthetic) to {output}")
     if report is not None:
         import numpy as np
 
@@ -288,21 +333,28 @@ def augment(data, target, strategy, epochs, seed, recipe, quiet, force, output, 
     "copies of training rows. Risk: whoever has the model file can then test whether a "
     "given row was in the training data.",
 )
-def fit(data, target, strategy, epochs, seed, recipe, quiet, force, output, keep_copy_filter):
-    """Train a model on DATA and save it, to `ganaug sample` from later."""
-    from ganaug.io import read_table
+def fit(data, target, strategy, epochs, seed, recipe, quiet, force, sep, decimal, na_values, output,
+        keep_copy_filter):
+    """Train a model on DATA and save it, to `ganaug sample` from later.
 
+    The model keeps DATA's column order and how its columns were written, so that
+    `ganaug sample` writes rows like DATA's.
+    """
     _quiet_tensorflow()
     strategy = parse_strategy(strategy)
     _check_output(output, data, force)
     with user_errors():
-        frame = read_table(data)
+        frame, fmt = _read_data(data, sep, decimal, na_values)
         X, y = split_target(frame, target, data)
         aug = make_augmenter(recipe, strategy, epochs, seed, y)
         with progress_callbacks(aug.epochs, quiet) as callbacks:
             aug.fit(X, y, callbacks=callbacks)
+        aug.table_format_ = _table_format(fmt, target, frame)
         aug.save(output, force=force, keep_copy_filter=keep_copy_filter)
     click.echo(f"Saved model to {output}")
+
+
+SAMPLE_CHUNK_ROWS = 20_000  # rows generated and written at a time by `ganaug sample`
 
 
 @ganaug.command()
@@ -310,42 +362,105 @@ def fit(data, target, strategy, epochs, seed, recipe, quiet, force, output, keep
 @click.option("-n", "--n-samples", type=click.IntRange(min=0), required=True, help="Number of rows to generate.")
 @click.option("--class", "classes", multiple=True, help="Generate only this class (repeat for several; rows are split evenly).")
 @click.option("--output", "-o", type=_OUT_FILE, required=True, help="Output CSV or Parquet file.")
-@click.option("--seed", type=int, default=None, help="Random seed.")
+@click.option("--seed", type=int, default=None, help="Random seed; the same seed gives the same file.")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 def sample(model, n_samples, classes, output, seed, force):
-    """Generate N synthetic rows from a saved MODEL."""
-    import numpy as np
+    """Generate N synthetic rows from a saved table MODEL.
 
-    from ganaug.io import write_table
+    Rows are generated and written 20,000 at a time, so any N fits in memory. The
+    columns come in the training table's order; a CSV output is written the way the
+    training file was (separator, decimals, missing values) when the model knows it.
+    """
+    from ganaug.io import write_chunks
     from ganaug.augmenter import load
 
     _quiet_tensorflow()
     _check_output(output, model, force)
     with user_errors():
         aug = load(model)
-        y = None
-        if classes:
-            by_text = {str(c): c for c in aug.classes_}
-            unknown = [c for c in classes if c not in by_text]
-            if unknown:
-                raise click.BadParameter(
-                    f"class {unknown[0]!r} is not in the model; expected one of {sorted(by_text)}.",
-                    param_hint="--class",
-                )
-            share = np.full(len(classes), n_samples // len(classes))
-            share[: n_samples % len(classes)] += 1
-            y = {by_text[c]: int(k) for c, k in zip(classes, share)}
+        if hasattr(aug.encoder_, "canvas_shape_"):
+            raise click.ClickException(
+                f"{str(model)!r} is a model of images; `ganaug sample` writes tables. Use "
+                "`ganaug preview` for a grid of samples, or GANAugmenter.sample in Python "
+                "for image arrays."
+            )
+        counts = _class_counts(aug, n_samples, classes)
+        fmt = getattr(aug, "table_format_", None)
+        chunks = _sample_chunks(aug, counts, seed, fmt)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", UserWarning)
-            X_new, y_new = aug.sample(None if y else n_samples, y=y, random_state=seed)
-        result = X_new if hasattr(X_new, "columns") else _array_frame(X_new)
-        target = getattr(aug, "target_name_", None) or "target"
-        result = result.copy()
-        result[target] = np.asarray(y_new)
-        write_table(result, output, force=force)
+            written = write_chunks(chunks, output, force=force, fmt=fmt)
     for message in dict.fromkeys(str(w.message) for w in caught):
         click.echo(f"Note: {message}", err=True)
-    click.echo(f"Wrote {len(result)} synthetic rows to {output}")
+    click.echo(f"Wrote {written} synthetic rows to {output}")
+
+
+def _class_counts(aug, n_samples, classes):
+    """``[(class, rows)]``: evenly over ``--class``, else as ``aug.sample(n)`` spreads them."""
+    import numpy as np
+
+    from ganaug.augmenter import _largest_remainder
+
+    if classes:
+        by_text = {str(c): c for c in aug.classes_}
+        unknown = [c for c in classes if c not in by_text]
+        if unknown:
+            raise click.BadParameter(
+                f"class {unknown[0]!r} is not in the model; expected one of {sorted(by_text)}.",
+                param_hint="--class",
+            )
+        share = np.full(len(classes), n_samples // len(classes))
+        share[: n_samples % len(classes)] += 1
+        return [(by_text[c], int(k)) for c, k in zip(classes, share)]
+    weights = np.array([aug.sampling_strategy_.get(c, 0) for c in aug.classes_], dtype=float)
+    if weights.sum() == 0:
+        weights = np.ones(len(aug.classes_))
+    return list(zip(aug.classes_, _largest_remainder(n_samples, weights).tolist()))
+
+
+def _chunk_seeds(seed, n_chunks):
+    """The first chunk uses ``seed`` itself (so one chunk is ``aug.sample(seed)``); the
+    others seeds derived from it, so that the same seed gives the same file."""
+    import numpy as np
+
+    for i in range(n_chunks):
+        if seed is None or i == 0:
+            yield seed
+        else:
+            yield int(np.random.SeedSequence([seed, i]).generate_state(1)[0] >> 1)
+
+
+def _sample_chunks(aug, counts, seed, fmt):
+    """DataFrames of at most SAMPLE_CHUNK_ROWS rows, class by class, target included."""
+    import numpy as np
+
+    from ganaug.io import round_to_format
+
+    total = sum(k for _, k in counts)
+    n_chunks = max(1, -(-total // SAMPLE_CHUNK_ROWS))
+    seed = aug.random_state if seed is None else seed
+    seed = seed if isinstance(seed, (int, np.integer)) else None
+    target = getattr(aug, "target_name_", None) or "target"
+    if fmt is not None:
+        target, position = fmt["target"], fmt["target_position"]
+    remaining = [list(pair) for pair in counts]
+    for chunk_seed in _chunk_seeds(seed, n_chunks):
+        wanted, room = {}, SAMPLE_CHUNK_ROWS
+        for pair in remaining:
+            take = min(pair[1], room)
+            if take:
+                wanted[pair[0]] = take
+                pair[1] -= take
+                room -= take
+        X_new, y_new = aug.sample(y=wanted, random_state=chunk_seed)
+        frame = X_new if hasattr(X_new, "columns") else _array_frame(X_new)
+        frame = frame.reset_index(drop=True)
+        if fmt is None:
+            frame[target] = np.asarray(y_new)
+        else:
+            frame.insert(position, target, np.asarray(y_new))
+            frame = round_to_format(frame, fmt)
+        yield frame
 
 
 def _array_frame(X):

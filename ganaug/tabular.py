@@ -193,6 +193,7 @@ class TabularEncoder:
             )
         if (
             name not in self._named
+            and not isinstance(series.dtype, pd.CategoricalDtype)  # the user said what it is
             and n_levels > _TEXT_NUMBER_LEVELS
             and _looks_numeric(series)
         ):

@@ -249,3 +249,18 @@ def test_atomic_write_fsyncs_before_rename(tmp_path, monkeypatch):
     renamed = next(e for e in events if e[0] == "replace")
     assert ("fsync", renamed[1]) in events[: events.index(renamed)]  # the file, before the rename
     assert (tmp_path / "f.txt").read_text() == "data"
+
+
+def test_category_column_of_number_codes_is_categorical():
+    # 51 US state codes stored as text: as object they are refused (numbers as text),
+    # as pandas category the user has said what they are.
+    rng = np.random.default_rng(0)
+    codes = [str(c) for c in rng.permutation(np.arange(1, 57))[:51]]
+    X = pd.DataFrame({"state": pd.Categorical(rng.choice(codes, size=120), categories=codes),
+                      "x": rng.normal(size=120)})
+    y = np.array([0] * 90 + [1] * 30)
+    with pytest.raises(ValueError, match="Column 'state' holds numbers stored as text"):
+        GANAugmenter(**TINY).fit_resample(X.assign(state=X["state"].astype(object)), y)
+    X_res, _ = GANAugmenter(**TINY, random_state=0).fit_resample(X, y)
+    assert X_res["state"].dtype == X["state"].dtype
+    assert set(X_res["state"].iloc[120:]) <= set(codes)
