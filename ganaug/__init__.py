@@ -9,12 +9,13 @@ from importlib import import_module
 
 __version__ = "0.1.0"
 
-__all__ = ["GANAugmenter", "GANTuner", "TrainingDivergedError", "load", "load_recipe"]
+__all__ = ["GANAugmenter", "GANTuner", "TrainingDivergedError", "compare", "load", "load_recipe"]
 
 _WHERE = {
     "GANAugmenter": "ganaug.augmenter",
     "GANTuner": "ganaug.tuning",
     "TrainingDivergedError": "ganaug.augmenter",
+    "compare": "ganaug.comparison",
     "load": "ganaug.persistence",
     "load_recipe": "ganaug.recipes",
 }
