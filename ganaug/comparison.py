@@ -486,8 +486,12 @@ def cross_validate_arms(X, y, *, classifiers=("hgb",), arms=None, augmenter=None
         random_state = int(np.random.SeedSequence().generate_state(1)[0])
     categorical = _categorical_columns(X, categorical_features)
     numeric = [c for c in X.columns if c not in categorical]
-    labels = np.unique(y.to_numpy())
-    minority = counts.sort_index().idxmin()
+    # Integer codes for the classes: every sampler and classifier gets the same kind of
+    # labels, whatever their dtype (scikit-learn mistakes the string "4" for 4 in places).
+    classes, codes = np.unique(y.to_numpy(), return_inverse=True)
+    y = pd.Series(codes, name=y.name)
+    labels = np.arange(len(classes))
+    minority = int(np.argmin([counts[c] for c in classes]))
     estimators = {
         name: make_classifier(clf, categorical, numeric, random_state) if isinstance(clf, str)
         else clf
@@ -868,8 +872,8 @@ def compare(X, y, *, classifier="hgb", arms=None, augmenter=None, metric="macro_
         est = clf if not isinstance(clf, str) else None
         if est is not None and _balanced_key(est) is None:
             notes.append(f"Arm 'balanced' skipped: {name} has no class_weight parameter.")
-    counts = pd.Series(np.asarray(y)).value_counts().sort_index()
+    classes, counts = np.unique(np.asarray(y), return_counts=True)
     settings = {"classifier": name, "folds": folds, "repeats": repeats,
                 "random_state": random_state, "imbalance_ratio": imbalance_ratio,
-                "minority": counts.idxmin()}
+                "minority": classes.tolist()[int(np.argmin(counts))]}
     return result_from_records(records, metric=metric, notes=notes, settings=settings)
