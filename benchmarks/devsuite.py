@@ -150,6 +150,10 @@ class ForestFlowSampler:
                 cat_indexes=kinds["cat"], bin_indexes=kinds["bin"], int_indexes=kinds["int"],
                 n_jobs=self.n_jobs, seed=seed,
             )
+            # ForestDiffusion 1.0.6 rounds integer columns in place on an array that
+            # XGBoost returns read-only (with NumPy 2): hand it a writable copy.
+            clip = model.clip_extremes
+            model.clip_extremes = lambda values, clip=clip: clip(np.array(values, copy=True))
             new = model.generate(batch_size=need)
             frame = pd.DataFrame(new, columns=X.columns)
             for col in X.columns:
