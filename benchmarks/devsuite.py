@@ -98,8 +98,8 @@ def forestflow_available():
 class ForestFlowSampler:
     """ForestDiffusion's flow model (Jolicoeur-Martineau et al. 2024), one per class to grow.
 
-    Categorical columns go in as integer codes (``cat_indexes``, or ``bin_indexes``
-    with two levels), integer columns as ``int_indexes``; missing values stay NaN,
+    Categorical columns go in as integer codes (``bin_indexes`` with two levels,
+    ``int_indexes`` with more), integer columns as ``int_indexes``; missing values stay NaN,
     which the XGBoost models accept. Every class is brought up to the majority count.
     """
 
@@ -130,7 +130,10 @@ class ForestFlowSampler:
                 cats = pd.Categorical(values.astype(object).where(values.notna(), None))
                 levels[col] = cats.categories
                 codes[col] = np.where(cats.codes < 0, np.nan, cats.codes).astype(float)
-                kinds["bin" if len(cats.categories) <= 2 else "cat"].append(i)
+                # Many levels go in as rounded integer codes, not cat_indexes:
+                # ForestDiffusion 1.0.6's one-hot path breaks under pandas 3 when a
+                # class lacks some levels.
+                kinds["bin" if len(cats.categories) <= 2 else "int"].append(i)
             else:
                 codes[col] = values.to_numpy(dtype=float)
                 if pd.api.types.is_integer_dtype(values) or np.allclose(
