@@ -61,6 +61,7 @@ __all__ = [
     "cross_validate_arms",
     "cut_imbalance",
     "make_classifier",
+    "result_from_records",
     "summarize",
 ]
 
