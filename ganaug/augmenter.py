@@ -827,7 +827,11 @@ class GANAugmenter(BaseOverSampler):
             "input_dtype": None if self.input_dtype_ is None else _dtype_text(self.input_dtype_),
             "target_name": persistence.tag(self.target_name_),
             "history": self.history_,
+            "table_format": getattr(self, "table_format_", None),
         }
+        judge = getattr(self, "label_judge_", None)
+        if judge is not None:
+            state["label_judge"] = {k: v.tolist() for k, v in judge.items()}
         if self._is_image_model():
             state["image_encoder"] = self.encoder_.get_state()
         else:
@@ -852,6 +856,10 @@ class GANAugmenter(BaseOverSampler):
         aug.input_dtype_ = None if input_dtype is None else np.dtype(input_dtype)
         aug.target_name_ = persistence.untag(state["target_name"])
         aug.history_ = state["history"]
+        if state.get("table_format") is not None:
+            aug.table_format_ = state["table_format"]
+        if state.get("label_judge") is not None:
+            aug.label_judge_ = {k: np.asarray(v, dtype=np.float64) for k, v in state["label_judge"].items()}
         if state.get("train_row_hashes") is not None:
             aug.train_row_hashes_ = np.frombuffer(
                 base64.b64decode(state["train_row_hashes"], validate=True), dtype="<u8"

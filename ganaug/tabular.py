@@ -266,7 +266,8 @@ class TabularEncoder:
 
         It holds what decoding needs, all derived from the training rows: each
         column's name, dtype and layout; each categorical column's categories; each
-        numeric column's quantiles (up to 1000 values of that column, sorted).
+        numeric column's quantiles (up to 1000 values of that column, sorted), and
+        each numeric column's share of missing values per class.
         """
         columns = []
         for col in self.columns_:
@@ -287,7 +288,8 @@ class TabularEncoder:
         features = self.categorical_features
         if not isinstance(features, str):
             features = {"list": [tag(v) for v in features]}
-        return {"categorical_features": features, "columns": columns}
+        missing_rates = [[tag(k), v] for k, v in getattr(self, "missing_rates_", {}).items()]
+        return {"categorical_features": features, "columns": columns, "missing_rates": missing_rates}
 
     @classmethod
     def from_state(cls, state):
@@ -320,6 +322,7 @@ class TabularEncoder:
                 col.transformer = qt
             encoder.columns_.append(col)
         encoder._finish()
+        encoder.missing_rates_ = {untag(k): list(v) for k, v in state.get("missing_rates", [])}
         return encoder
 
     # -------------------------------------------------------------- transforms

@@ -1,0 +1,350 @@
+"""ganaug.compare, `ganaug compare` and the devsuite benchmark built on the same protocol."""
+
+import importlib.util
+import json
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import ganaug
+from ganaug.cli import ganaug as cli
+from ganaug.comparison import (
+    ARMS,
+    METRICS,
+    compare,
+    corrected_ttest,
+    cross_validate_arms,
+    cut_imbalance,
+)
+
+from .conftest import ROOT, TINY
+
+SIMPLE = ["none", "balanced", "random", "smote"]
+
+
+@pytest.fixture
+def small():
+    """A small mixed table: numeric, categorical, missing values; 3 classes (60/25/15)."""
+    rng = np.random.default_rng(0)
+    y = pd.Series(np.repeat(["a", "b", "c"], [60, 25, 15]), name="label")
+    shift = y.map({"a": 0.0, "b": 1.5, "c": 3.0}).to_numpy()
+    X = pd.DataFrame({
+        "x1": rng.normal(size=len(y)) + shift,
+        "x2": rng.normal(size=len(y)),
+        "colour": rng.choice(["red", "blue", "green"], len(y)),
+    })
+    X.loc[[3, 40, 70], "x2"] = np.nan
+    X.loc[[5, 80], "colour"] = None
+    return X, y
+
+
+def metric_columns(records):
+    return records.drop(columns=["resample_s", "fit_s"])
+
+
+# ------------------------------------------------------------------------ Python
+def test_compare_runs_every_arm_on_untouched_test_folds(small):
+    X, y = small
+    result = compare(X, y, classifier="logreg", arms=SIMPLE, folds=3, repeats=2)
+    assert list(result.summary.index) == SIMPLE
+    records = result.records
+    assert len(records) == 3 * 2 * len(SIMPLE)
+    # Each repeat's test folds cover every row exactly once, for every arm.
+    for _, part in records.groupby(["arm", "repeat"]):
+        assert part["n_test"].sum() == len(y)
+    assert records[list(METRICS)].apply(lambda c: c.between(0, 1)).all().all()
+    assert result.best == result.summary["macro_f1"].idxmax()
+    assert result.best in result.sentence and "fold-to-fold noise" in result.sentence
+    text = str(result)
+    for arm in SIMPLE:
+        assert arm in text
+    assert "± " in text and "<- best" in text and "Nadeau-Bengio" in text
+    assert result.settings["minority"] == "c"
+
+
+def test_same_seed_same_scores_other_seed_other_folds(small):
+    X, y = small
+    kwargs = dict(classifier="forest", arms=["none", "random", "smote"], folds=3, repeats=1)
+    a = compare(X, y, random_state=3, **kwargs)
+    b = compare(X, y, random_state=3, **kwargs)
+    c = compare(X, y, random_state=4, **kwargs)
+    pd.testing.assert_frame_equal(metric_columns(a.records), metric_columns(b.records))
+    assert a.sentence == b.sentence
+    assert not metric_columns(a.records).equals(metric_columns(c.records))
+
+
+def test_ganaug_arm_takes_raw_rows_with_missing_values(small):
+    X, y = small
+    result = compare(X, y, classifier="logreg", arms=["none", "ganaug"],
+                     augmenter=ganaug.GANAugmenter(**{**TINY, "epochs": 1}), folds=2, repeats=1)
+    assert list(result.summary.index) == ["none", "ganaug"]
+    assert (result.records.query("arm == 'ganaug'")["resample_s"] > 0).all()
+
+
+def test_imbalance_cut_applies_to_training_folds_only(small):
+    X, y = small
+    plain = pd.DataFrame(cross_validate_arms(X, y, classifiers="logreg", arms=["none"],
+                                             folds=5, repeats=1))
+    cut = pd.DataFrame(cross_validate_arms(X, y, classifiers="logreg", arms=["none"],
+                                           folds=5, repeats=1, imbalance_ratio=10))
+    assert (cut["n_test"] == plain["n_test"]).all()
+    # 48 rows of 'a' per training fold: 'b' (20) and 'c' (12) are cut to max(6, ceil(4.8)).
+    assert (cut["n_train"] == 48 + 6 + 6).all()
+    assert (plain["n_train"] == 80).all()
+
+
+def test_cut_imbalance_keeps_the_largest_class_and_at_least_six_rows():
+    y = np.array(["a"] * 200 + ["b"] * 50 + ["c"] * 5 + ["d"] * 21)
+    keep = cut_imbalance(y, 10, np.random.default_rng(0))
+    kept = pd.Series(y[keep]).value_counts().to_dict()
+    assert kept == {"a": 200, "b": 20, "d": 20, "c": 5}
+    assert np.all(np.diff(keep) > 0)
+    assert pd.Series(y[cut_imbalance(y, 100, np.random.default_rng(0))]).value_counts()["b"] == 6
+    again = cut_imbalance(y, 10, np.random.default_rng(0))
+    np.testing.assert_array_equal(keep, again)
+
+
+def test_corrected_ttest_reduces_to_the_paired_t_test_without_correction():
+    from scipy import stats
+
+    a = np.array([0.91, 0.85, 0.88, 0.93, 0.87, 0.90])
+    b = np.array([0.89, 0.86, 0.84, 0.90, 0.85, 0.86])
+    diff, p = corrected_ttest(a, b, 0.0)
+    assert diff == pytest.approx((a - b).mean())
+    assert p == pytest.approx(stats.ttest_rel(a, b).pvalue)
+    _, p_corrected = corrected_ttest(a, b, 0.25)
+    assert p_corrected > p  # overlapping training sets: less confident
+    assert corrected_ttest(a, a, 0.25) == (0.0, 1.0)
+    assert corrected_ttest(a + 0.1, a, 0.25)[1] == 0.0
+
+
+def test_balanced_arm_skipped_for_a_classifier_without_class_weight(small):
+    from sklearn.compose import make_column_transformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.neighbors import KNeighborsClassifier
+    from sklearn.pipeline import make_pipeline
+
+    X, y = small
+    knn = make_pipeline(
+        make_column_transformer((SimpleImputer(), ["x1", "x2"])), KNeighborsClassifier()
+    )
+    result = compare(X, y, classifier=knn, arms=["none", "balanced", "random"], folds=2,
+                     repeats=1)
+    assert list(result.summary.index) == ["none", "random"]
+    assert any("balanced" in note and "KNeighborsClassifier" in note for note in result.notes)
+
+
+def test_custom_sampler_arm(small):
+    from imblearn.over_sampling import RandomOverSampler
+
+    X, y = small
+    result = compare(X, y, classifier="logreg", folds=2, repeats=1,
+                     arms=["none", ("ros", RandomOverSampler())])
+    plain = compare(X, y, classifier="logreg", folds=2, repeats=1, arms=["none", "random"])
+    assert list(result.summary.index) == ["none", "ros"]
+    # Same sampler, same per-fold seed: the same scores as the built-in arm.
+    np.testing.assert_allclose(result.summary.loc["ros", "macro_f1"],
+                               plain.summary.loc["random", "macro_f1"])
+
+
+@pytest.mark.parametrize("y, match", [
+    (pd.Series(["a"] * 30), "single class"),
+    (pd.Series(["a"] * 27 + ["b"] * 3), "Class 'b' has 3 row"),
+    (pd.Series(["a"] * 20 + [None] + ["b"] * 9), "missing value"),
+    (pd.Series(["a", "b"] * 10), "X has 30 rows but y has 20"),
+])
+def test_bad_targets_are_refused(y, match):
+    X = pd.DataFrame({"x": np.arange(30.0)})
+    with pytest.raises(ValueError, match=match):
+        compare(X, y, arms=["none"], folds=5)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"arms": ["none", "smoot"]}, "Unknown arm 'smoot'"),
+    ({"metric": "accuracy"}, "metric must be one of"),
+    ({"classifier": "svm"}, "Unknown classifier 'svm'"),
+    ({"folds": 1}, "folds must be an integer of at least 2"),
+    ({"imbalance_ratio": 0.5}, "imbalance_ratio must be at least 1"),
+])
+def test_bad_parameters_are_refused(small, kwargs, match):
+    X, y = small
+    with pytest.raises(ValueError, match=match):
+        compare(X, y, **{"arms": ["none"], **kwargs})
+
+
+def test_html_report_has_the_table_and_a_plot_per_metric(small, tmp_path):
+    X, y = small
+    result = compare(X, y, classifier="logreg", arms=["none", "random"], folds=2, repeats=1)
+    path = tmp_path / "report.html"
+    result.write_html(path)
+    page = path.read_text(encoding="utf-8")
+    assert page.count("data:image/png;base64,") == len(METRICS) + 1  # + fit seconds
+    assert result.sentence.split(";")[0] in page and "macro_f1" in page
+    with pytest.raises(FileExistsError):
+        result.write_html(path)
+
+
+def test_compare_is_exported_lazily_and_stays_the_function():
+    import ganaug.comparison
+
+    assert ganaug.compare is ganaug.comparison.compare
+    assert callable(ganaug.compare)
+
+
+# --------------------------------------------------------------------------- CLI
+@pytest.fixture
+def workdir(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(ROOT / "sample_data" / "penguins.csv", "penguins.csv")
+    return tmp_path
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(map(str, args)), catch_exceptions=False)
+
+
+def test_cli_choices_match_the_library():
+    from ganaug import cli as cli_module
+
+    assert cli_module._COMPARE_ARMS == ARMS
+    assert cli_module._COMPARE_METRICS == METRICS
+
+
+def test_cli_compare_prints_table_and_writes_report(workdir):
+    pd.read_csv("penguins.csv").to_parquet("p.parquet")
+    args = ["p.parquet", "-t", "species", "--arms", "none,balanced,random,smote",
+            "--classifier", "logreg", "--folds", "3", "--repeats", "1", "--quiet"]
+    result = run("compare", *args, "--report", "r.html")
+    assert result.exit_code == 0, result.output
+    for arm in SIMPLE:
+        assert f"\n{arm} " in result.output
+    assert "is best by macro_f1" in result.output and "Wrote report to r.html" in result.output
+    assert (workdir / "r.html").stat().st_size > 1000
+    again = run("compare", *args)
+    strip = [line for line in result.output.splitlines() if "report" not in line]
+    table = [line[:75] for line in strip]  # the fit seconds column may differ
+    assert [line[:75] for line in again.output.splitlines()] == table
+    refused = run("compare", *args, "--report", "r.html")
+    assert refused.exit_code == 1 and "already exists" in refused.output
+
+
+def test_cli_compare_ganaug_arm_with_a_recipe(workdir):
+    result = run("compare", "penguins.csv", "-t", "species", "--arms", "none,ganaug",
+                 "--recipe", ROOT / "tests" / "tiny.toml", "--folds", "2", "--repeats", "1",
+                 "--classifier", "logreg", "--metric", "balanced_accuracy", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert "ganaug" in result.output and "is best by balanced_accuracy" in result.output
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["-t", "nope"], 1, "Target column 'nope' is not in"),
+    (["-t", "island", "--folds", "60"], 1, "60-fold cross-validation needs at least 60 rows"),
+    (["-t", "species", "--arms", "none,gan"], 2, "--arms"),
+    (["-t", "species", "--arms", "none", "--recipe", "fast"], 2, "leaves out"),
+    (["-t", "species", "--recipe", "nosuch"], 1, "Unknown recipe 'nosuch'"),
+])
+def test_cli_compare_bad_input_one_line_nonzero_exit(workdir, args, code, message):
+    result = run("compare", "penguins.csv", *args)
+    assert result.exit_code == code, result.output
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_cli_compare_single_class(workdir):
+    pd.DataFrame({"x": range(20), "y": ["a"] * 20}).to_csv("one.csv", index=False)
+    result = run("compare", "one.csv", "-t", "y")
+    assert result.exit_code == 1 and "single class" in result.output
+
+
+# --------------------------------------------------------------------- benchmark
+def load_devsuite():
+    spec = importlib.util.spec_from_file_location("devsuite", ROOT / "benchmarks" / "devsuite.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def fake_suite(tmp_path, small):
+    """Two tiny tables in the devsuite's layout (an unnamed index column; a missing target)."""
+    X, y = small
+    data = tmp_path / "csv"
+    (data / "pkg").mkdir(parents=True)
+    frame = X.assign(label=y)
+    frame.loc[7, "label"] = None
+    frame.to_csv(data / "pkg" / "one.csv")
+    rng = np.random.default_rng(1)
+    two = pd.DataFrame({"v": rng.normal(size=80), "w": rng.normal(size=80),
+                        "kind": np.repeat(["p", "q"], [55, 25])})
+    two["v"] += (two["kind"] == "q") * 2
+    two.to_csv(data / "pkg" / "two.csv")
+    suite = tmp_path / "suite"
+    suite.mkdir()
+    (suite / "suite.toml").write_text(
+        '[[table]]\npath = "pkg/one.csv"\ntarget = "label"\n\n'
+        '[[table]]\npath = "pkg/two.csv"\ntarget = "kind"\n', encoding="utf-8")
+    return suite, data
+
+
+def test_devsuite_builds_tables_and_resumes(fake_suite, tmp_path, capsys):
+    devsuite = load_devsuite()
+    suite, data = fake_suite
+    out = tmp_path / "res"
+    args = ["--suite", str(suite), "--data", str(data), "--arms", "none,balanced,random,smote",
+            "--folds", "2", "--repeats", "1", "--out", str(out), "--quiet"]
+    devsuite.main(args)
+    first = capsys.readouterr()
+    lines = (tmp_path / "res.jsonl").read_text().splitlines()
+    assert json.loads(lines[0])["settings"]["ratio"] == 10.0
+    assert len(lines) == 1 + 2 * 2 * 4 * 2  # header + tables x classifiers x arms x folds
+    md = (tmp_path / "res.md").read_text()
+    for heading in ("### one, logreg", "### two, forest", "### Over all cells (4 "):
+        assert heading in md
+    payload = json.loads((tmp_path / "res.json").read_text())
+    assert {row["arm"] for row in payload["overall"]} == {"none", "balanced", "random", "smote"}
+    assert sum(row["wins (macro_f1)"] for row in payload["overall"]) >= 4
+    one = [c for c in payload["cells"] if c["table"] == "one"]
+    assert all(c["n_folds"] == 2 for c in one)
+    # The missing target row is dropped; the training folds are cut (49/50 rows of 'a' -> 30+...).
+    records = [json.loads(line) for line in lines[1:]]
+    assert {r["n_test"] for r in records if r["table"] == "one"} <= {49, 50}
+    # A rerun with the same settings computes nothing and prints the same tables.
+    devsuite.main(args)
+    second = capsys.readouterr()
+    assert "0 new records" in second.err
+    assert len((tmp_path / "res.jsonl").read_text().splitlines()) == len(lines)
+    assert second.out.split("Wrote")[0] == first.out.split("Wrote")[0]
+    # Other settings refuse to mix with these records.
+    with pytest.raises(SystemExit, match="other settings"):
+        devsuite.main([*args, "--seed", "1"])
+
+
+def test_devsuite_ranks_and_wins():
+    devsuite = load_devsuite()
+    records = []
+    scores = {("t1", "none"): 0.7, ("t1", "smote"): 0.9, ("t2", "none"): 0.8, ("t2", "smote"): 0.8}
+    for (table, arm), score in scores.items():
+        for fold in range(2):
+            records.append({"table": table, "classifier": "logreg", "arm": arm, "fold": fold,
+                            "fit_s": 1.0 + fold, **{m: score for m in METRICS}})
+    cells = devsuite.cell_summaries(records, ["none", "smote"])
+    ranks, n = devsuite.overall(cells, ["none", "smote"], records)
+    assert n == 2
+    assert ranks.loc["smote", "rank macro_f1"] == pytest.approx((1 + 1.5) / 2)
+    assert ranks.loc["none", "rank macro_f1"] == pytest.approx((2 + 1.5) / 2)
+    assert ranks.loc["smote", "wins (macro_f1)"] == 2 and ranks.loc["none", "wins (macro_f1)"] == 1
+    assert ranks.loc["none", "median fit s"] == pytest.approx(1.5)
+
+
+def test_devsuite_skips_forestflow_when_missing(fake_suite, tmp_path, capsys, monkeypatch):
+    devsuite = load_devsuite()
+    monkeypatch.setattr(devsuite, "forestflow_available", lambda: False)
+    suite, data = fake_suite
+    devsuite.main(["--suite", str(suite), "--data", str(data), "--tables", "two",
+                   "--arms", "none,forestflow", "--classifiers", "logreg", "--folds", "2",
+                   "--repeats", "1", "--out", str(tmp_path / "ff"), "--quiet"])
+    captured = capsys.readouterr()
+    assert "forestflow skipped" in captured.err
+    assert "| none |" in captured.out and "forestflow |" not in captured.out
