@@ -150,12 +150,16 @@ def progress_callbacks(epochs, quiet):
             super().__init__()
             self.bar = bar
 
+        def on_train_begin(self, logs=None):
+            self.bar.length = self.params["epochs"]  # epochs may be 'auto' until fit
+
         def on_epoch_end(self, epoch, logs=None):
             self.bar.update(1)
 
     @contextlib.contextmanager
     def bar_context():
-        with click.progressbar(length=epochs, label="Training", file=sys.stderr) as bar:
+        length = epochs if isinstance(epochs, int) else 1
+        with click.progressbar(length=length, label="Training", file=sys.stderr) as bar:
             yield [_Bar(bar)]
 
     return bar_context()
