@@ -79,11 +79,11 @@ def _check_target_complete(y):
 # (10 epochs of 50), whatever the number of rows, with 128-wide networks and Adam at
 # 1e-3. Images: 300 epochs of one pass over the data (at least 10 steps), 256 (the
 # convolution stages get a quarter of it as channels) and 2e-4.
-_TABLE_AUTO = {
+TABLE_DEFAULTS = {
     "epochs": 10, "steps_per_epoch": 50, "generator_units": (128, 128),
     "discriminator_units": (128, 128), "generator_lr": 1e-3, "discriminator_lr": 1e-3,
 }
-_IMAGE_AUTO = {
+IMAGE_DEFAULTS = {
     "epochs": 300, "steps_per_epoch": None, "generator_units": (256, 256),
     "discriminator_units": (256, 256), "generator_lr": 2e-4, "discriminator_lr": 2e-4,
 }
@@ -347,7 +347,7 @@ class GANAugmenter(BaseOverSampler):
         return X_res, y_res
 
     def _fit(self, X, y, callbacks=None):
-        self._auto = _IMAGE_AUTO if is_image_array(X) else _TABLE_AUTO
+        self._auto = IMAGE_DEFAULTS if is_image_array(X) else TABLE_DEFAULTS
         units = (
             _check_units("generator_units", self._setting("generator_units")),
             _check_units("discriminator_units", self._setting("discriminator_units")),

@@ -41,7 +41,7 @@ import pandas as pd
 from imblearn.utils import check_sampling_strategy
 from keras_tuner.engine.base_tuner import BaseTuner
 
-from ganaug.augmenter import GANAugmenter, TrainingDivergedError
+from ganaug.augmenter import TABLE_DEFAULTS, GANAugmenter, TrainingDivergedError
 from ganaug.metrics import detection_auc, utility_scores
 from ganaug.tabular import TabularEncoder
 
@@ -234,7 +234,7 @@ def default_values(hyperparameters):
     values : dict
         Name to value, for the hyperparameters active with these values.
     """
-    wanted = hp_values(GANAugmenter().get_params())
+    wanted = hp_values({**GANAugmenter().get_params(), **TABLE_DEFAULTS})
     hps = keras_tuner.HyperParameters()
     for hp in hyperparameters.space:
         hps.merge([hp])

@@ -67,15 +67,15 @@ def test_random_search_stores_trials_and_best_params(tmp_path, data):
 def test_first_trial_is_the_defaults_where_the_space_allows(tmp_path, data, tuner):
     search = _tuner(tmp_path, tuner=tuner, max_trials=2, epochs=2).search(*data)
     first = search.trials_.sort_values("trial").iloc[0]
-    # GANAugmenter's defaults: two 256-unit blocks (not in TINY: its first width, 8),
-    # latent 64 (not in TINY: 4), learning rates 2e-4, minimax
+    # GANAugmenter's defaults for tables: two 128-unit blocks (not in TINY: its first
+    # width, 8), latent 64 (not in TINY: 4), learning rates 1e-3, minimax
     assert first["generator_units"] == (8, 8)
     assert first["discriminator_units"] == (8, 8)
     assert first["latent_dim"] == 4
-    assert first["generator_lr"] == first["discriminator_lr"] == 2e-4
+    assert first["generator_lr"] == first["discriminator_lr"] == 1e-3
     assert first["loss"] == "minimax"
     second = search.trials_.sort_values("trial").iloc[1]
-    assert second["generator_lr"] != 2e-4  # later trials explore
+    assert second["generator_lr"] != 1e-3  # later trials explore
 
 
 def test_default_values_follow_the_full_space():
@@ -84,7 +84,9 @@ def test_default_values_follow_the_full_space():
     hp = keras_tuner.HyperParameters()
     _declare(hp, DEFAULT_SPACE)
     params = params_from_hp(default_values(hp))
-    expected = GANAugmenter().get_params()
+    from ganaug.augmenter import TABLE_DEFAULTS
+
+    expected = {**GANAugmenter().get_params(), **TABLE_DEFAULTS}
     for name in ("latent_dim", "generator_units", "discriminator_units", "generator_lr",
                  "discriminator_lr", "loss"):
         assert params[name] == expected[name], name
