@@ -96,3 +96,30 @@ def test_a_healthy_fit_keeps_quiet(tiny):
         aug = GANAugmenter(**{**tiny, "epochs": 20}, random_state=0).fit(frame, y)
     assert set(aug.variety_["class"]) == {"big", "small"}
     assert collapsed_classes(aug.variety_) == {}
+
+
+def test_filter_labels_keeps_rows_the_judge_puts_in_their_class(tiny):
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(n_samples=300, n_features=4, n_informative=3, n_redundant=0,
+                               weights=[0.8], class_sep=1.5, random_state=0)
+    X = pd.DataFrame(X, columns=list("abcd"))
+    aug = GANAugmenter(**tiny, random_state=0).fit(X, y)
+    assert aug.label_judge_["coef"].shape == (1, 4)
+
+    def agreement(frame, label):
+        return (aug._class_probabilities(frame).argmax(axis=1) == label).mean()
+
+    aug.set_params(filter_labels=False)
+    unchecked, _ = aug.sample(y={1: 300}, random_state=1)
+    aug.set_params(filter_labels=True)
+    checked, _ = aug.sample(y={1: 300}, random_state=1)
+    assert agreement(unchecked, 1) < 0.95  # a 2-epoch GAN misplaces rows ...
+    assert agreement(checked, 1) > agreement(unchecked, 1) + 0.04  # ... the check redraws them
+    assert 0 < aug.label_agreement_ <= 1
+
+
+def test_no_label_judge_when_switched_off(tiny):
+    frame, y = _table()
+    aug = GANAugmenter(**tiny, filter_labels=False, random_state=0).fit(frame.drop(columns="name"), y)
+    assert aug.label_judge_ is None
