@@ -413,6 +413,7 @@ class GANAugmenter(BaseOverSampler):
 
         counts = np.bincount(y_idx, minlength=len(self.classes_))
         labels = np.repeat(np.arange(len(self.classes_)), np.maximum(counts, 20))
+        self.n_copies_dropped_ = 0
         probe = self._draw(labels, np.random.RandomState(seed))
         modelled = [c for c in frame.columns if c not in self.encoder_.identifier_columns_]
         self.variety_ = class_variety(
@@ -706,37 +707,43 @@ class GANAugmenter(BaseOverSampler):
         judge = getattr(self, "label_judge_", None)
         if not self.filter_labels or judge is None or not len(labels):
             return self._decode(labels, rng)
-        frame = self._decode(labels, rng)
-        prob = self._class_probabilities(frame)
-        agree = prob.argmax(axis=1) == labels
-        drawn, agreed = len(labels), int(agree.sum())
-        pool_frames, pool_probs, pool_labels = [frame], [prob], [labels]
-        for _ in range(_LABEL_REDRAWS):
-            wrong = np.flatnonzero(~agree)
-            if not len(wrong):
+        frames, probs, pool_labels = [], [], []
+        choice = np.full(len(labels), -1)  # each row's position in the pool of candidates
+        wanted = np.arange(len(labels))
+        drawn = agreed = 0
+        for _ in range(1 + _LABEL_REDRAWS):
+            start = sum(len(f) for f in frames)
+            frame = self._decode(labels[wanted], rng)
+            prob = self._class_probabilities(frame)
+            ok = prob.argmax(axis=1) == labels[wanted]
+            prob = prob[np.arange(len(frame)), labels[wanted]]
+            hashes = getattr(self, "train_row_hashes_", None)
+            if self.filter_copies and hashes is not None:  # a copy is no candidate either
+                copies = np.isin(_row_hashes(frame), hashes)
+                self.n_copies_dropped_ += int((copies & ok).sum())
+                ok &= ~copies
+                prob = np.where(copies, -1.0, prob)
+            frames.append(frame)
+            probs.append(prob)
+            pool_labels.append(labels[wanted])
+            choice[wanted[ok]] = start + np.flatnonzero(ok)
+            drawn, agreed = drawn + len(wanted), agreed + int(ok.sum())
+            wanted = wanted[~ok]
+            if not len(wanted):
                 break
-            redrawn = self._decode(labels[wrong], rng)
-            redrawn_prob = self._class_probabilities(redrawn)
-            ok = redrawn_prob.argmax(axis=1) == labels[wrong]
-            drawn, agreed = drawn + len(wrong), agreed + int(ok.sum())
-            pool_frames.append(redrawn)
-            pool_probs.append(redrawn_prob)
-            pool_labels.append(labels[wrong])
-            redrawn.index = frame.index[wrong]
-            frame.loc[frame.index[wrong[ok]]] = redrawn.loc[frame.index[wrong[ok]]]
-            agree[wrong[ok]] = True
-        wrong = np.flatnonzero(~agree)
-        if len(wrong):  # the best candidates of each class among all those drawn
-            pool = pd.concat(pool_frames, ignore_index=True)
-            pool_labels = np.concatenate(pool_labels)
-            pool_prob = np.concatenate(pool_probs)[np.arange(len(pool)), pool_labels]
-            for k in np.unique(labels[wrong]):
-                rows = wrong[labels[wrong] == k]
-                best = np.flatnonzero(pool_labels == k)
-                best = best[np.argsort(-pool_prob[best], kind="stable")[: len(rows)]]
-                frame.loc[frame.index[rows]] = pool.iloc[best].set_axis(frame.index[rows])
+        pool = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        if len(wanted):  # the most class-like candidates not yet used, class by class
+            pool_prob, pool_labels = np.concatenate(probs), np.concatenate(pool_labels)
+            free = np.ones(len(pool), dtype=bool)
+            free[choice[choice >= 0]] = False
+            for k in np.unique(labels[wanted]):
+                rows = wanted[labels[wanted] == k]
+                best = np.flatnonzero((pool_labels == k) & free)
+                choice[rows] = best[np.argsort(-pool_prob[best], kind="stable")[: len(rows)]]
         self.label_agreement_ = agreed / drawn
-        return frame
+        if len(frames) == 1:
+            return pool
+        return pool.iloc[choice].reset_index(drop=True)
 
     def _fit_label_judge(self, encoded, y_idx):
         """A logistic regression on the real rows in GAN space (balanced class weights).

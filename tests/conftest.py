@@ -9,7 +9,8 @@ import pytest  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 
 # Small networks and few epochs: the tests check behaviour, not sample quality.
-TINY = dict(epochs=2, batch_size=64, latent_dim=8, generator_units=(16,), discriminator_units=(16,))
+TINY = dict(epochs=2, steps_per_epoch=10, batch_size=64, latent_dim=8, generator_units=(16,),
+            discriminator_units=(16,))
 
 
 @pytest.fixture

@@ -202,9 +202,9 @@ def _r_style_csv(path, n=60, seed=0):
 def _model_keeps_table_format():
     import inspect
 
-    import ganaug.persistence
+    import ganaug.augmenter
 
-    return "table_format" in inspect.getsource(ganaug.persistence)
+    return "table_format" in inspect.getsource(ganaug.augmenter)
 
 
 def test_augment_output_starts_with_the_input_bytes(workdir):
