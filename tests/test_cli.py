@@ -133,7 +133,7 @@ def test_recipe_by_name_and_bad_key(workdir):
     assert result.exit_code == 1 and "unknown parameter(s) ['epochz']" in result.output
     from ganaug import load_recipe
 
-    assert load_recipe("fast")["generator_units"] == (128, 128)
+    assert load_recipe("fast")["generator_units"] == (64, 64)
     assert load_recipe("careful")["loss"] == "wgan-gp"
 
 
