@@ -758,14 +758,23 @@ class GANAugmenter(BaseOverSampler):
         judge = LogisticRegression(max_iter=500, class_weight="balanced")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a judge that stops short still ranks rows
-            judge.fit(encoded, y_idx)
+            judge.fit(self._judge_view(encoded), y_idx)
         return {"coef": judge.coef_.astype(np.float64), "intercept": judge.intercept_.astype(np.float64)}
+
+    def _judge_view(self, encoded):
+        """GAN-space rows with the missing-value indicators zeroed: the judge decides
+        by the values a row has, so that checking labels does not skew how often each
+        column is missing (which the decoder sets at each class's real rate)."""
+        encoded = np.array(encoded, dtype=np.float64)
+        encoded[:, self.encoder_.missing_indicators()] = 0.0
+        return encoded
 
     def _class_probabilities(self, frame):
         """The judge's class probabilities for decoded rows (re-encoded as real rows are)."""
         from scipy.special import expit, softmax
 
-        logits = self.encoder_.transform(frame) @ self.label_judge_["coef"].T + self.label_judge_["intercept"]
+        encoded = self._judge_view(self.encoder_.transform(frame))
+        logits = encoded @ self.label_judge_["coef"].T + self.label_judge_["intercept"]
         if logits.shape[1] == 1:  # binary: the probability of the second class
             p = expit(logits[:, 0])
             return np.stack([1.0 - p, p], axis=1)

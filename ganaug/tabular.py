@@ -148,8 +148,8 @@ class TabularEncoder:
         """Learn each column's type, transformer and GAN-space layout.
 
         ``y`` (class indices ``0..k-1``), when given, records the share of missing
-        values of each numeric column in each class, which
-        :meth:`inverse_transform` then reproduces.
+        values of each column in each class, which :meth:`inverse_transform` then
+        reproduces.
         """
         categorical = self._categorical_names(X)
         self.columns_ = []
@@ -167,7 +167,7 @@ class TabularEncoder:
             n_classes = int(y.max()) + 1 if len(y) else 0
             counts = np.bincount(y, minlength=n_classes)
             for col in self.columns_:
-                if col.kind == "numeric" and col.has_missing and col.transformer is not None:
+                if col.has_missing and col.transformer is not None and col.kind != "identifier":
                     missing = X[col.name].isna().to_numpy()
                     rates = np.bincount(y, weights=missing, minlength=n_classes) / np.maximum(counts, 1)
                     self.missing_rates_[col.name] = rates.tolist()
@@ -267,7 +267,7 @@ class TabularEncoder:
         It holds what decoding needs, all derived from the training rows: each
         column's name, dtype and layout; each categorical column's categories; each
         numeric column's quantiles (up to 1000 values of that column, sorted), and
-        each numeric column's share of missing values per class.
+        each column's share of missing values per class.
         """
         columns = []
         for col in self.columns_:
@@ -325,6 +325,18 @@ class TabularEncoder:
         encoder.missing_rates_ = {untag(k): list(v) for k, v in state.get("missing_rates", [])}
         return encoder
 
+    def missing_indicators(self):
+        """A mask over GAN space: True on the "present / missing" indicators of
+        numeric columns and on the missing level of categorical ones."""
+        mask = []
+        for col in self.columns_:
+            for i, span in enumerate(col.spans):
+                if col.kind == "categorical":
+                    mask.extend(pd.isna(col.transformer.categories_[0]).tolist())
+                else:
+                    mask.extend([i == 1] * span.width)
+        return np.array(mask, dtype=bool)
+
     # -------------------------------------------------------------- transforms
     def transform(self, X):
         """Encode a DataFrame with the fitted columns into a float32 matrix."""
@@ -361,9 +373,9 @@ class TabularEncoder:
         Softmax blocks are sampled (Gumbel-max) with ``random_state``; numeric values
         are mapped back through the quantile transformer, which keeps them inside the
         observed range, and rounded for integer columns. With ``y`` (the class index
-        of each row) and missing rates recorded at :meth:`fit`, each numeric column is
-        missing in each class at the real rate: the rows made missing are those the
-        generator gives the highest probability of being missing (Gumbel-perturbed).
+        of each row) and missing rates recorded at :meth:`fit`, each column is missing
+        in each class at the real rate: the rows made missing are those the generator
+        gives the highest probability of being missing (Gumbel-perturbed).
         """
         rng = np.random.default_rng(random_state)
         Z = np.asarray(Z, dtype=np.float64)
@@ -376,8 +388,20 @@ class TabularEncoder:
                 continue
             if col.kind == "categorical":
                 width = col.spans[0].width
-                idx = _sample_block(Z[:, pos : pos + width], rng)
+                block = Z[:, pos : pos + width]
                 pos += width
+                rates = getattr(self, "missing_rates_", {}).get(col.name)
+                nan_level = np.flatnonzero(pd.isna(col.transformer.categories_[0]))
+                if y is not None and rates is not None and len(nan_level) and width > 1:
+                    level = int(nan_level[0])
+                    share = block[:, level] / np.clip(block.sum(axis=1), 1e-12, None)
+                    missing = _calibrated_missing(share, np.asarray(y), rates, rng)
+                    present = block.copy()
+                    present[:, level] = 0.0
+                    idx = _sample_block(present, rng)
+                    idx[missing] = level
+                else:
+                    idx = _sample_block(block, rng)
                 values = col.transformer.categories_[0][idx]
                 data[col.name] = _restore_categorical(values, col.dtype)
                 continue

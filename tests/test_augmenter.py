@@ -232,7 +232,7 @@ def test_missing_values_reproduced_per_class():
     c = np.where(rng.random(2 * n) < 0.3, None, rng.choice(["u", "v"], size=2 * n)).astype(object)
     c[n:] = rng.choice(["u", "v"], size=n)  # class b: no missing category values
     X = pd.DataFrame({"x": x, "other": rng.normal(size=2 * n), "c": c})
-    aug = GANAugmenter(epochs=40, batch_size=64, latent_dim=8, generator_units=(32,),
+    aug = GANAugmenter(epochs=40, steps_per_epoch=10, batch_size=64, latent_dim=8, generator_units=(32,),
                        discriminator_units=(32,), generator_lr=1e-3, discriminator_lr=1e-3,
                        random_state=0)
     aug.fit(X, y)

@@ -123,3 +123,19 @@ def test_no_label_judge_when_switched_off(tiny):
     frame, y = _table()
     aug = GANAugmenter(**tiny, filter_labels=False, random_state=0).fit(frame.drop(columns="name"), y)
     assert aug.label_judge_ is None
+
+
+def test_missing_categories_come_out_at_each_class_rate():
+    n = 400
+    y = np.repeat([0, 1], n // 2)
+    c = np.array(["a", "b"] * (n // 2), dtype=object)
+    c[(y == 0) & (np.arange(n) % 4 == 0)] = None  # class 0: 25 % missing; class 1: none
+    frame = pd.DataFrame({"c": c})
+    enc = TabularEncoder().fit(frame, y)
+    assert enc.missing_rates_["c"] == pytest.approx([0.25, 0.0])
+    Z = np.repeat(enc.transform(frame.iloc[[1]]), 2000, axis=0)  # never says "missing"
+    labels = np.repeat([0, 1], 1000)
+    out = enc.inverse_transform(Z, random_state=0, y=labels)
+    rates = out["c"].isna().groupby(labels).mean()
+    assert rates[0] == pytest.approx(0.25, abs=0.01) and rates[1] == 0.0
+    assert set(out["c"].dropna()) <= {"a", "b"}
