@@ -741,10 +741,10 @@ class ComparisonResult:
         Each plot shows one point per fold and arm, with the arm's mean as a bar.
         The file is written whole or not at all.
         """
-        from ganaug.evaluation import _png, _pyplot
+        from ganaug.plots import png_base64, pyplot
         from ganaug.io import atomic_path
 
-        plt = _pyplot()
+        plt = pyplot()
         arms = list(self.summary.index)
         figures = []
         for col in [*METRICS, "fit_s"]:
@@ -759,7 +759,7 @@ class ComparisonResult:
             ax.set_ylabel(col)
             ax.set_title(f"{col}: one point per fold, line = mean", fontsize=10)
             ax.grid(axis="y", alpha=0.3)
-            figures.append((col, _png(fig)))
+            figures.append((col, png_base64(fig)))
         tests = self.tests.copy()
         page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>

@@ -68,7 +68,4 @@ def test_no_two_modules_import_each_other():
         frozenset((a, b)) for a, deps in modules.items() for b in deps
         if b != a and a in modules.get(b, ())
     }
-    assert frozenset(("augmenter", "persistence")) not in cycles
-    # augmenter <-> tuning is removed by the tuning restructure (issue 12, point 7);
-    # once merged, this set must be empty: drop the exception then.
-    assert cycles <= {frozenset(("augmenter", "tuning"))}, sorted(map(sorted, cycles))
+    assert cycles == set(), sorted(map(sorted, cycles))
