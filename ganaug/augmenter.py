@@ -699,51 +699,36 @@ class GANAugmenter(BaseOverSampler):
     def _draw(self, labels, rng):
         """Decoded rows for the given class indices, label-checked with ``filter_labels``.
 
-        A row that the classifier trained on the real rows (``label_judge_``) assigns
-        to another class is redrawn, up to ``_LABEL_REDRAWS`` times; rows still
-        disagreeing then are replaced by the candidates, of all those drawn for that
-        class, that the classifier gives the highest probability of the wanted class.
+        The check runs on the generator's output, before decoding: a row that the
+        classifier trained on the real rows (``label_judge_``) assigns to another
+        class is generated again, up to ``_LABEL_REDRAWS`` times; a row that never
+        agrees keeps, of its candidates, the one the classifier finds most like its
+        class. Only the rows kept are decoded, so missing values still come out at
+        each class's real rate.
         """
         judge = getattr(self, "label_judge_", None)
         if not self.filter_labels or judge is None or not len(labels):
             return self._decode(labels, rng)
-        frames, probs, pool_labels = [], [], []
-        choice = np.full(len(labels), -1)  # each row's position in the pool of candidates
+        shape = (self.encoder_.output_dim_,)
+        kept = np.zeros((len(labels), *shape), dtype=np.float32)
+        best = np.full(len(labels), -np.inf)
         wanted = np.arange(len(labels))
         drawn = agreed = 0
         for _ in range(1 + _LABEL_REDRAWS):
-            start = sum(len(f) for f in frames)
-            frame = self._decode(labels[wanted], rng)
-            prob = self._class_probabilities(frame)
+            encoded = self._run_generator(labels[wanted], rng, shape, _SAMPLE_CHUNK)
+            prob = self._judge_probabilities(encoded)
             ok = prob.argmax(axis=1) == labels[wanted]
-            prob = prob[np.arange(len(frame)), labels[wanted]]
-            hashes = getattr(self, "train_row_hashes_", None)
-            if self.filter_copies and hashes is not None:  # a copy is no candidate either
-                copies = np.isin(_row_hashes(frame), hashes)
-                self.n_copies_dropped_ += int((copies & ok).sum())
-                ok &= ~copies
-                prob = np.where(copies, -1.0, prob)
-            frames.append(frame)
-            probs.append(prob)
-            pool_labels.append(labels[wanted])
-            choice[wanted[ok]] = start + np.flatnonzero(ok)
+            score = np.where(ok, np.inf, prob[np.arange(len(wanted)), labels[wanted]])
+            better = score > best[wanted]
+            kept[wanted[better]] = encoded[better]
+            best[wanted[better]] = score[better]
             drawn, agreed = drawn + len(wanted), agreed + int(ok.sum())
             wanted = wanted[~ok]
             if not len(wanted):
                 break
-        pool = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-        if len(wanted):  # the most class-like candidates not yet used, class by class
-            pool_prob, pool_labels = np.concatenate(probs), np.concatenate(pool_labels)
-            free = np.ones(len(pool), dtype=bool)
-            free[choice[choice >= 0]] = False
-            for k in np.unique(labels[wanted]):
-                rows = wanted[labels[wanted] == k]
-                best = np.flatnonzero((pool_labels == k) & free)
-                choice[rows] = best[np.argsort(-pool_prob[best], kind="stable")[: len(rows)]]
         self.label_agreement_ = agreed / drawn
-        if len(frames) == 1:
-            return pool
-        return pool.iloc[choice].reset_index(drop=True)
+        decode_seed = rng.randint(np.iinfo(np.int32).max)
+        return self.encoder_.inverse_transform(kept, random_state=decode_seed, y=labels)
 
     def _fit_label_judge(self, encoded, y_idx):
         """A logistic regression on the real rows in GAN space (balanced class weights).
@@ -771,20 +756,30 @@ class GANAugmenter(BaseOverSampler):
 
     def _class_probabilities(self, frame):
         """The judge's class probabilities for decoded rows (re-encoded as real rows are)."""
+        return self._judge_probabilities(self.encoder_.transform(frame))
+
+    def _judge_probabilities(self, encoded):
+        """The judge's class probabilities for rows in GAN space.
+
+        At sampling time these are the generator's own outputs (category
+        probabilities where real rows have one-hot codes): a matrix product, so the
+        check costs next to nothing beside decoding.
+        """
         from scipy.special import expit, softmax
 
-        encoded = self._judge_view(self.encoder_.transform(frame))
+        encoded = self._judge_view(encoded)
         logits = encoded @ self.label_judge_["coef"].T + self.label_judge_["intercept"]
         if logits.shape[1] == 1:  # binary: the probability of the second class
             p = expit(logits[:, 0])
             return np.stack([1.0 - p, p], axis=1)
         return softmax(logits, axis=1)
 
-    def _decode(self, labels, rng):
-        """Generate and decode rows for the given class indices."""
+    def _decode(self, labels, rng, return_encoded=False):
+        """Generate and decode rows for the given class indices (and the generator's output)."""
         encoded = self._run_generator(labels, rng, (self.encoder_.output_dim_,), _SAMPLE_CHUNK)
         decode_seed = rng.randint(np.iinfo(np.int32).max)
-        return self.encoder_.inverse_transform(encoded, random_state=decode_seed, y=labels)
+        frame = self.encoder_.inverse_transform(encoded, random_state=decode_seed, y=labels)
+        return (frame, encoded) if return_encoded else frame
 
     # ------------------------------------------------------------ formatting
     def _as_frame(self, X):
