@@ -50,10 +50,7 @@ def test_augment_parquet_and_model(workdir):
     assert result.exit_code == 0, result.output
     sampled = pd.read_csv("s.csv")
     assert len(sampled) == 7 and set(sampled["species"]) == {"Chinstrap"}
-    if _model_keeps_table_format():  # the training table's column order
-        assert list(sampled.columns) == list(out.columns)
-    else:
-        assert list(sampled.columns) == [c for c in out.columns if c != "species"] + ["species"]
+    assert list(sampled.columns) == list(out.columns)  # the training table's column order
 
 
 def test_output_file_mode_follows_umask(workdir):
@@ -199,14 +196,6 @@ def _r_style_csv(path, n=60, seed=0):
     return path
 
 
-def _model_keeps_table_format():
-    import inspect
-
-    import ganaug.augmenter
-
-    return "table_format" in inspect.getsource(ganaug.augmenter)
-
-
 def test_augment_output_starts_with_the_input_bytes(workdir):
     data = _r_style_csv(workdir / "r.csv")
     result = run("augment", "r.csv", "-t", "label", "-o", "out.csv", *FAST)
@@ -267,8 +256,6 @@ def test_sample_in_chunks_same_seed_same_file(workdir, monkeypatch):
     assert one.exit_code == 0 and len(pd.read_parquet("empty.parquet")) == 0
 
 
-@pytest.mark.skipif(not _model_keeps_table_format(),
-                    reason="ganaug.persistence does not save table_format_ yet")
 def test_sample_writes_like_the_training_file(workdir):
     _r_style_csv(workdir / "r.csv")
     assert run("fit", "r.csv", "-t", "label", "-o", "m.ganaug", *FAST).exit_code == 0
