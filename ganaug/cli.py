@@ -252,6 +252,24 @@ def ganaug(verbose):
     Start with `ganaug augment data.csv --target label`.
     """
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    if not verbose:
+        _plain_warnings(click.get_current_context())
+
+
+def _plain_warnings(ctx):
+    """Show each warning as one line, "Warning: <message>", until the command ends.
+
+    Python's default format adds the file and line that warned and its source line
+    (often imbalanced-learn's, which calls ganaug): noise to a user of the command
+    line. ``ganaug --verbose`` keeps the default format.
+    """
+    default = warnings.formatwarning
+    warnings.formatwarning = _warning_line
+    ctx.call_on_close(lambda: setattr(warnings, "formatwarning", default))
+
+
+def _warning_line(message, category, filename, lineno, line=None):
+    return f"Warning: {message}\n"
 
 
 def _exit_on_sigterm(signum, frame):
