@@ -796,9 +796,11 @@ class GANAugmenter(BaseOverSampler):
 
         The file holds the generator's weights, the parameters, the classes and the
         encoder's fitted state (column names and dtypes, each categorical column's
-        categories, each numeric column's quantiles). By default it holds nothing
-        that tests whether a given row was in the training data, so a loaded model
-        cannot filter copies of training rows (``filter_copies``).
+        categories, each numeric column's quantiles). By default it holds no row
+        hashes and no rows, so a loaded model cannot filter copies of training rows
+        (``filter_copies``). The quantiles are exact training values for up to 1,000
+        rows, which allows a weaker membership test (README, "What a saved model
+        holds").
 
         Parameters
         ----------
