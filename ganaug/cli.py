@@ -885,17 +885,28 @@ def compare(data, target, classifier, arms, metric, folds, repeats, seed, recipe
         else:
             bar = click.progressbar(length=total, label="Cross-validating", file=sys.stderr,
                                     item_show_func=lambda item: item)
-        with bar as progress:
+        with bar as progress, warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             result = run_compare(
                 X, y, classifier=classifier, arms=arms, augmenter=augmenter, metric=metric,
                 folds=folds, repeats=repeats, random_state=seed,
                 progress=None if progress is None else progress.update,
             )
+        _echo_warnings_once(caught, folds * repeats)
         click.echo(str(result))
         if report is not None:
             result.write_html(report, title=f"ganaug compare {data.name} --target {target}",
                               force=force)
             click.echo(f"Wrote report to {report}")
+
+
+def _echo_warnings_once(caught, n_folds):
+    """Each distinct warning of a cross-validation once (the same one may come from
+    every fold), with how often it came."""
+    counts = Counter(str(w.message) for w in caught)
+    for message, n in counts.items():
+        times = f" ({n} times in {n_folds} folds)" if n > 1 else ""
+        click.echo(f"Warning: {message}{times}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

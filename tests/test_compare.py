@@ -363,3 +363,16 @@ def test_devsuite_skips_forestflow_when_missing(fake_suite, tmp_path, capsys, mo
     captured = capsys.readouterr()
     assert "forestflow skipped" in captured.err
     assert "| none |" in captured.out and "forestflow |" not in captured.out
+
+
+def test_cli_compare_says_each_warning_once(workdir):
+    frame = pd.read_csv("penguins.csv")
+    frame.insert(0, "tag", [f"P{i:04d}" for i in range(len(frame))])  # an ID column
+    frame.to_csv("tagged.csv", index=False)
+    result = run("compare", "tagged.csv", "-t", "species", "--arms", "none,ganaug",
+                 "--recipe", ROOT / "tests" / "tiny.toml", "--folds", "2", "--repeats", "1",
+                 "--classifier", "logreg", "--quiet")
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if "'tag' hold a different" in line]
+    assert len(lines) == 1 and lines[0].startswith("Warning: Column(s) 'tag'")
+    assert lines[0].endswith("(2 times in 2 folds)")
