@@ -1,15 +1,18 @@
 """Compare over-samplers on the same folds: none, random, SMOTE(NC), CTGAN, GANAugmenter.
 
-    python benchmarks/compare.py                # the README table
+    python benchmarks/compare.py                # the four tables of the README's record
     python benchmarks/compare.py --quick        # a smoke run (minutes)
+    python benchmarks/compare.py --methods none,random,smote --datasets iris
 
-Protocol. For each dataset, repeated stratified K-fold. In every training fold the
-largest class is kept whole and every other class is cut at random to at most
-``ceil(n_majority / ratio)`` rows (imbalance ratio 10 by default); the test fold is
-left untouched. Missing values are imputed (median / most frequent, fitted on the
-training fold) before resampling, so every method sees the same table. Each
-sampler then brings every class up to the majority count; logistic regression and a
-random forest are trained on the result and scored on the test fold with macro-F1,
+Protocol: that of ``ganaug compare`` and ``benchmarks/devsuite.py``, from the same
+function, :func:`ganaug.comparison.cross_validate_arms`. For each dataset, repeated
+stratified K-fold; every training fold is cut to an imbalance ratio (10 by default:
+the largest class whole, every other class cut at random to a tenth of it, at least
+6 rows); the test fold is left untouched. Each sampler then brings every class up to
+the majority count (SMOTE after imputing missing values on the training fold; CTGAN
+likewise; GANAugmenter on the raw rows); logistic regression and a random forest
+(:func:`ganaug.comparison.make_classifier`, imputing and encoding inside their own
+pipeline) are trained on the result and scored on the test fold with macro-F1,
 balanced accuracy and G-mean. ``fit s`` is the sampler's ``fit_resample`` time.
 
 Mean rank: per dataset, classifier and metric, the methods are ranked on their mean
@@ -19,7 +22,6 @@ score over folds (1 = best, ties share the mean rank); the ranks are then averag
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
 import time
@@ -35,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATASETS = ("breast_cancer", "wine", "iris", "penguins")
 METHODS = ("none", "random", "smote", "ctgan", "ganaug")
 METRICS = ("f1_macro", "balanced_accuracy", "g_mean")
+SCORES = {"f1_macro": "macro_f1", "balanced_accuracy": "balanced_accuracy", "g_mean": "g_mean"}
 
 
 # ----------------------------------------------------------------------- datasets
@@ -63,77 +66,7 @@ def categorical_columns(X):
     return [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
 
 
-def make_imbalanced(X, y, ratio, rng):
-    """Keep the largest class; cut every other class to at most ceil(n_major / ratio) rows."""
-    counts = y.value_counts()
-    cap = max(2, math.ceil(counts.max() / ratio))
-    keep = []
-    for label, n in counts.items():
-        rows = np.flatnonzero((y == label).to_numpy())
-        if label != counts.idxmax() and n > cap:
-            rows = rng.choice(rows, size=cap, replace=False)
-        keep.append(rows)
-    keep = np.sort(np.concatenate(keep))
-    return X.iloc[keep].reset_index(drop=True), y.iloc[keep].reset_index(drop=True)
-
-
-def imputer(X):
-    from sklearn.compose import ColumnTransformer
-    from sklearn.impute import SimpleImputer
-
-    cat = categorical_columns(X)
-    num = [c for c in X.columns if c not in cat]
-    return ColumnTransformer(
-        [("num", SimpleImputer(strategy="median"), num),
-         ("cat", SimpleImputer(strategy="most_frequent"), cat)],
-        verbose_feature_names_out=False,
-    ).set_output(transform="pandas")
-
-
-def impute(train, test):
-    imp = imputer(train).fit(train)
-    cols = list(train.columns)
-    out = []
-    for frame in (train, test):
-        done = imp.transform(frame)[cols]
-        for c in categorical_columns(train):
-            done[c] = done[c].astype(str)
-        for c in cols:
-            if c not in categorical_columns(train):
-                done[c] = done[c].astype(float)
-        out.append(done)
-    return out
-
-
 # ------------------------------------------------------------------------ samplers
-def resample(method, X, y, args, seed):
-    """(X_res, y_res) with every class brought up to the majority count."""
-    if method == "none":
-        return X, y
-    cat = categorical_columns(X)
-    if method == "random":
-        from imblearn.over_sampling import RandomOverSampler
-
-        return RandomOverSampler(random_state=seed).fit_resample(X, y)
-    if method == "smote":
-        from imblearn.over_sampling import SMOTE, SMOTENC
-
-        k = max(1, min(5, int(y.value_counts().min()) - 1))
-        if cat:
-            sampler = SMOTENC([X.columns.get_loc(c) for c in cat], k_neighbors=k,
-                              random_state=seed)
-        else:
-            sampler = SMOTE(k_neighbors=k, random_state=seed)
-        return sampler.fit_resample(X, y)
-    if method == "ctgan":
-        return ctgan_resample(X, y, cat, args.ctgan_epochs, seed)
-    if method == "ganaug":
-        from ganaug import GANAugmenter
-
-        return GANAugmenter(**gan_params(args), random_state=seed).fit_resample(X, y)
-    raise ValueError(method)
-
-
 def gan_params(args):
     """GANAugmenter's defaults, then the recipe, then --epochs / --batch-size."""
     from ganaug import GANAugmenter
@@ -177,67 +110,122 @@ def ctgan_resample(X, y, cat, epochs, seed):
     return pd.concat(parts, ignore_index=True), pd.concat(labels, ignore_index=True)
 
 
-# -------------------------------------------------------------------- classifiers
-def classifier(kind, X, seed):
+class CTGANSampler:
+    """CTGAN (the ``ctgan`` package) as a sampler for ``cross_validate_arms``.
+
+    Missing values of the training fold are imputed (median / most frequent, fitted on
+    that fold), one CTGAN conditioned on the label is fitted, and every class is
+    brought up to the majority count. ``get_params`` / ``set_params`` let
+    ``sklearn.base.clone`` copy it, and ``random_state`` is set per fold.
+    """
+
+    def __init__(self, epochs=150, random_state=None):
+        self.epochs = epochs
+        self.random_state = random_state
+
+    def get_params(self, deep=True):
+        return {"epochs": self.epochs, "random_state": self.random_state}
+
+    def set_params(self, **params):
+        for key, value in params.items():
+            setattr(self, key, value)
+        return self
+
+    def fit_resample(self, X, y):
+        X = impute(X)
+        y = pd.Series(np.asarray(y), name=getattr(y, "name", None))
+        return ctgan_resample(X, y, categorical_columns(X), self.epochs, self.random_state)
+
+
+def impute(X):
+    """Missing values filled from the same rows: median (numbers), most frequent (text)."""
     from sklearn.compose import ColumnTransformer
-    from sklearn.ensemble import RandomForestClassifier
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+    from sklearn.impute import SimpleImputer
 
     cat = categorical_columns(X)
     num = [c for c in X.columns if c not in cat]
-    pre = ColumnTransformer(
-        [("num", StandardScaler(), num),
-         ("cat", OneHotEncoder(handle_unknown="ignore"), cat)]
-    )
-    if kind == "logreg":
-        return make_pipeline(pre, LogisticRegression(max_iter=5000))
-    return make_pipeline(pre, RandomForestClassifier(n_estimators=100, random_state=seed, n_jobs=1))
+    filled = ColumnTransformer(
+        [("num", SimpleImputer(strategy="median", keep_empty_features=True), num),
+         ("cat", SimpleImputer(strategy="most_frequent", keep_empty_features=True), cat)],
+        verbose_feature_names_out=False,
+    ).set_output(transform="pandas").fit_transform(X)[list(X.columns)]
+    for c in cat:
+        filled[c] = filled[c].astype(str)
+    return filled.reset_index(drop=True)
 
 
-def scores(y_true, y_pred):
-    from imblearn.metrics import geometric_mean_score
-    from sklearn.metrics import balanced_accuracy_score, f1_score
+def ctgan_available():
+    try:
+        import ctgan  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
-    return {
-        "f1_macro": f1_score(y_true, y_pred, average="macro"),
-        "balanced_accuracy": balanced_accuracy_score(y_true, y_pred),
-        "g_mean": geometric_mean_score(y_true, y_pred, average="multiclass"),
-    }
+
+def ctgan_resample(X, y, cat, epochs, seed):
+    from ctgan import CTGAN
+
+    data = X.assign(__label__=y.astype(str).to_numpy())
+    model = CTGAN(epochs=epochs, verbose=False)
+    model.set_random_state(seed)
+    model.fit(data, discrete_columns=[*cat, "__label__"])
+    counts = y.value_counts()
+    by_text = {str(label): label for label in counts.index}
+    parts, labels = [X], [y]
+    for label, n in counts.items():
+        need = int(counts.max() - n)
+        if need:
+            rows = model.sample(need, condition_column="__label__", condition_value=str(label))
+            parts.append(rows[X.columns].astype(X.dtypes.to_dict()))
+            labels.append(pd.Series([by_text[str(label)]] * need, name=y.name))
+    return pd.concat(parts, ignore_index=True), pd.concat(labels, ignore_index=True)
 
 
 # ---------------------------------------------------------------------------- run
-def run(args):
-    from sklearn.model_selection import RepeatedStratifiedKFold
+def arms(args):
+    """The arms of ``cross_validate_arms`` for ``--methods`` (CTGAN only when installed)."""
+    out = []
+    for method in args.methods:
+        if method == "ctgan":
+            if not ctgan_available():
+                print("CTGAN skipped: the ctgan package is not installed "
+                      "(pip install 'ganaug[ctgan]' to include it).\n")
+                continue
+            out.append(("ctgan", CTGANSampler(epochs=args.ctgan_epochs)))
+        else:
+            out.append(method)
+    return out
 
-    methods = [m for m in METHODS if m != "ctgan" or ctgan_available()]
-    if "ctgan" not in methods:
-        print("CTGAN skipped: the ctgan package is not installed "
-              "(pip install 'ganaug[ctgan]' to include it).\n")
+
+def run(args):
+    """One row per (dataset, fold, method, classifier), from ``cross_validate_arms``."""
+    from ganaug import GANAugmenter
+    from ganaug.comparison import cross_validate_arms
+
+    chosen = arms(args)
+    augmenter = GANAugmenter(**gan_params(args)) if "ganaug" in args.methods else None
+    last = chosen[-1] if isinstance(chosen[-1], str) else chosen[-1][0]
     rows = []
     for name in args.datasets:
         if name == "penguins" and not args.penguins.is_file():
             print(f"penguins skipped: {args.penguins} not found.\n")
             continue
         X, y = load_dataset(name, args.penguins)
-        folds = RepeatedStratifiedKFold(n_splits=args.folds, n_repeats=args.repeats,
-                                        random_state=args.seed)
-        for fold, (tr, te) in enumerate(folds.split(X, y)):
-            rng = np.random.default_rng([args.seed, fold])
-            X_tr, y_tr = make_imbalanced(X.iloc[tr], y.iloc[tr], args.ratio, rng)
-            X_tr, X_te = impute(X_tr, X.iloc[te].reset_index(drop=True))
-            y_te = y.iloc[te].reset_index(drop=True)
-            for method in methods:
-                start = time.perf_counter()
-                X_res, y_res = resample(method, X_tr, y_tr, args, seed=args.seed + fold)
-                seconds = time.perf_counter() - start
-                for kind in ("logreg", "forest"):
-                    model = classifier(kind, X_tr, args.seed).fit(X_res, y_res)
-                    rows.append({"dataset": name, "fold": fold, "method": method,
-                                 "classifier": kind, "fit_s": seconds,
-                                 **scores(y_te, model.predict(X_te))})
-            print(f"  {name}: fold {fold + 1}/{args.folds * args.repeats} done", file=sys.stderr)
+
+        def progress(_, label, name=name):
+            if label.endswith(f" {last}"):
+                print(f"  {name}: {label.split()[1]} done", file=sys.stderr)
+
+        for record in cross_validate_arms(
+            X, y, classifiers=("logreg", "forest"), arms=chosen, augmenter=augmenter,
+            folds=args.folds, repeats=args.repeats, random_state=args.seed,
+            imbalance_ratio=args.ratio, progress=progress,
+        ):
+            rows.append({
+                "dataset": name, "fold": record["fold"], "method": record["arm"],
+                "classifier": record["classifier"], "fit_s": record["resample_s"],
+                **{metric: record[source] for metric, source in SCORES.items()},
+            })
     return pd.DataFrame(rows)
 
 
@@ -304,6 +292,8 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--datasets", default=",".join(DATASETS),
                         help=f"Comma-separated, from {', '.join(DATASETS)}, digits.")
+    parser.add_argument("--methods", default=",".join(METHODS),
+                        help=f"Comma-separated, from {', '.join(METHODS)}.")
     parser.add_argument("--repeats", type=int, default=None, help="Repeats of the K-fold split (2).")
     parser.add_argument("--folds", type=int, default=None, help="K of the stratified K-fold (5).")
     parser.add_argument("--epochs", type=int, default=None,
@@ -321,6 +311,11 @@ def parse_args(argv=None):
                         help="Smoke run: 1 repeat of 3 folds, 30 epochs (unless given).")
     args = parser.parse_args(argv)
     args.datasets = [d.strip() for d in args.datasets.split(",") if d.strip()]
+    args.methods = [m.strip() for m in args.methods.split(",") if m.strip()]
+    unknown = [m for m in args.methods if m not in METHODS]
+    if unknown or not args.methods:
+        parser.error(f"--methods: expected names from {', '.join(METHODS)}. "
+                     f"Got {','.join(args.methods)!r} instead.")
     defaults = dict(repeats=1, folds=3, epochs=30, ctgan_epochs=30) if args.quick else dict(
         repeats=2, folds=5, ctgan_epochs=150)
     for name, value in defaults.items():

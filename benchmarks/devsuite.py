@@ -32,10 +32,14 @@ import os
 import subprocess
 import sys
 import time
-import tomllib
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: the same parser from PyPI (a ganaug dependency there)
+    import tomli as tomllib
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402

@@ -25,6 +25,7 @@ from sklearn.utils.validation import (
 )
 
 from ganaug import persistence
+from ganaug._labels import shown
 from ganaug.images import is_image_array
 
 __all__ = ["CollapseWarning", "GANAugmenter", "TrainingDivergedError", "load"]
@@ -43,11 +44,6 @@ class TrainingDivergedError(RuntimeError):
 
 class CollapseWarning(UserWarning):
     """Warned when a class's synthetic rows are far less varied than its real rows."""
-
-
-def _user_label(label):
-    """A class label as the user wrote it: ``2`` or ``'rare'``, not ``np.int64(2)``."""
-    return repr(label.item() if isinstance(label, np.generic) else label)
 
 
 def _check_units(name, units):
@@ -373,7 +369,7 @@ class GANAugmenter(BaseOverSampler):
             self.train_row_hashes_ = np.unique(_row_hashes(frame))
             self.label_judge_ = self._fit_label_judge(encoded, y_idx)
             if self.encoder_.identifier_columns_:
-                names = ", ".join(repr(name) for name in self.encoder_.identifier_columns_)
+                names = ", ".join(shown(name) for name in self.encoder_.identifier_columns_)
                 warnings.warn(
                     f"Column(s) {names} hold a different value in every row, like a name "
                     "or an ID: they identify rows rather than describe them, so they are "
@@ -421,8 +417,8 @@ class GANAugmenter(BaseOverSampler):
         )
         for label, (score, column, ratio) in collapsed_classes(self.variety_).items():
             warnings.warn(
-                f"The synthetic rows of class {_user_label(label)} are far less varied "
-                f"than its real rows ({score:.0%} of their variety; column {column!r}: "
+                f"The synthetic rows of class {shown(label)} are far less varied "
+                f"than its real rows ({score:.0%} of their variety; column {shown(column)}: "
                 f"{ratio:.0%}): the GAN has collapsed onto a few kinds of row. Check "
                 "variety_, or refit with another random_state or more epochs.",
                 CollapseWarning,
@@ -546,7 +542,7 @@ class GANAugmenter(BaseOverSampler):
         if small:
             label, n = small[0]
             raise ValueError(
-                f"Class {_label_text(label)} has {n} row; GANAugmenter needs at least 2 rows of each "
+                f"Class {shown(label)} has {n} row; GANAugmenter needs at least 2 rows of each "
                 "class to learn from. Remove the class or add rows."
             )
 
@@ -651,7 +647,7 @@ class GANAugmenter(BaseOverSampler):
         if unknown:
             raise ValueError(
                 f"y names a class that was not seen in fit: expected one of "
-                f"{self.classes_.tolist()}. Got {_label_text(unknown[0])} instead."
+                f"{self.classes_.tolist()}. Got {shown(unknown[0])} instead."
             )
         return idx
 
@@ -800,9 +796,11 @@ class GANAugmenter(BaseOverSampler):
 
         The file holds the generator's weights, the parameters, the classes and the
         encoder's fitted state (column names and dtypes, each categorical column's
-        categories, each numeric column's quantiles). By default it holds nothing
-        that tests whether a given row was in the training data, so a loaded model
-        cannot filter copies of training rows (``filter_copies``).
+        categories, each numeric column's quantiles). By default it holds no row
+        hashes and no rows, so a loaded model cannot filter copies of training rows
+        (``filter_copies``). The quantiles are exact training values for up to 1,000
+        rows, which allows a weaker membership test (README, "What a saved model
+        holds").
 
         Parameters
         ----------
@@ -930,11 +928,6 @@ def _param_from(value):
     if isinstance(value, dict) and "list" in value:
         return tuple(persistence.untag(v) for v in value["list"])
     return value
-
-
-def _label_text(label):
-    """A class label as the user wrote it: ``2`` or ``'rare'``, never ``np.int64(2)``."""
-    return repr(label.item() if isinstance(label, np.generic) else label)
 
 
 def _check_finite(encoded):

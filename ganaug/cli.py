@@ -204,6 +204,16 @@ _reading_options = [
 ]
 
 
+def _with_reading_options(func):
+    for option in reversed(_reading_options):
+        func = option(func)
+    return func
+
+
+def _read_frame(data, sep, decimal, na_values):
+    return _read_data(data, sep, decimal, na_values)[0]
+
+
 def _read_data(data, sep, decimal, na_values):
     from ganaug.io import read_table_format
 
@@ -252,6 +262,24 @@ def ganaug(verbose):
     Start with `ganaug augment data.csv --target label`.
     """
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    if not verbose:
+        _plain_warnings(click.get_current_context())
+
+
+def _plain_warnings(ctx):
+    """Show each warning as one line, "Warning: <message>", until the command ends.
+
+    Python's default format adds the file and line that warned and its source line
+    (often imbalanced-learn's, which calls ganaug): noise to a user of the command
+    line. ``ganaug --verbose`` keeps the default format.
+    """
+    default = warnings.formatwarning
+    warnings.formatwarning = _warning_line
+    ctx.call_on_close(lambda: setattr(warnings, "formatwarning", default))
+
+
+def _warning_line(message, category, filename, lineno, line=None):
+    return f"Warning: {message}\n"
 
 
 def _exit_on_sigterm(signum, frame):
@@ -692,20 +720,19 @@ def _strip_real_rows(real, synth):
 @click.option("--report", type=_OUT_FILE, default=None, help="Write an HTML report with plots here.")
 @click.option("--seed", type=int, default=None, help="Seed of the evaluation's models and splits.")
 @click.option("--force", is_flag=True, help="Replace an existing report.")
-def evaluate(real, synth, target, holdout, report, seed, force):
+@_with_reading_options
+def evaluate(real, synth, target, holdout, report, seed, force, sep, decimal, na_values):
     """Score SYNTH (synthetic rows) against REAL: fidelity, utility and privacy.
 
     SYNTH may be a `ganaug sample` output or a `ganaug augment` output; in the
     latter the leading copy of REAL's rows is recognised and left out.
     """
-    from ganaug.io import read_table
-
     if report is not None:
         _check_output(report, real, force)
         _check_output(report, synth, force)
     with user_errors():
-        real_frame = read_table(real)
-        synth_frame = read_table(synth)
+        real_frame = _read_frame(real, sep, decimal, na_values)
+        synth_frame = _read_frame(synth, sep, decimal, na_values)
         X, y = split_target(real_frame, target, real)
         synth_frame, stripped = _strip_real_rows(real_frame, synth_frame)
         if stripped:
@@ -714,7 +741,7 @@ def evaluate(real, synth, target, holdout, report, seed, force):
         X_new, y_new = split_target(synth_frame, target, synth)
         held = None
         if holdout is not None:
-            held = split_target(read_table(holdout), target, holdout)
+            held = split_target(_read_frame(holdout, sep, decimal, na_values), target, holdout)
         _evaluate_and_report(X, y, X_new, y_new, report, force=force, seed=seed,
                              title=f"ganaug evaluate {synth.name} against {real.name}",
                              quiet=False, holdout=held)
@@ -752,21 +779,22 @@ def trials_text(trials, limit=None):
 @click.option("--eager", is_flag=True, help="Train without tf.function: faster for tiny trials, slower for wide networks.")
 @click.option("--quiet", "-q", is_flag=True, help="No per-trial output or table.")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
+@_with_reading_options
 def tune(data, target, output, max_trials, tuner, objective, epochs, validation_size,
-         directory, overwrite, strategy, seed, eager, quiet, force):
+         directory, overwrite, strategy, seed, eager, quiet, force, sep, decimal, na_values):
     """Search network sizes, latent size, learning rates and loss on DATA.
 
     Each trial trains a GAN on part of DATA and is scored on the held-out rest; the
     best parameters are written as a recipe for `ganaug augment --recipe OUTPUT`.
     """
-    from ganaug.io import atomic_path, read_table
+    from ganaug.io import atomic_path
     from ganaug.recipes import recipe_text
 
     _quiet_tensorflow()
     strategy = parse_strategy(strategy)
     _check_output(output, data, force)
     with user_errors():
-        frame = read_table(data)
+        frame = _read_frame(data, sep, decimal, na_values)
         X, y = split_target(frame, target, data)
         from ganaug.tuning import GANTuner
 
@@ -822,7 +850,9 @@ def _parse_arms(value):
 @click.option("--report", type=_OUT_FILE, default=None, help="Also write an HTML page with the table and a plot per metric.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar (the table is still printed).")
 @click.option("--force", is_flag=True, help="Replace an existing report.")
-def compare(data, target, classifier, arms, metric, folds, repeats, seed, recipe, report, quiet, force):
+@_with_reading_options
+def compare(data, target, classifier, arms, metric, folds, repeats, seed, recipe, report, quiet,
+            force, sep, decimal, na_values):
     """Measure whether rebalancing helps a classifier on DATA, and which remedy.
 
     Repeated stratified cross-validation on DATA's rows (CSV or Parquet): in each
@@ -831,8 +861,6 @@ def compare(data, target, classifier, arms, metric, folds, repeats, seed, recipe
     on them and scored on the untouched test fold. Prints mean ± sd per arm and
     whether the best arm's lead is larger than the fold-to-fold noise.
     """
-    from ganaug.io import read_table
-
     _quiet_tensorflow()
     arms = _parse_arms(arms)
     if recipe is not None and "ganaug" not in arms:
@@ -841,7 +869,7 @@ def compare(data, target, classifier, arms, metric, folds, repeats, seed, recipe
     if report is not None:
         _check_output(report, data, force)
     with user_errors():
-        frame = read_table(data)
+        frame = _read_frame(data, sep, decimal, na_values)
         X, y = split_target(frame, target, data)
         augmenter = None
         if recipe is not None:
@@ -857,17 +885,28 @@ def compare(data, target, classifier, arms, metric, folds, repeats, seed, recipe
         else:
             bar = click.progressbar(length=total, label="Cross-validating", file=sys.stderr,
                                     item_show_func=lambda item: item)
-        with bar as progress:
+        with bar as progress, warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             result = run_compare(
                 X, y, classifier=classifier, arms=arms, augmenter=augmenter, metric=metric,
                 folds=folds, repeats=repeats, random_state=seed,
                 progress=None if progress is None else progress.update,
             )
+        _echo_warnings_once(caught, folds * repeats)
         click.echo(str(result))
         if report is not None:
             result.write_html(report, title=f"ganaug compare {data.name} --target {target}",
                               force=force)
             click.echo(f"Wrote report to {report}")
+
+
+def _echo_warnings_once(caught, n_folds):
+    """Each distinct warning of a cross-validation once (the same one may come from
+    every fold), with how often it came."""
+    counts = Counter(str(w.message) for w in caught)
+    for message, n in counts.items():
+        times = f" ({n} times in {n_folds} folds)" if n > 1 else ""
+        click.echo(f"Warning: {message}{times}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

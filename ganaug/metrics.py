@@ -16,6 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ganaug._labels import shown
+
 __all__ = [
     "MEANINGS",
     "TRAININGS",
@@ -644,7 +646,7 @@ def evaluate(real_X, real_y, synth_X, synth_y, *, holdout_X=None, holdout_y=None
     for label in pd.unique(synth_y):
         r, s = real[real_y == label], synth[synth_y == label]
         if len(r) == 0:
-            notes.append(f"Class {label!r} has synthetic rows but no real rows; not scored per class.")
+            notes.append(f"Class {shown(label)} has synthetic rows but no real rows; not scored per class.")
             continue
         scores = _fidelity(r, s, categorical, cv, random_state)
         per_column[str(label)] = scores.pop("per_column")

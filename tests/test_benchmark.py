@@ -20,13 +20,60 @@ def load_compare():
     return module
 
 
-def test_make_imbalanced_cuts_only_the_non_majority_classes():
+def test_benchmark_is_built_on_cross_validate_arms():
+    """The same folds, cut and scores as ganaug.comparison: one implementation."""
+    from ganaug.comparison import cross_validate_arms
+
     compare = load_compare()
-    y = pd.Series(["a"] * 50 + ["b"] * 30 + ["c"] * 3)
-    X = pd.DataFrame({"x": np.arange(len(y))})
-    X_imb, y_imb = compare.make_imbalanced(X, y, 10, np.random.default_rng(0))
-    assert y_imb.value_counts().to_dict() == {"a": 50, "b": 5, "c": 3}
-    assert X_imb["x"].is_monotonic_increasing  # original order kept
+    args = compare.parse_args(["--datasets", "iris", "--methods", "none,random,smote",
+                               "--folds", "2", "--repeats", "1"])
+    rows = compare.run(args)
+    X, y = compare.load_dataset("iris", args.penguins)
+    direct = pd.DataFrame(cross_validate_arms(
+        X, y, classifiers=("logreg", "forest"), arms=["none", "random", "smote"], folds=2,
+        repeats=1, random_state=0, imbalance_ratio=10))
+    assert len(rows) == len(direct) == 2 * 3 * 2
+    np.testing.assert_array_equal(rows["f1_macro"], direct["macro_f1"])
+    np.testing.assert_array_equal(rows["g_mean"], direct["g_mean"])
+    assert list(rows["method"].unique()) == ["none", "random", "smote"]
+
+
+def test_ctgan_arm_gets_imputed_training_folds(monkeypatch):
+    """The CTGAN arm, with a stand-in for the ctgan package (not installed in the tests)."""
+    import sys
+    import types
+
+    from ganaug.comparison import cross_validate_arms
+
+    seen = []
+
+    class FakeCTGAN:
+        def __init__(self, epochs, verbose):
+            self.epochs = epochs
+
+        def set_random_state(self, seed):
+            self.seed = seed
+
+        def fit(self, data, discrete_columns):
+            seen.append((data.isna().sum().sum(), sorted(discrete_columns), self.seed))
+            self.data = data
+
+        def sample(self, n, condition_column, condition_value):
+            rows = self.data[self.data[condition_column] == condition_value]
+            return rows.sample(n, replace=True, random_state=0)
+
+    monkeypatch.setitem(sys.modules, "ctgan", types.SimpleNamespace(CTGAN=FakeCTGAN))
+    compare = load_compare()
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"mass": rng.normal(size=90), "island": rng.choice(["x", "y"], 90)})
+    X.loc[[3, 50], "mass"] = np.nan
+    y = pd.Series(np.repeat(["A", "B"], [60, 30]))
+    records = list(cross_validate_arms(
+        X, y, classifiers="logreg", arms=[("ctgan", compare.CTGANSampler(epochs=3))], folds=2,
+        repeats=1, random_state=0, imbalance_ratio=10))
+    assert len(records) == 2 and len(seen) == 2
+    assert all(missing == 0 for missing, _, _ in seen)  # imputed on the training fold
+    assert seen[0][1] == ["__label__", "island"] and seen[0][2] != seen[1][2]  # seeded per fold
 
 
 @pytest.mark.slow

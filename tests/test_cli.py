@@ -50,10 +50,7 @@ def test_augment_parquet_and_model(workdir):
     assert result.exit_code == 0, result.output
     sampled = pd.read_csv("s.csv")
     assert len(sampled) == 7 and set(sampled["species"]) == {"Chinstrap"}
-    if _model_keeps_table_format():  # the training table's column order
-        assert list(sampled.columns) == list(out.columns)
-    else:
-        assert list(sampled.columns) == [c for c in out.columns if c != "species"] + ["species"]
+    assert list(sampled.columns) == list(out.columns)  # the training table's column order
 
 
 def test_output_file_mode_follows_umask(workdir):
@@ -137,13 +134,22 @@ def test_recipe_by_name_and_bad_key(workdir):
     assert load_recipe("careful")["loss"] == "wgan-gp"
 
 
+def _child_env():
+    """The environment of a child process: this checkout's ganaug first on its path (not
+    whichever ganaug is installed), and no TF_CPP_MIN_LOG_LEVEL from the tests."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
 def _ganaug_process(*args, cwd):
     """``ganaug ARGS`` in a fresh process, with no TF_CPP_MIN_LOG_LEVEL from the tests."""
-    import os
     import subprocess
     import sys
 
-    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    env = _child_env()
     return subprocess.run([sys.executable, "-m", "ganaug.cli", *map(str, args)], cwd=cwd,
                           env=env, capture_output=True, text=True, timeout=600)
 
@@ -156,6 +162,19 @@ def test_cli_prints_only_its_own_lines(workdir):
     assert quiet.returncode == 0, quiet.stderr
     assert quiet.stdout == "Wrote 5 synthetic rows to a.csv\n"
     assert [line.split(":")[0] for line in quiet.stderr.splitlines()] == ["Note"]  # no copy filter
+
+
+def test_cli_warnings_are_one_plain_line_each(workdir):
+    frame = pd.read_csv("penguins.csv")
+    frame.insert(0, "tag", [f"P{i:04d}" for i in range(len(frame))])  # an ID column
+    frame.to_csv("tagged.csv", index=False)
+    run_ = _ganaug_process("augment", "tagged.csv", "-t", "species", "-o", "o.csv", *FAST,
+                           cwd=workdir)
+    assert run_.returncode == 0, run_.stderr
+    lines = run_.stderr.splitlines()
+    assert any(line.startswith("Warning: Column(s) 'tag' hold a different value") for line in lines)
+    assert all(line.startswith("Warning: ") for line in lines), lines  # no file:line, no source
+    assert ".py:" not in run_.stderr
 
 
 @pytest.mark.slow
@@ -174,11 +193,10 @@ def test_cli_verbose_shows_tensorflow_lines(workdir):
 
 
 def _python_stderr(code, cwd):
-    import os
     import subprocess
     import sys
 
-    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    env = _child_env()
     return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=600).stderr
 
@@ -197,14 +215,6 @@ def _r_style_csv(path, n=60, seed=0):
         lines.append(f'"{i + 1}",{rng.normal(3, 1):.1f},"{label}",{airbags},{pulse},{height}')
     path.write_text("\n".join(lines) + "\n")
     return path
-
-
-def _model_keeps_table_format():
-    import inspect
-
-    import ganaug.augmenter
-
-    return "table_format" in inspect.getsource(ganaug.augmenter)
 
 
 def test_augment_output_starts_with_the_input_bytes(workdir):
@@ -267,8 +277,6 @@ def test_sample_in_chunks_same_seed_same_file(workdir, monkeypatch):
     assert one.exit_code == 0 and len(pd.read_parquet("empty.parquet")) == 0
 
 
-@pytest.mark.skipif(not _model_keeps_table_format(),
-                    reason="ganaug.persistence does not save table_format_ yet")
 def test_sample_writes_like_the_training_file(workdir):
     _r_style_csv(workdir / "r.csv")
     assert run("fit", "r.csv", "-t", "label", "-o", "m.ganaug", *FAST).exit_code == 0
@@ -294,3 +302,27 @@ def test_sample_on_an_image_model_says_so(workdir):
     result = run("sample", "img.ganaug", "-n", "3", "-o", "s.csv")
     assert result.exit_code == 1 and "is a model of images" in result.output
     assert "ganaug preview" in result.output and not (workdir / "s.csv").exists()
+
+
+def test_saved_model_holds_no_training_row_unless_asked(workdir):
+    """A model file from `ganaug fit` holds no row hashes and no row's text; with
+    --keep-copy-filter it holds the hashes, and `sample` then filters copies."""
+    import json
+    import zipfile
+
+    data = _r_style_csv(workdir / "r.csv")
+    rows = data.read_text().splitlines()[1:]
+    assert run("fit", "r.csv", "-t", "label", "-o", "plain.ganaug", *FAST).exit_code == 0
+    assert run("fit", "r.csv", "-t", "label", "-o", "kept.ganaug", "--keep-copy-filter",
+               *FAST).exit_code == 0
+    for name, hashes in (("plain.ganaug", False), ("kept.ganaug", True)):
+        with zipfile.ZipFile(name) as archive:
+            text = archive.read("metadata.json").decode()
+        assert ("train_row_hashes" in json.loads(text)) is hashes
+        assert not [row for row in rows if row in text]  # no training line, as written
+        assert not [row for row in rows if row.replace('"', '\\"') in text]  # nor JSON-escaped
+    plain = run("sample", "plain.ganaug", "-n", "5", "-o", "a.csv")
+    kept = run("sample", "kept.ganaug", "-n", "5", "-o", "b.csv")
+    assert plain.exit_code == kept.exit_code == 0
+    assert "saved without its training-row hashes" in plain.output
+    assert "saved without" not in kept.output

@@ -252,6 +252,21 @@ def test_cli_compare_bad_input_one_line_nonzero_exit(workdir, args, code, messag
     assert message in result.output and "Traceback" not in result.output
 
 
+def test_cli_compare_reads_files_like_augment(workdir):
+    """--sep, --decimal and --na-values, as for augment: a ;-separated file with decimal
+    commas gives the same table as the comma-separated one."""
+    pd.read_csv("penguins.csv").to_csv("p.csv", sep=";", decimal=",", index=False)
+    args = ["-t", "species", "--arms", "none,random", "--classifier", "logreg", "--folds", "2",
+            "--repeats", "1", "--quiet"]
+    plain = run("compare", "penguins.csv", *args)
+    semi = run("compare", "p.csv", *args, "--sep", ";", "--decimal", ",", "--na-values", "n/a")
+    assert plain.exit_code == semi.exit_code == 0, semi.output
+    assert [line[:75] for line in semi.output.splitlines()] == [
+        line[:75] for line in plain.output.splitlines()]
+    bad = run("compare", "p.csv", *args, "--sep", ";;")
+    assert bad.exit_code == 2 and "--sep" in bad.output
+
+
 def test_cli_compare_single_class(workdir):
     pd.DataFrame({"x": range(20), "y": ["a"] * 20}).to_csv("one.csv", index=False)
     result = run("compare", "one.csv", "-t", "y")
@@ -348,3 +363,16 @@ def test_devsuite_skips_forestflow_when_missing(fake_suite, tmp_path, capsys, mo
     captured = capsys.readouterr()
     assert "forestflow skipped" in captured.err
     assert "| none |" in captured.out and "forestflow |" not in captured.out
+
+
+def test_cli_compare_says_each_warning_once(workdir):
+    frame = pd.read_csv("penguins.csv")
+    frame.insert(0, "tag", [f"P{i:04d}" for i in range(len(frame))])  # an ID column
+    frame.to_csv("tagged.csv", index=False)
+    result = run("compare", "tagged.csv", "-t", "species", "--arms", "none,ganaug",
+                 "--recipe", ROOT / "tests" / "tiny.toml", "--folds", "2", "--repeats", "1",
+                 "--classifier", "logreg", "--quiet")
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if "'tag' hold a different" in line]
+    assert len(lines) == 1 and lines[0].startswith("Warning: Column(s) 'tag'")
+    assert lines[0].endswith("(2 times in 2 folds)")

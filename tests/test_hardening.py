@@ -212,7 +212,8 @@ def test_sigterm_leaves_no_partial_output(tmp_path):
     data = tmp_path / "p.csv"
     data.write_bytes((ROOT / "sample_data" / "penguins.csv").read_bytes())
     out = tmp_path / "out.csv"
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONPATH": path}  # this checkout
     proc = subprocess.Popen(
         [sys.executable, "-c", _HALF_WRITTEN, "augment", str(data), "-t", "species", "-o",
          str(out), "--recipe", TINY_RECIPE, "--quiet"],

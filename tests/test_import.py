@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 CHECK = """
 import sys
 {code}
@@ -57,15 +59,37 @@ def _imported_ganaug_modules(path):
     return names
 
 
-def test_no_two_modules_import_each_other():
+def _module_graph():
     from pathlib import Path
 
     import ganaug
 
     folder = Path(ganaug.__file__).parent
     modules = {p.stem: _imported_ganaug_modules(p) for p in folder.glob("*.py")}
+    return {name: {d for d in deps if d in modules and d != name} for name, deps in modules.items()}
+
+
+def test_no_two_modules_import_each_other():
+    modules = _module_graph()
     cycles = {
-        frozenset((a, b)) for a, deps in modules.items() for b in deps
-        if b != a and a in modules.get(b, ())
+        frozenset((a, b)) for a, deps in modules.items() for b in deps if a in modules[b]
     }
     assert cycles == set(), sorted(map(sorted, cycles))
+
+
+def test_dependencies_point_one_way():
+    """No cycle of any length among ganaug's modules (imports inside functions count)."""
+    import graphlib
+
+    order = list(graphlib.TopologicalSorter(_module_graph()).static_order())  # CycleError
+    assert order.index("metrics") < order.index("plots") < order.index("report")
+    assert order.index("augmenter") < order.index("tuning")
+    assert order.index("augmenter") < order.index("comparison") < order.index("cli")
+
+
+def test_cycle_check_sees_a_cycle_through_three_modules():
+    import graphlib
+
+    graph = {**_module_graph(), "metrics": {"report"}}  # metrics -> report -> plots -> metrics
+    with pytest.raises(graphlib.CycleError):
+        list(graphlib.TopologicalSorter(graph).static_order())

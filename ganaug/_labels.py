@@ -1,0 +1,28 @@
+"""How messages show a user's class labels and column names.
+
+A label or column name read from NumPy or pandas is often a NumPy scalar, whose
+``repr`` under NumPy 2 is ``np.int64(2)``: not what the user wrote. Every
+user-facing message (errors, warnings, CLI lines) shows such values through
+:func:`shown`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["shown"]
+
+
+def shown(value):
+    """``value`` as the user wrote it: ``2``, ``'rare'``, ``2.5``; never ``np.int64(2)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ganaug._labels import shown
+    >>> shown(np.int64(2)), shown(np.str_("rare")), shown("rare"), shown(np.float64(2.5))
+    ('2', "'rare'", "'rare'", '2.5')
+    """
+    if isinstance(value, np.generic):
+        value = value.item()
+    return repr(value)
