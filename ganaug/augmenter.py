@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import math
 import warnings
 from numbers import Integral, Real
@@ -429,23 +430,25 @@ class GANAugmenter(BaseOverSampler):
         """MLPs for tables; for images DCGAN networks with DiffAugment, spectral
         normalisation and an EMA generator.
 
-        For images, ``generator_units[0] // 4`` and ``discriminator_units[0] // 4``
-        (at least 8) set the channels of the last convolution stage of each network.
+        A table GAN draws nothing from ``seeds`` here: :meth:`ConditionalGAN.reset`
+        gives it its initial weights, so that a new GAN and one reused from
+        :data:`ganaug.gan.TRAINERS` train alike. For images, ``generator_units[0] // 4``
+        and ``discriminator_units[0] // 4`` (at least 8) set the channels of the last
+        convolution stage of each network.
         """
         from ganaug.gan import ConditionalGAN
         from ganaug import networks
 
         n_classes = len(self.classes_)
         if not self._is_image_model():
+            unused = itertools.count()
             generator = networks.build_generator(
-                self.latent_dim, n_classes, self.encoder_.spans_, units[0], seeds=seeds
+                self.latent_dim, n_classes, self.encoder_.spans_, units[0], seeds=unused
             )
             discriminator = networks.build_discriminator(
-                self.encoder_.output_dim_, n_classes, units[1], seeds=seeds
+                self.encoder_.output_dim_, n_classes, units[1], seeds=unused
             )
-            return ConditionalGAN(
-                generator, discriminator, self.latent_dim, loss=self.loss, seed=next(seeds)
-            )
+            return ConditionalGAN(generator, discriminator, self.latent_dim, loss=self.loss, seed=0)
         canvas, stages = self.encoder_.canvas_shape_, self.encoder_.stages_
         generator = networks.build_conv_generator(
             self.latent_dim, n_classes, canvas, stages, max(8, units[0][0] // 4), seeds=seeds
@@ -483,12 +486,31 @@ class GANAugmenter(BaseOverSampler):
         )
 
     def _train(self, encoded, y_idx, units, seeds, lr_scale, callbacks):
-        """Build the networks and train the GAN; sets ``generator_`` and ``history_``."""
-        from ganaug.gan import StopOnNonFinite, balanced_batches
+        """Build (or reuse) the networks and train the GAN; sets ``generator_`` and ``history_``.
 
-        gan = self._build_gan(units, seeds)
+        A table GAN compiled by an earlier fit with the same layout is taken from
+        :data:`ganaug.gan.TRAINERS` and reset, which skips tracing its training
+        function again (seconds, more than a small table's training); the estimator
+        keeps a copy of the trained generator.
+        """
+        from ganaug.gan import TRAINERS, StopOnNonFinite, balanced_batches
+
         steps = self._steps_per_epoch(len(encoded))
-        self._compile(gan, lr_scale, steps_per_execution=steps)
+        image = self._is_image_model()
+        key = None if image else (
+            tuple(self.encoder_.spans_), len(self.classes_), self.latent_dim, units,
+            self.loss, self.batch_size, steps,
+        )
+        gan = None if image else TRAINERS.take(key)
+        if gan is None:
+            gan = self._build_gan(units, seeds)
+            self._compile(gan, lr_scale, steps_per_execution=steps)
+        if not image:
+            gan.reset(
+                np.random.RandomState(next(seeds)),
+                self._setting("discriminator_lr") * lr_scale,
+                self._setting("generator_lr") * lr_scale,
+            )
         batches = balanced_batches(
             encoded, y_idx, len(self.classes_), self.batch_size, steps, self._setting("epochs"),
             seed=next(seeds),
@@ -501,7 +523,11 @@ class GANAugmenter(BaseOverSampler):
             callbacks=[StopOnNonFinite(), *(callbacks or [])],
             shuffle=False,
         )
-        self.generator_ = gan.generator if gan.ema_generator is None else gan.ema_generator
+        if image:
+            self.generator_ = gan.ema_generator
+        else:
+            self.generator_ = gan.generator_copy()
+            TRAINERS.put(key, gan)
         self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
         self._check_divergence()
 
