@@ -700,19 +700,25 @@ class GANAugmenter(BaseOverSampler):
                 stacklevel=3,
             )
             return frame
-        for _ in range(_COPY_REDRAWS):
+        for attempt in range(_COPY_REDRAWS):
             copies = np.flatnonzero(np.isin(_row_hashes(frame), self.train_row_hashes_))
             if not len(copies):
                 return frame
             self.n_copies_dropped_ += len(copies)
-            redrawn = self._draw(labels[copies], rng)
+            # 2, 4, 8, ... candidates for each copy; the first that is no copy replaces it
+            tries = 2 ** (attempt + 1)
+            redrawn = self._draw(np.repeat(labels[copies], tries), rng)
+            fresh = ~np.isin(_row_hashes(redrawn), self.train_row_hashes_).reshape(-1, tries)
+            pick = np.arange(len(copies)) * tries + fresh.argmax(axis=1)
+            redrawn = redrawn.iloc[pick]
             redrawn.index = frame.index[copies]
             frame.loc[frame.index[copies]] = redrawn
         left = int(np.isin(_row_hashes(frame), self.train_row_hashes_).sum())
         if left:
             warnings.warn(
-                f"{left} synthetic rows still copy a training row after {_COPY_REDRAWS} "
-                "redraws (the data leave little room for new rows); they are kept.",
+                f"{left} synthetic rows still copy a training row after "
+                f"{2 ** (_COPY_REDRAWS + 1) - 2} redraws each (the data leave little room for "
+                "new rows); they are kept.",
                 UserWarning,
                 stacklevel=3,
             )
