@@ -226,6 +226,7 @@ class GANAugmenter(BaseOverSampler):
         "on_divergence": [StrOptions({"raise", "restart"})],
         "filter_copies": ["boolean"],
         "filter_labels": ["boolean"],
+        "shared_columns": [StrOptions({"auto"}), "array-like", None],
         "verbose": ["verbose"],
     }
 
@@ -247,6 +248,7 @@ class GANAugmenter(BaseOverSampler):
         on_divergence="raise",
         filter_copies=True,
         filter_labels=True,
+        shared_columns="auto",
         verbose=0,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
@@ -264,6 +266,7 @@ class GANAugmenter(BaseOverSampler):
         self.on_divergence = on_divergence
         self.filter_copies = filter_copies
         self.filter_labels = filter_labels
+        self.shared_columns = shared_columns
         self.verbose = verbose
 
     # ------------------------------------------------------------- validation
@@ -368,6 +371,10 @@ class GANAugmenter(BaseOverSampler):
             self.encoder_ = TabularEncoder(self._categorical_features_for(frame)).fit(frame, y_idx)
             encoded = self.encoder_.transform(frame)
             self.train_row_hashes_ = np.unique(_row_hashes(frame))
+            self.shared_columns_ = self._shared_columns_for(frame, y_idx)
+            # Real rows' values of the shared columns, to borrow from (kept in memory only:
+            # a saved model holds no training rows).
+            self._shared_pool = encoded[:, self.encoder_.columns_mask(self.shared_columns_)]
             self.label_judge_ = self._fit_label_judge(encoded, y_idx)
             if self.encoder_.identifier_columns_:
                 names = ", ".join(shown(name) for name in self.encoder_.identifier_columns_)
@@ -397,6 +404,41 @@ class GANAugmenter(BaseOverSampler):
                     stacklevel=3,
                 )
         return self
+
+    def _shared_columns_for(self, frame, y_idx):
+        """The columns to borrow from real rows of any class (see ``shared_columns``)."""
+        from ganaug.tabular import INDEPENDENCE_ALPHA, class_independence
+
+        modelled = [
+            col.name for col in self.encoder_.columns_ if col.kind != "identifier" and col.spans
+        ]
+        self.class_dependence_ = {}
+        if self.shared_columns is None or len(self.classes_) < 2:
+            return []
+        if isinstance(self.shared_columns, str):  # 'auto'
+            self.class_dependence_ = class_independence(frame, y_idx, columns=modelled)
+            shared = [c for c in modelled if self.class_dependence_[c] > INDEPENDENCE_ALPHA]
+            # Nothing depends on the class: leave every column to the GAN.
+            return [] if len(shared) == len(modelled) else shared
+        shared = []
+        for item in self.shared_columns:
+            if item in frame.columns:
+                name = item
+            elif isinstance(item, Integral) and not isinstance(item, bool) and -frame.shape[1] <= item < frame.shape[1]:
+                name = frame.columns[item]
+            else:
+                raise ValueError(
+                    "shared_columns names a column that is not in the data: expected some "
+                    f"of {[shown(c) for c in frame.columns]}. Got {shown(item)} instead."
+                )
+            if name not in modelled:
+                raise ValueError(
+                    f"shared_columns names column {shown(name)}, which is not modelled (an "
+                    "identifier column or one without any value); expected a modelled column."
+                )
+            if name not in shared:
+                shared.append(name)
+        return shared
 
     def _check_variety(self, frame, y_idx, seed):
         """Compare, per class, the variety of generated rows with the real rows'.
@@ -681,12 +723,21 @@ class GANAugmenter(BaseOverSampler):
         """Rows for the given class indices, as a DataFrame of the training columns.
 
         Image models return an array (see ``_generate_images``). With
-        ``filter_copies``, table rows equal to a training row are redrawn (up to
-        ``_COPY_REDRAWS`` times); the count dropped is kept in ``n_copies_dropped_``.
+        ``filter_copies``, table rows equal to a training row are redrawn (in
+        ``_COPY_REDRAWS`` rounds of 2, 4, 8, ... candidates each); the count dropped
+        is kept in ``n_copies_dropped_``.
         """
         self.n_copies_dropped_ = 0
         if self._is_image_model():
             return self._generate_images(labels, rng)
+        if getattr(self, "shared_columns_", None) and getattr(self, "_shared_pool", None) is None:
+            warnings.warn(
+                "This model was loaded from a file, which holds no training rows, so the "
+                f"shared columns {', '.join(shown(c) for c in self.shared_columns_)} come from the "
+                "generator instead of real rows of any class (as they do right after fit).",
+                UserWarning,
+                stacklevel=3,
+            )
         frame = self._draw(labels, rng)
         if not self.filter_copies:
             return frame
@@ -743,7 +794,7 @@ class GANAugmenter(BaseOverSampler):
         wanted = np.arange(len(labels))
         drawn = agreed = 0
         for _ in range(1 + _LABEL_REDRAWS):
-            encoded = self._run_generator(labels[wanted], rng, shape, _SAMPLE_CHUNK)
+            encoded = self._candidates(labels[wanted], rng)
             prob = self._judge_probabilities(encoded)
             ok = prob.argmax(axis=1) == labels[wanted]
             score = np.where(ok, np.inf, prob[np.arange(len(wanted)), labels[wanted]])
@@ -755,8 +806,28 @@ class GANAugmenter(BaseOverSampler):
             if not len(wanted):
                 break
         self.label_agreement_ = agreed / drawn
+        return self._decoded(kept, labels, rng)
+
+    def _candidates(self, labels, rng):
+        """Generated rows in GAN space, their shared columns taken from real rows.
+
+        Each row gets the shared columns (``shared_columns_``) of one real row of
+        any class, drawn at random, in place of the generator's: those columns do
+        not depend on the class, so a rare class gets the variety of the whole
+        table in them. A loaded model has no real rows and keeps the generator's.
+        """
+        encoded = self._run_generator(labels, rng, (self.encoder_.output_dim_,), _SAMPLE_CHUNK)
+        pool = getattr(self, "_shared_pool", None)
+        if pool is not None and pool.shape[1] and len(labels):
+            mask = self.encoder_.columns_mask(self.shared_columns_)
+            encoded[:, mask] = pool[rng.randint(len(pool), size=len(labels))]
+        return encoded
+
+    def _decoded(self, encoded, labels, rng):
+        """Rows in GAN space -> DataFrame; borrowed columns keep their real missing values."""
+        borrowed = self.shared_columns_ if getattr(self, "_shared_pool", None) is not None else ()
         decode_seed = rng.randint(np.iinfo(np.int32).max)
-        return self.encoder_.inverse_transform(kept, random_state=decode_seed, y=labels)
+        return self.encoder_.inverse_transform(encoded, random_state=decode_seed, y=labels, as_given=set(borrowed))
 
     def _fit_label_judge(self, encoded, y_idx):
         """A logistic regression on the real rows in GAN space (balanced class weights).
@@ -802,12 +873,9 @@ class GANAugmenter(BaseOverSampler):
             return np.stack([1.0 - p, p], axis=1)
         return softmax(logits, axis=1)
 
-    def _decode(self, labels, rng, return_encoded=False):
-        """Generate and decode rows for the given class indices (and the generator's output)."""
-        encoded = self._run_generator(labels, rng, (self.encoder_.output_dim_,), _SAMPLE_CHUNK)
-        decode_seed = rng.randint(np.iinfo(np.int32).max)
-        frame = self.encoder_.inverse_transform(encoded, random_state=decode_seed, y=labels)
-        return (frame, encoded) if return_encoded else frame
+    def _decode(self, labels, rng):
+        """Generate and decode rows for the given class indices (no label check)."""
+        return self._decoded(self._candidates(labels, rng), labels, rng)
 
     # ------------------------------------------------------------ formatting
     def _as_frame(self, X):
@@ -869,6 +937,7 @@ class GANAugmenter(BaseOverSampler):
             "target_name": persistence.tag(self.target_name_),
             "history": self.history_,
             "table_format": getattr(self, "table_format_", None),
+            "shared_columns": [persistence.tag(c) for c in getattr(self, "shared_columns_", [])],
         }
         judge = getattr(self, "label_judge_", None)
         if judge is not None:
@@ -899,6 +968,7 @@ class GANAugmenter(BaseOverSampler):
         aug.history_ = state["history"]
         if state.get("table_format") is not None:
             aug.table_format_ = state["table_format"]
+        aug.shared_columns_ = [persistence.untag(c) for c in state.get("shared_columns", [])]
         if state.get("label_judge") is not None:
             aug.label_judge_ = {k: np.asarray(v, dtype=np.float64) for k, v in state["label_judge"].items()}
         if state.get("train_row_hashes") is not None:

@@ -20,12 +20,16 @@ from sklearn.preprocessing import OneHotEncoder, QuantileTransformer
 
 from ganaug.persistence import dtype_from_spec, dtype_spec, tag, untag
 
-__all__ = ["Span", "TabularEncoder"]
+__all__ = ["INDEPENDENCE_ALPHA", "Span", "TabularEncoder", "class_independence"]
 
 _MAX_QUANTILES = 1000
 MAX_LEVELS = 5000  # categories per column; one-hot width and softmax size grow with it
 _TEXT_NUMBER_LEVELS = 20  # above this many distinct numeric strings, ask for a conversion
 _MIN_IDENTIFIER_ROWS = 20  # a text column with a distinct value in each of this many rows
+_RANK_TEST_LEVELS = 10  # numeric columns with more distinct values get a rank test
+#: Significance level of :func:`class_independence`: a column is taken as independent
+#: of the class when no test rejects independence at this level.
+INDEPENDENCE_ALPHA = 0.05
 
 
 class Span(NamedTuple):
@@ -337,6 +341,14 @@ class TabularEncoder:
                     mask.extend([i == 1] * span.width)
         return np.array(mask, dtype=bool)
 
+    def columns_mask(self, names):
+        """A mask over GAN space: True on the dimensions of the named columns."""
+        names = set(names)
+        return np.array(
+            [col.name in names for col in self.columns_ for span in col.spans for _ in range(span.width)],
+            dtype=bool,
+        )
+
     # -------------------------------------------------------------- transforms
     def transform(self, X):
         """Encode a DataFrame with the fitted columns into a float32 matrix."""
@@ -367,7 +379,7 @@ class TabularEncoder:
             return np.zeros((len(X), 0), dtype=np.float32)
         return np.concatenate(blocks, axis=1).astype(np.float32)
 
-    def inverse_transform(self, Z, random_state=None, y=None):
+    def inverse_transform(self, Z, random_state=None, y=None, as_given=()):
         """Decode GAN-space rows into a DataFrame with the training columns and dtypes.
 
         Softmax blocks are sampled (Gumbel-max) with ``random_state``; numeric values
@@ -375,7 +387,8 @@ class TabularEncoder:
         observed range, and rounded for integer columns. With ``y`` (the class index
         of each row) and missing rates recorded at :meth:`fit`, each column is missing
         in each class at the real rate: the rows made missing are those the generator
-        gives the highest probability of being missing (Gumbel-perturbed).
+        gives the highest probability of being missing (Gumbel-perturbed). Columns in
+        ``as_given`` (encoded real values, say) are missing where ``Z`` says they are.
         """
         rng = np.random.default_rng(random_state)
         Z = np.asarray(Z, dtype=np.float64)
@@ -392,7 +405,7 @@ class TabularEncoder:
                 pos += width
                 rates = getattr(self, "missing_rates_", {}).get(col.name)
                 nan_level = np.flatnonzero(pd.isna(col.transformer.categories_[0]))
-                if y is not None and rates is not None and len(nan_level) and width > 1:
+                if y is not None and rates is not None and len(nan_level) and width > 1 and col.name not in as_given:
                     level = int(nan_level[0])
                     share = block[:, level] / np.clip(block.sum(axis=1), 1e-12, None)
                     missing = _calibrated_missing(share, np.asarray(y), rates, rng)
@@ -415,7 +428,7 @@ class TabularEncoder:
                 x = np.rint(x)
             if col.has_missing:
                 rates = getattr(self, "missing_rates_", {}).get(col.name)
-                if y is not None and rates is not None:
+                if y is not None and rates is not None and col.name not in as_given:
                     missing = _calibrated_missing(Z[:, pos + 1], np.asarray(y), rates, rng)
                 else:
                     missing = _sample_block(Z[:, pos : pos + 2], rng) == 1
@@ -423,6 +436,82 @@ class TabularEncoder:
                 x[missing] = np.nan
             data[col.name] = pd.Series(x, copy=False).astype(col.dtype)
         return pd.DataFrame(data, columns=[col.name for col in self.columns_])
+
+
+def class_independence(frame, y, columns=None):
+    """p-values of tests that each column is independent of the class.
+
+    - A numeric column with more than 10 distinct values: the Kruskal-Wallis test
+      that its present values have the same distribution in every class
+      (:func:`scipy.stats.kruskal`), and, when it has missing values, the
+      chi-square test that being missing does not depend on the class.
+    - Any other column (categorical, or numeric with few values): the chi-square
+      test of independence of its values (missing as a value of its own) and the
+      class (:func:`scipy.stats.chi2_contingency`).
+
+    A column's p-value is the smallest of its tests; a constant column gets 1.0.
+
+    Parameters
+    ----------
+    frame : DataFrame
+    y : array-like of shape (n_samples,)
+        Class labels.
+    columns : list, optional
+        Columns to test (default: all).
+
+    Returns
+    -------
+    dict
+        ``{column: p-value}``.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> y = np.repeat([0, 1], 100)
+    >>> frame = pd.DataFrame({"noise": rng.normal(size=200), "signal": rng.normal(size=200) + y,
+    ...                       "level": rng.choice(list("abc"), 200)})
+    >>> {k: bool(p > INDEPENDENCE_ALPHA) for k, p in class_independence(frame, y).items()}
+    {'noise': True, 'signal': False, 'level': True}
+    """
+    from scipy import stats
+
+    y = np.asarray(y)
+    classes = np.unique(y)
+    columns = list(frame.columns) if columns is None else list(columns)
+    out = {}
+    for name in columns:
+        series = frame[name]
+        missing = series.isna().to_numpy()
+        tests = []
+        numeric = pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype)
+        if numeric and series.nunique(dropna=True) > _RANK_TEST_LEVELS:
+            values = _numeric_values(series)
+            groups = [values[(y == c) & ~missing] for c in classes]
+            if all(len(g) for g in groups):
+                try:
+                    tests.append(stats.kruskal(*groups).pvalue)
+                except ValueError:  # every value the same
+                    tests.append(1.0)
+            else:  # a class without a present value: its missingness decides
+                tests.append(0.0)
+            if missing.any() and not missing.all():
+                tests.append(_chi2_pvalue(missing, y))
+        else:
+            codes = pd.factorize(series.astype(object).where(~missing, "\0missing"))[0]
+            tests.append(_chi2_pvalue(codes, y))
+        p = min(tests) if tests else 1.0
+        out[name] = float(1.0 if np.isnan(p) else p)
+    return out
+
+
+def _chi2_pvalue(values, y):
+    from scipy.stats import chi2_contingency
+
+    table = pd.crosstab(np.asarray(values), np.asarray(y)).to_numpy()
+    if min(table.shape) < 2:
+        return 1.0
+    return float(chi2_contingency(table).pvalue)
 
 
 def _looks_numeric(series):
