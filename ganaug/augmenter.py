@@ -37,6 +37,10 @@ _IMAGE_CHUNK = 1024
 _IMAGE_EMA_DECAY = 0.999
 _MIN_STEPS_PER_EPOCH = 10
 _LABEL_REDRAWS = 3
+# Rows per class that the label judge is fitted on and that the collapse check
+# compares: enough for a logistic regression and for spreads and level counts, and
+# a fit on 100,000 rows does not spend minutes on either.
+_ROWS_PER_CLASS = 2000
 
 
 class TrainingDivergedError(RuntimeError):
@@ -375,7 +379,7 @@ class GANAugmenter(BaseOverSampler):
             # Real rows' values of the shared columns, to borrow from (kept in memory only:
             # a saved model holds no training rows).
             self._shared_pool = encoded[:, self.encoder_.columns_mask(self.shared_columns_)]
-            self.label_judge_ = self._fit_label_judge(encoded, y_idx)
+            self.label_judge_ = self._fit_label_judge(encoded, y_idx, next(seeds))
             if self.encoder_.identifier_columns_:
                 names = ", ".join(shown(name) for name in self.encoder_.identifier_columns_)
                 warnings.warn(
@@ -443,20 +447,23 @@ class GANAugmenter(BaseOverSampler):
     def _check_variety(self, frame, y_idx, seed):
         """Compare, per class, the variety of generated rows with the real rows'.
 
-        Draws as many rows per class as it has (at least 20), keeps the comparison of
+        Draws as many rows per class as it has (at least 20; classes of more than
+        ``_ROWS_PER_CLASS`` rows are compared on that many, drawn at random), keeps the comparison of
         :func:`ganaug.diagnostics.class_variety` in ``variety_``, and warns, naming
         the class and its narrowest column, when a class's synthetic rows reach less
         than half the real rows' variety: the GAN has collapsed onto a few rows.
         """
         from ganaug.diagnostics import class_variety, collapsed_classes
 
-        counts = np.bincount(y_idx, minlength=len(self.classes_))
+        rng = np.random.RandomState(seed)
+        rows = _per_class_subset(y_idx, _ROWS_PER_CLASS, rng)
+        counts = np.bincount(y_idx[rows], minlength=len(self.classes_))
         labels = np.repeat(np.arange(len(self.classes_)), np.maximum(counts, 20))
         self.n_copies_dropped_ = 0
-        probe = self._draw(labels, np.random.RandomState(seed))
+        probe = self._draw(labels, rng)
         modelled = [c for c in frame.columns if c not in self.encoder_.identifier_columns_]
         self.variety_ = class_variety(
-            frame, self.classes_[y_idx], probe, self.classes_[labels], columns=modelled
+            frame.iloc[rows], self.classes_[y_idx[rows]], probe, self.classes_[labels], columns=modelled
         )
         for label, (score, column, ratio) in collapsed_classes(self.variety_).items():
             warnings.warn(
@@ -829,8 +836,10 @@ class GANAugmenter(BaseOverSampler):
         decode_seed = rng.randint(np.iinfo(np.int32).max)
         return self.encoder_.inverse_transform(encoded, random_state=decode_seed, y=labels, as_given=set(borrowed))
 
-    def _fit_label_judge(self, encoded, y_idx):
+    def _fit_label_judge(self, encoded, y_idx, seed):
         """A logistic regression on the real rows in GAN space (balanced class weights).
+
+        Fitted on at most ``_ROWS_PER_CLASS`` rows of each class, drawn at random.
 
         Kept as its coefficients, ``{"coef": (k or 1, d), "intercept": (k or 1,)}``,
         so that it is saved with the model as plain numbers.
@@ -839,10 +848,11 @@ class GANAugmenter(BaseOverSampler):
             return None
         from sklearn.linear_model import LogisticRegression
 
+        rows = _per_class_subset(y_idx, _ROWS_PER_CLASS, np.random.RandomState(seed))
         judge = LogisticRegression(max_iter=500, class_weight="balanced")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a judge that stops short still ranks rows
-            judge.fit(self._judge_view(encoded), y_idx)
+            judge.fit(self._judge_view(encoded[rows]), y_idx[rows])
         return {"coef": judge.coef_.astype(np.float64), "intercept": judge.intercept_.astype(np.float64)}
 
     def _judge_view(self, encoded):
@@ -1050,6 +1060,15 @@ def _noise(rng, n, dim):
 def _row_hashes(frame):
     """One 64-bit hash per row of a DataFrame (pandas' own row hashing)."""
     return pd.util.hash_pandas_object(frame, index=False).to_numpy()
+
+
+def _per_class_subset(y_idx, cap, rng):
+    """Sorted positions of at most ``cap`` rows of each class, drawn at random."""
+    keep = []
+    for k in np.unique(y_idx):
+        rows = np.flatnonzero(y_idx == k)
+        keep.append(rng.choice(rows, cap, replace=False) if len(rows) > cap else rows)
+    return np.sort(np.concatenate(keep)) if keep else np.array([], dtype=np.intp)
 
 
 def _largest_remainder(total, weights):
