@@ -41,6 +41,7 @@ _LABEL_REDRAWS = 3
 # compares: enough for a logistic regression and for spreads and level counts, and
 # a fit on 100,000 rows does not spend minutes on either.
 _ROWS_PER_CLASS = 2000
+_CALIBRATION_ROWS = 1000  # generated rows per class that calibration is learned from
 
 
 class TrainingDivergedError(RuntimeError):
@@ -396,6 +397,7 @@ class GANAugmenter(BaseOverSampler):
             try:
                 self._train(encoded, y_idx, units, seeds, lr_scale, callbacks)
                 if not self._is_image_model():
+                    self.calibration_ = self._fit_calibration(encoded, y_idx, next(seeds))
                     self._check_variety(frame, y_idx, next(seeds))
                 return self
             except TrainingDivergedError:
@@ -443,6 +445,21 @@ class GANAugmenter(BaseOverSampler):
             if name not in shared:
                 shared.append(name)
         return shared
+
+    def _fit_calibration(self, encoded, y_idx, seed):
+        """Per class, the generator's output mapped onto the real rows' moments.
+
+        ``_CALIBRATION_ROWS`` rows per class are generated once, and
+        :class:`ganaug.tabular.OutputCalibration` learns, from them and the real rows,
+        the affine map of each numeric value and the weights of each category that give
+        the class's mean, spread and level frequencies; every later draw goes through it.
+        """
+        from ganaug.tabular import OutputCalibration
+
+        n_classes = len(self.classes_)
+        labels = np.repeat(np.arange(n_classes), _CALIBRATION_ROWS)
+        fake = self._run_generator(labels, np.random.RandomState(seed), (self.encoder_.output_dim_,), _SAMPLE_CHUNK)
+        return OutputCalibration(self.encoder_).fit(encoded, y_idx, fake, labels, n_classes)
 
     def _check_variety(self, frame, y_idx, seed):
         """Compare, per class, the variety of generated rows with the real rows'.
@@ -816,7 +833,10 @@ class GANAugmenter(BaseOverSampler):
         return self._decoded(kept, labels, rng)
 
     def _candidates(self, labels, rng):
-        """Generated rows in GAN space, their shared columns taken from real rows.
+        """Generated rows in GAN space, calibrated, their shared columns taken from real rows.
+
+        The generator's output goes through ``calibration_`` (each class's mean,
+        spread and level frequencies, see :meth:`_fit_calibration`).
 
         Each row gets the shared columns (``shared_columns_``) of one real row of
         any class, drawn at random, in place of the generator's: those columns do
@@ -824,6 +844,9 @@ class GANAugmenter(BaseOverSampler):
         table in them. A loaded model has no real rows and keeps the generator's.
         """
         encoded = self._run_generator(labels, rng, (self.encoder_.output_dim_,), _SAMPLE_CHUNK)
+        calibration = getattr(self, "calibration_", None)
+        if calibration is not None:
+            encoded = calibration.transform(encoded, labels)
         pool = getattr(self, "_shared_pool", None)
         if pool is not None and pool.shape[1] and len(labels):
             mask = self.encoder_.columns_mask(self.shared_columns_)
@@ -949,6 +972,8 @@ class GANAugmenter(BaseOverSampler):
             "table_format": getattr(self, "table_format_", None),
             "shared_columns": [persistence.tag(c) for c in getattr(self, "shared_columns_", [])],
         }
+        if getattr(self, "calibration_", None) is not None:
+            state["calibration"] = self.calibration_.get_state()
         judge = getattr(self, "label_judge_", None)
         if judge is not None:
             state["label_judge"] = {k: v.tolist() for k, v in judge.items()}
@@ -992,7 +1017,11 @@ class GANAugmenter(BaseOverSampler):
         else:
             from ganaug.tabular import TabularEncoder
 
+            from ganaug.tabular import OutputCalibration
+
             aug.encoder_ = TabularEncoder.from_state(state["encoder"])
+            if state.get("calibration") is not None:
+                aug.calibration_ = OutputCalibration.from_state(aug.encoder_, state["calibration"])
         aug.generator_ = generator
         return aug
 
