@@ -802,33 +802,42 @@ class GANAugmenter(BaseOverSampler):
     def _draw(self, labels, rng):
         """Decoded rows for the given class indices, label-checked with ``filter_labels``.
 
-        The check runs on the generator's output, before decoding: a row that the
-        classifier trained on the real rows (``label_judge_``) assigns to another
-        class is generated again, up to ``_LABEL_REDRAWS`` times; a row that never
-        agrees keeps, of its candidates, the one the classifier finds most like its
-        class. Only the rows kept are decoded, so missing values still come out at
-        each class's real rate.
+        The check runs on the generator's output, before decoding. The classifier
+        fitted on the real rows (``label_judge_``) puts a share of each class's real
+        rows in that class (``label_judge_["agreement"]``); of the rows generated for
+        the class, the same share is taken from candidates that it puts in the class
+        and the rest from candidates that it puts elsewhere. The synthetic class is
+        then as cleanly separated as the real one: neither rows deep in another class,
+        which plain draws give, nor only the safest rows, which keeping only agreeing
+        rows gives and which pulls a classifier's boundary towards the class.
+        Candidates are drawn in up to ``1 + _LABEL_REDRAWS`` rounds; a share that
+        cannot be filled is filled with the other kind. Only the rows kept are decoded,
+        so missing values still come out at each class's real rate.
         """
         judge = getattr(self, "label_judge_", None)
         if not self.filter_labels or judge is None or not len(labels):
             return self._decode(labels, rng)
-        shape = (self.encoder_.output_dim_,)
-        kept = np.zeros((len(labels), *shape), dtype=np.float32)
-        best = np.full(len(labels), -np.inf)
-        wanted = np.arange(len(labels))
+        agreement = judge.get("agreement")
+        kept = np.zeros((len(labels), self.encoder_.output_dim_), dtype=np.float32)
         drawn = agreed = 0
-        for _ in range(1 + _LABEL_REDRAWS):
-            encoded = self._candidates(labels[wanted], rng)
-            prob = self._judge_probabilities(encoded)
-            ok = prob.argmax(axis=1) == labels[wanted]
-            score = np.where(ok, np.inf, prob[np.arange(len(wanted)), labels[wanted]])
-            better = score > best[wanted]
-            kept[wanted[better]] = encoded[better]
-            best[wanted[better]] = score[better]
-            drawn, agreed = drawn + len(wanted), agreed + int(ok.sum())
-            wanted = wanted[~ok]
-            if not len(wanted):
-                break
+        for k in np.unique(labels):
+            rows = np.flatnonzero(labels == k)
+            n = len(rows)
+            share = 1.0 if agreement is None else float(agreement[k])
+            n_agree = min(n, int(np.floor(n * share + rng.random_sample())))
+            agree, other = [], []
+            for _ in range(1 + _LABEL_REDRAWS):
+                encoded = self._candidates(np.full(n, k), rng)
+                ok = self._judge_probabilities(encoded).argmax(axis=1) == k
+                agree.append(encoded[ok])
+                other.append(encoded[~ok])
+                drawn, agreed = drawn + n, agreed + int(ok.sum())
+                if sum(map(len, agree)) >= n_agree and sum(map(len, other)) >= n - n_agree:
+                    break
+            agree, other = np.concatenate(agree), np.concatenate(other)
+            n_agree = min(len(agree), max(n_agree, n - len(other)))
+            chosen = np.concatenate([agree[:n_agree], other[: n - n_agree]])
+            kept[rows] = chosen[rng.permutation(n)]
         self.label_agreement_ = agreed / drawn
         return self._decoded(kept, labels, rng)
 
@@ -865,7 +874,8 @@ class GANAugmenter(BaseOverSampler):
         Fitted on at most ``_ROWS_PER_CLASS`` rows of each class, drawn at random.
 
         Kept as its coefficients, ``{"coef": (k or 1, d), "intercept": (k or 1,)}``,
-        so that it is saved with the model as plain numbers.
+        and ``"agreement"``, the share of each class's real rows that it puts in their
+        class, so that it is saved with the model as plain numbers.
         """
         if not self.filter_labels or len(self.classes_) < 2:
             return None
@@ -873,10 +883,15 @@ class GANAugmenter(BaseOverSampler):
 
         rows = _per_class_subset(y_idx, _ROWS_PER_CLASS, np.random.RandomState(seed))
         judge = LogisticRegression(max_iter=500, class_weight="balanced")
+        view, y_rows = self._judge_view(encoded[rows]), y_idx[rows]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a judge that stops short still ranks rows
-            judge.fit(self._judge_view(encoded[rows]), y_idx[rows])
-        return {"coef": judge.coef_.astype(np.float64), "intercept": judge.intercept_.astype(np.float64)}
+            judge.fit(view, y_rows)
+        hits = judge.predict(view) == y_rows
+        agreement = np.bincount(y_rows, weights=hits, minlength=len(self.classes_)) / np.maximum(
+            np.bincount(y_rows, minlength=len(self.classes_)), 1)
+        return {"coef": judge.coef_.astype(np.float64), "intercept": judge.intercept_.astype(np.float64),
+                "agreement": agreement.astype(np.float64)}
 
     def _judge_view(self, encoded):
         """GAN-space rows with the missing-value indicators zeroed: the judge decides
