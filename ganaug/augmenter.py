@@ -128,28 +128,31 @@ class GANAugmenter(BaseOverSampler):
     random_state : int, RandomState instance or None, default=None
         Seeds the network initialisation, batch order, noise and decoding. The same
         integer gives the same output on the CPU.
-    epochs : int, default=300
-        Training epochs, of ``steps_per_epoch`` steps each.
+    epochs : int or 'auto', default='auto'
+        Training epochs, of ``steps_per_epoch`` steps each. 'auto' is 10 for tables
+        (with 50 steps each: a budget of 500 steps, whatever the number of rows) and
+        ``IMAGE_DEFAULTS["epochs"]`` for images.
     batch_size : int, default=64
         Rows per training step.
     steps_per_epoch : int or 'auto', default='auto'
-        Training steps (batches) per epoch. 'auto' is one pass over the data,
-        ``ceil(n_samples / batch_size)``, but at least 10, so that a small table
-        that fits in one batch still gets ``10 * epochs`` updates: a GAN needs some
-        thousands of them to learn each class, however few rows it has.
+        Training steps (batches) per epoch. 'auto' is 50 for tables; for images it is
+        ``IMAGE_DEFAULTS["steps_per_epoch"]``, or, where that is None, one pass over
+        the data, ``ceil(n_samples / batch_size)``, but at least 10.
     latent_dim : int, default=64
         Size of the generator's noise input.
-    generator_units : tuple of int, default=(256, 256)
-        Width of each hidden block of the generator (its capacity).
-    discriminator_units : tuple of int, default=(256, 256)
-        Width of each hidden layer of the discriminator.
+    generator_units : tuple of int or 'auto', default='auto'
+        Width of each hidden block of the generator (its capacity). 'auto' is
+        (128, 128) for tables and ``IMAGE_DEFAULTS["generator_units"]`` for images.
+    discriminator_units : tuple of int or 'auto', default='auto'
+        Width of each hidden layer of the discriminator; 'auto' as for the generator.
     loss : {'minimax', 'wgan-gp'}, default='minimax'
         'minimax' is the non-saturating loss of the original GAN paper;
         'wgan-gp' is the Wasserstein loss with gradient penalty.
-    generator_lr : float, default=2e-4
-        Adam learning rate of the generator.
-    discriminator_lr : float, default=2e-4
-        Adam learning rate of the discriminator.
+    generator_lr : float or 'auto', default='auto'
+        Adam learning rate of the generator: 'auto' is 1e-3 for tables and
+        ``IMAGE_DEFAULTS["generator_lr"]`` for images.
+    discriminator_lr : float or 'auto', default='auto'
+        Adam learning rate of the discriminator; 'auto' as for the generator.
     categorical_features : 'auto' or list of str or int, default='auto'
         Which columns are categorical. Object, string, category and bool columns
         always are (for a NumPy object array, columns holding strings or bools); a
@@ -167,6 +170,25 @@ class GANAugmenter(BaseOverSampler):
         that remain after a few redraws are kept, with a warning. A model loaded
         with :func:`ganaug.load` can check this only if it was saved with
         ``keep_copy_filter=True`` (see :meth:`save`); otherwise it warns and skips it.
+    filter_labels : bool, default=True
+        Check generated table rows with a logistic regression fitted on the real
+        rows (the label judge, ``label_judge_``). It puts some share of each class's
+        real rows in their own class; of the rows generated for a class, the same
+        share is kept from candidates it puts in the class and the rest from
+        candidates it puts elsewhere (up to 3 redraws). The synthetic class is then
+        as cleanly separated as the real one: neither rows deep in another class nor
+        only the safest rows, which would pull a classifier's boundary inwards.
+    shared_columns : 'auto', list of str or int, or None, default='auto'
+        Columns whose values are taken from real rows of any class rather than from
+        the generator. 'auto' takes the columns whose distribution does not differ
+        between classes (a chi-squared test of independence from the class for
+        categories and few-valued numbers, a Kruskal-Wallis test for the rest;
+        p-value above 0.05, kept in ``class_dependence_``), unless that is every
+        column. Each synthetic row then carries the joint values of one real row in
+        those columns, so their variety, missing values and relations among them are
+        the real ones, while the GAN models only what depends on the class. A list
+        names the columns; None leaves every column to the generator. A model loaded
+        from a file holds no training rows and generates these columns, with a warning.
     verbose : int, default=0
         0 is silent; 1 prints one line of losses per epoch.
 
@@ -186,6 +208,25 @@ class GANAugmenter(BaseOverSampler):
         The dtype of ``X`` at fit when it was an array; None for a DataFrame.
     target_name_ : object or None
         The name of ``y`` when it was a pandas Series.
+    shared_columns_ : list
+        The columns taken from real rows (see ``shared_columns``).
+    class_dependence_ : dict
+        Per modelled column, the p-value of the test that its distribution is the
+        same in every class (with ``shared_columns='auto'``).
+    label_judge_ : dict or None
+        The label check's logistic regression as plain numbers (``"coef"``,
+        ``"intercept"``) and ``"agreement"``, the share of each class's real rows it
+        puts in their class; None with ``filter_labels=False`` or one class.
+    label_agreement_ : float
+        Share of generated candidates the judge put in their class in the last draw.
+    calibration_ : ganaug.tabular.OutputCalibration
+        Per class, the affine map of each numeric output and the weights of each
+        category that give the generated rows the real rows' means, spreads and
+        level frequencies; learned at fit from generated rows, applied at every draw.
+    variety_ : dict
+        Per class, the synthetic rows' variety against the real rows' (see
+        :func:`ganaug.diagnostics.class_variety`); a :class:`CollapseWarning` names
+        a class whose synthetic rows are far narrower.
     n_copies_dropped_ : int
         Synthetic rows dropped (and redrawn) by ``filter_copies`` in the last call
         to :meth:`fit_resample` or :meth:`sample`.
@@ -380,6 +421,7 @@ class GANAugmenter(BaseOverSampler):
             # Real rows' values of the shared columns, to borrow from (kept in memory only:
             # a saved model holds no training rows).
             self._shared_pool = encoded[:, self.encoder_.columns_mask(self.shared_columns_)]
+            self._shared_rows = frame[self.shared_columns_].reset_index(drop=True)
             self.label_judge_ = self._fit_label_judge(encoded, y_idx, next(seeds))
             if self.encoder_.identifier_columns_:
                 names = ", ".join(shown(name) for name in self.encoder_.identifier_columns_)
@@ -819,6 +861,7 @@ class GANAugmenter(BaseOverSampler):
             return self._decode(labels, rng)
         agreement = judge.get("agreement")
         kept = np.zeros((len(labels), self.encoder_.output_dim_), dtype=np.float32)
+        kept_donors = np.zeros(len(labels), dtype=np.int64)
         drawn = agreed = 0
         for k in np.unique(labels):
             rows = np.flatnonzero(labels == k)
@@ -827,19 +870,21 @@ class GANAugmenter(BaseOverSampler):
             n_agree = min(n, int(np.floor(n * share + rng.random_sample())))
             agree, other = [], []
             for _ in range(1 + _LABEL_REDRAWS):
-                encoded = self._candidates(np.full(n, k), rng)
+                encoded, donors = self._candidates(np.full(n, k), rng)
                 ok = self._judge_probabilities(encoded).argmax(axis=1) == k
-                agree.append(encoded[ok])
-                other.append(encoded[~ok])
+                agree.append((encoded[ok], donors[ok]))
+                other.append((encoded[~ok], donors[~ok]))
                 drawn, agreed = drawn + n, agreed + int(ok.sum())
-                if sum(map(len, agree)) >= n_agree and sum(map(len, other)) >= n - n_agree:
+                if sum(len(a) for a, _ in agree) >= n_agree and sum(len(o) for o, _ in other) >= n - n_agree:
                     break
-            agree, other = np.concatenate(agree), np.concatenate(other)
+            (agree, agree_donors), (other, other_donors) = (
+                tuple(map(np.concatenate, zip(*parts))) for parts in (agree, other))
             n_agree = min(len(agree), max(n_agree, n - len(other)))
-            chosen = np.concatenate([agree[:n_agree], other[: n - n_agree]])
-            kept[rows] = chosen[rng.permutation(n)]
+            order = rng.permutation(n)
+            kept[rows] = np.concatenate([agree[:n_agree], other[: n - n_agree]])[order]
+            kept_donors[rows] = np.concatenate([agree_donors[:n_agree], other_donors[: n - n_agree]])[order]
         self.label_agreement_ = agreed / drawn
-        return self._decoded(kept, labels, rng)
+        return self._decoded(kept, labels, rng, kept_donors)
 
     def _candidates(self, labels, rng):
         """Generated rows in GAN space, calibrated, their shared columns taken from real rows.
@@ -851,22 +896,33 @@ class GANAugmenter(BaseOverSampler):
         any class, drawn at random, in place of the generator's: those columns do
         not depend on the class, so a rare class gets the variety of the whole
         table in them. A loaded model has no real rows and keeps the generator's.
+
+        Returns the rows and, per row, the index of the real row its shared columns
+        come from (-1 without shared columns).
         """
         encoded = self._run_generator(labels, rng, (self.encoder_.output_dim_,), _SAMPLE_CHUNK)
         calibration = getattr(self, "calibration_", None)
         if calibration is not None:
             encoded = calibration.transform(encoded, labels)
         pool = getattr(self, "_shared_pool", None)
+        donors = np.full(len(labels), -1, dtype=np.int64)
         if pool is not None and pool.shape[1] and len(labels):
             mask = self.encoder_.columns_mask(self.shared_columns_)
-            encoded[:, mask] = pool[rng.randint(len(pool), size=len(labels))]
-        return encoded
+            donors = rng.randint(len(pool), size=len(labels))
+            encoded[:, mask] = pool[donors]
+        return encoded, donors
 
-    def _decoded(self, encoded, labels, rng):
-        """Rows in GAN space -> DataFrame; borrowed columns keep their real missing values."""
+    def _decoded(self, encoded, labels, rng, donors):
+        """Rows in GAN space -> DataFrame; borrowed columns get their donors' values as given."""
         borrowed = self.shared_columns_ if getattr(self, "_shared_pool", None) is not None else ()
         decode_seed = rng.randint(np.iinfo(np.int32).max)
-        return self.encoder_.inverse_transform(encoded, random_state=decode_seed, y=labels, as_given=set(borrowed))
+        frame = self.encoder_.inverse_transform(encoded, random_state=decode_seed, y=labels, as_given=set(borrowed))
+        if borrowed and len(frame):
+            # The real values themselves, not their round trip through GAN space.
+            values = self._shared_rows.iloc[donors].set_axis(frame.index)
+            for name in borrowed:
+                frame[name] = values[name]
+        return frame
 
     def _fit_label_judge(self, encoded, y_idx, seed):
         """A logistic regression on the real rows in GAN space (balanced class weights).
@@ -923,7 +979,8 @@ class GANAugmenter(BaseOverSampler):
 
     def _decode(self, labels, rng):
         """Generate and decode rows for the given class indices (no label check)."""
-        return self._decoded(self._candidates(labels, rng), labels, rng)
+        encoded, donors = self._candidates(labels, rng)
+        return self._decoded(encoded, labels, rng, donors)
 
     # ------------------------------------------------------------ formatting
     def _as_frame(self, X):
