@@ -852,8 +852,10 @@ class GANAugmenter(BaseOverSampler):
         then as cleanly separated as the real one: neither rows deep in another class,
         which plain draws give, nor only the safest rows, which keeping only agreeing
         rows gives and which pulls a classifier's boundary towards the class.
-        Candidates are drawn in up to ``1 + _LABEL_REDRAWS`` rounds; a share that
-        cannot be filled is filled with the other kind. Only the rows kept are decoded,
+        Candidates are drawn in up to ``1 + _LABEL_REDRAWS`` rounds, the first of
+        as many rows as are wanted, each later one sized to what the short kind still
+        needs at the rate seen so far (at most as many); a share that cannot be filled
+        is filled with the other kind. Only the rows kept are decoded,
         so missing values still come out at each class's real rate.
         """
         judge = getattr(self, "label_judge_", None)
@@ -869,14 +871,22 @@ class GANAugmenter(BaseOverSampler):
             share = 1.0 if agreement is None else float(agreement[k])
             n_agree = min(n, int(np.floor(n * share + rng.random_sample())))
             agree, other = [], []
+            size, n_yes, n_no = n, 0, 0
             for _ in range(1 + _LABEL_REDRAWS):
-                encoded, donors = self._candidates(np.full(n, k), rng)
+                encoded, donors = self._candidates(np.full(size, k), rng)
                 ok = self._judge_probabilities(encoded).argmax(axis=1) == k
                 agree.append((encoded[ok], donors[ok]))
                 other.append((encoded[~ok], donors[~ok]))
-                drawn, agreed = drawn + n, agreed + int(ok.sum())
-                if sum(len(a) for a, _ in agree) >= n_agree and sum(len(o) for o, _ in other) >= n - n_agree:
+                n_yes, n_no = n_yes + int(ok.sum()), n_no + int((~ok).sum())
+                drawn, agreed = drawn + size, agreed + int(ok.sum())
+                short_yes, short_no = max(n_agree - n_yes, 0), max(n - n_agree - n_no, 0)
+                if not short_yes and not short_no:
                     break
+                # The next round draws about what the short kind needs, at the rate seen
+                # so far, and never more than n.
+                seen = n_yes + n_no
+                need = max(short_yes * (seen + 1) / (n_yes + 1), short_no * (seen + 1) / (n_no + 1))
+                size = int(min(n, math.ceil(1.25 * need) + 16))
             (agree, agree_donors), (other, other_donors) = (
                 tuple(map(np.concatenate, zip(*parts))) for parts in (agree, other))
             n_agree = min(len(agree), max(n_agree, n - len(other)))
