@@ -599,7 +599,8 @@ class GANAugmenter(BaseOverSampler):
         A table GAN compiled by an earlier fit with the same layout is taken from
         :data:`ganaug.gan.TRAINERS` and reset, which skips tracing its training
         function again (seconds, more than a small table's training); the estimator
-        keeps a copy of the trained generator.
+        keeps a copy of the trained generator. A fit with ``callbacks`` builds and
+        traces its own GAN (a callback may change how Keras runs the model).
         """
         from ganaug.gan import TRAINERS, StopOnNonFinite, balanced_batches
 
@@ -609,7 +610,10 @@ class GANAugmenter(BaseOverSampler):
             tuple(self.encoder_.spans_), len(self.classes_), self.latent_dim, units,
             self.loss, self.batch_size, steps,
         )
-        gan = None if image else TRAINERS.take(key)
+        # Callbacks may change the model before Keras makes its train function (say,
+        # run it eagerly), which a traced GAN would ignore: those fits build their own.
+        cached = not image and not callbacks
+        gan = TRAINERS.take(key) if cached else None
         if gan is None:
             gan = self._build_gan(units, seeds)
             self._compile(gan, lr_scale, steps_per_execution=steps)
@@ -635,7 +639,8 @@ class GANAugmenter(BaseOverSampler):
             self.generator_ = gan.ema_generator
         else:
             self.generator_ = gan.generator_copy()
-            TRAINERS.put(key, gan)
+            if cached:
+                TRAINERS.put(key, gan)
         self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
         self._check_divergence()
 
