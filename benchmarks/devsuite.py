@@ -18,10 +18,14 @@ Per table: the unnamed index column and rows without a target are dropped.
 Resumable: every record (table, classifier, arm, fold) is appended to
 ``OUT.jsonl`` as soon as it is made; a rerun with the same settings skips what is
 there. ``OUT.json`` and ``OUT.md`` get the tables: per (table, classifier) cell,
-mean ± sd over folds of macro-F1, balanced accuracy, G-mean and minority recall
-and the median fit seconds; over all cells, each arm's mean rank (1 = best; ranks
-per cell and metric, ties shared), its wins (cells where its mean macro-F1 is the
-best, ties counted for each) and its median fit seconds per fold.
+mean ± sd over folds of macro-F1, balanced accuracy, G-mean and minority recall,
+the median fit seconds, and for the samplers how varied the rows they added are
+(``variety``: 1 = as varied as the real rows of their class, near 0 = collapsed)
+and how far their shares of missing values are from the real rows' (``missing
+gap``; see ``ganaug.comparison._synthetic_variety``); over all cells, each arm's
+mean rank (1 = best; ranks per cell and metric, ties shared), its wins (cells
+where its mean macro-F1 is the best, ties counted for each), its median fit
+seconds per fold, and its mean variety and missing gap.
 """
 
 from __future__ import annotations
@@ -287,6 +291,9 @@ def overall(cells, arms, records):
         table["wins (macro_f1)"] = wins
     frame = pd.DataFrame(records)
     table["median fit s"] = frame.groupby("arm")["fit_s"].median().reindex(table.index)
+    for col, label in (("variety", "variety"), ("missing_gap", "missing gap")):
+        if col in frame:  # of the rows a sampler added, mean over folds (NaN: adds none)
+            table[label] = frame.groupby("arm")[col].mean().reindex(table.index)
     return table, len(full)
 
 
@@ -309,7 +316,7 @@ def markdown(cells, ranks, n_ranked, settings):
         f"### Over all cells ({n_ranked} (table, classifier) cells with every arm; "
         "rank 1 = best, mean over cells)",
         "",
-        _md(ranks.map(lambda v: f"{v:.2f}" if isinstance(v, float) else str(v))),
+        _md(ranks.map(lambda v: "" if v != v else f"{v:.2f}" if isinstance(v, float) else str(v))),
         "",
     ]
     for (table, clf), summary in cells.items():
@@ -321,6 +328,9 @@ def markdown(cells, ranks, n_ranked, settings):
                 for m, sd in zip(summary[metric], summary[f"{metric}_sd"])
             ]
         shown["median fit s"] = summary["fit_s_median"].map(lambda v: f"{v:.2f}")
+        for col, label in (("variety", "variety"), ("missing_gap", "missing gap")):
+            if col in summary:
+                shown[label] = summary[col].map(lambda v: "" if v != v else f"{v:.2f}")
         shown["folds"] = summary["n_folds"]
         out += [f"### {table}, {clf}", "", _md(shown), ""]
     return "\n".join(out)

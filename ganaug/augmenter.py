@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import math
 import warnings
 from numbers import Integral, Real
@@ -36,6 +37,11 @@ _IMAGE_CHUNK = 1024
 _IMAGE_EMA_DECAY = 0.999
 _MIN_STEPS_PER_EPOCH = 10
 _LABEL_REDRAWS = 3
+# Rows per class that the label judge is fitted on and that the collapse check
+# compares: enough for a logistic regression and for spreads and level counts, and
+# a fit on 100,000 rows does not spend minutes on either.
+_ROWS_PER_CLASS = 2000
+_CALIBRATION_ROWS = 1000  # generated rows per class that calibration is learned from
 
 
 class TrainingDivergedError(RuntimeError):
@@ -122,28 +128,31 @@ class GANAugmenter(BaseOverSampler):
     random_state : int, RandomState instance or None, default=None
         Seeds the network initialisation, batch order, noise and decoding. The same
         integer gives the same output on the CPU.
-    epochs : int, default=300
-        Training epochs, of ``steps_per_epoch`` steps each.
+    epochs : int or 'auto', default='auto'
+        Training epochs, of ``steps_per_epoch`` steps each. 'auto' is 10 for tables
+        (with 50 steps each: a budget of 500 steps, whatever the number of rows) and
+        ``IMAGE_DEFAULTS["epochs"]`` for images.
     batch_size : int, default=64
         Rows per training step.
     steps_per_epoch : int or 'auto', default='auto'
-        Training steps (batches) per epoch. 'auto' is one pass over the data,
-        ``ceil(n_samples / batch_size)``, but at least 10, so that a small table
-        that fits in one batch still gets ``10 * epochs`` updates: a GAN needs some
-        thousands of them to learn each class, however few rows it has.
+        Training steps (batches) per epoch. 'auto' is 50 for tables; for images it is
+        ``IMAGE_DEFAULTS["steps_per_epoch"]``, or, where that is None, one pass over
+        the data, ``ceil(n_samples / batch_size)``, but at least 10.
     latent_dim : int, default=64
         Size of the generator's noise input.
-    generator_units : tuple of int, default=(256, 256)
-        Width of each hidden block of the generator (its capacity).
-    discriminator_units : tuple of int, default=(256, 256)
-        Width of each hidden layer of the discriminator.
+    generator_units : tuple of int or 'auto', default='auto'
+        Width of each hidden block of the generator (its capacity). 'auto' is
+        (128, 128) for tables and ``IMAGE_DEFAULTS["generator_units"]`` for images.
+    discriminator_units : tuple of int or 'auto', default='auto'
+        Width of each hidden layer of the discriminator; 'auto' as for the generator.
     loss : {'minimax', 'wgan-gp'}, default='minimax'
         'minimax' is the non-saturating loss of the original GAN paper;
         'wgan-gp' is the Wasserstein loss with gradient penalty.
-    generator_lr : float, default=2e-4
-        Adam learning rate of the generator.
-    discriminator_lr : float, default=2e-4
-        Adam learning rate of the discriminator.
+    generator_lr : float or 'auto', default='auto'
+        Adam learning rate of the generator: 'auto' is 1e-3 for tables and
+        ``IMAGE_DEFAULTS["generator_lr"]`` for images.
+    discriminator_lr : float or 'auto', default='auto'
+        Adam learning rate of the discriminator; 'auto' as for the generator.
     categorical_features : 'auto' or list of str or int, default='auto'
         Which columns are categorical. Object, string, category and bool columns
         always are (for a NumPy object array, columns holding strings or bools); a
@@ -161,6 +170,25 @@ class GANAugmenter(BaseOverSampler):
         that remain after a few redraws are kept, with a warning. A model loaded
         with :func:`ganaug.load` can check this only if it was saved with
         ``keep_copy_filter=True`` (see :meth:`save`); otherwise it warns and skips it.
+    filter_labels : bool, default=True
+        Check generated table rows with a logistic regression fitted on the real
+        rows (the label judge, ``label_judge_``). It puts some share of each class's
+        real rows in their own class; of the rows generated for a class, the same
+        share is kept from candidates it puts in the class and the rest from
+        candidates it puts elsewhere (up to 3 redraws). The synthetic class is then
+        as cleanly separated as the real one: neither rows deep in another class nor
+        only the safest rows, which would pull a classifier's boundary inwards.
+    shared_columns : 'auto', list of str or int, or None, default='auto'
+        Columns whose values are taken from real rows of any class rather than from
+        the generator. 'auto' takes the columns whose distribution does not differ
+        between classes (a chi-squared test of independence from the class for
+        categories and few-valued numbers, a Kruskal-Wallis test for the rest;
+        p-value above 0.05, kept in ``class_dependence_``), unless that is every
+        column. Each synthetic row then carries the joint values of one real row in
+        those columns, so their variety, missing values and relations among them are
+        the real ones, while the GAN models only what depends on the class. A list
+        names the columns; None leaves every column to the generator. A model loaded
+        from a file holds no training rows and generates these columns, with a warning.
     verbose : int, default=0
         0 is silent; 1 prints one line of losses per epoch.
 
@@ -180,6 +208,25 @@ class GANAugmenter(BaseOverSampler):
         The dtype of ``X`` at fit when it was an array; None for a DataFrame.
     target_name_ : object or None
         The name of ``y`` when it was a pandas Series.
+    shared_columns_ : list
+        The columns taken from real rows (see ``shared_columns``).
+    class_dependence_ : dict
+        Per modelled column, the p-value of the test that its distribution is the
+        same in every class (with ``shared_columns='auto'``).
+    label_judge_ : dict or None
+        The label check's logistic regression as plain numbers (``"coef"``,
+        ``"intercept"``) and ``"agreement"``, the share of each class's real rows it
+        puts in their class; None with ``filter_labels=False`` or one class.
+    label_agreement_ : float
+        Share of generated candidates the judge put in their class in the last draw.
+    calibration_ : ganaug.tabular.OutputCalibration
+        Per class, the affine map of each numeric output and the weights of each
+        category that give the generated rows the real rows' means, spreads and
+        level frequencies; learned at fit from generated rows, applied at every draw.
+    variety_ : dict
+        Per class, the synthetic rows' variety against the real rows' (see
+        :func:`ganaug.diagnostics.class_variety`); a :class:`CollapseWarning` names
+        a class whose synthetic rows are far narrower.
     n_copies_dropped_ : int
         Synthetic rows dropped (and redrawn) by ``filter_copies`` in the last call
         to :meth:`fit_resample` or :meth:`sample`.
@@ -225,6 +272,7 @@ class GANAugmenter(BaseOverSampler):
         "on_divergence": [StrOptions({"raise", "restart"})],
         "filter_copies": ["boolean"],
         "filter_labels": ["boolean"],
+        "shared_columns": [StrOptions({"auto"}), "array-like", None],
         "verbose": ["verbose"],
     }
 
@@ -246,6 +294,7 @@ class GANAugmenter(BaseOverSampler):
         on_divergence="raise",
         filter_copies=True,
         filter_labels=True,
+        shared_columns="auto",
         verbose=0,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
@@ -263,6 +312,7 @@ class GANAugmenter(BaseOverSampler):
         self.on_divergence = on_divergence
         self.filter_copies = filter_copies
         self.filter_labels = filter_labels
+        self.shared_columns = shared_columns
         self.verbose = verbose
 
     # ------------------------------------------------------------- validation
@@ -367,7 +417,12 @@ class GANAugmenter(BaseOverSampler):
             self.encoder_ = TabularEncoder(self._categorical_features_for(frame)).fit(frame, y_idx)
             encoded = self.encoder_.transform(frame)
             self.train_row_hashes_ = np.unique(_row_hashes(frame))
-            self.label_judge_ = self._fit_label_judge(encoded, y_idx)
+            self.shared_columns_ = self._shared_columns_for(frame, y_idx)
+            # Real rows' values of the shared columns, to borrow from (kept in memory only:
+            # a saved model holds no training rows).
+            self._shared_pool = encoded[:, self.encoder_.columns_mask(self.shared_columns_)]
+            self._shared_rows = frame[self.shared_columns_].reset_index(drop=True)
+            self.label_judge_ = self._fit_label_judge(encoded, y_idx, next(seeds))
             if self.encoder_.identifier_columns_:
                 names = ", ".join(shown(name) for name in self.encoder_.identifier_columns_)
                 warnings.warn(
@@ -384,6 +439,7 @@ class GANAugmenter(BaseOverSampler):
             try:
                 self._train(encoded, y_idx, units, seeds, lr_scale, callbacks)
                 if not self._is_image_model():
+                    self.calibration_ = self._fit_calibration(encoded, y_idx, next(seeds))
                     self._check_variety(frame, y_idx, next(seeds))
                 return self
             except TrainingDivergedError:
@@ -397,23 +453,76 @@ class GANAugmenter(BaseOverSampler):
                 )
         return self
 
+    def _shared_columns_for(self, frame, y_idx):
+        """The columns to borrow from real rows of any class (see ``shared_columns``)."""
+        from ganaug.tabular import INDEPENDENCE_ALPHA, class_independence
+
+        modelled = [
+            col.name for col in self.encoder_.columns_ if col.kind != "identifier" and col.spans
+        ]
+        self.class_dependence_ = {}
+        if self.shared_columns is None or len(self.classes_) < 2:
+            return []
+        if isinstance(self.shared_columns, str):  # 'auto'
+            self.class_dependence_ = class_independence(frame, y_idx, columns=modelled)
+            shared = [c for c in modelled if self.class_dependence_[c] > INDEPENDENCE_ALPHA]
+            # Nothing depends on the class: leave every column to the GAN.
+            return [] if len(shared) == len(modelled) else shared
+        shared = []
+        for item in self.shared_columns:
+            if item in frame.columns:
+                name = item
+            elif isinstance(item, Integral) and not isinstance(item, bool) and -frame.shape[1] <= item < frame.shape[1]:
+                name = frame.columns[item]
+            else:
+                raise ValueError(
+                    "shared_columns names a column that is not in the data: expected some "
+                    f"of {[shown(c) for c in frame.columns]}. Got {shown(item)} instead."
+                )
+            if name not in modelled:
+                raise ValueError(
+                    f"shared_columns names column {shown(name)}, which is not modelled (an "
+                    "identifier column or one without any value); expected a modelled column."
+                )
+            if name not in shared:
+                shared.append(name)
+        return shared
+
+    def _fit_calibration(self, encoded, y_idx, seed):
+        """Per class, the generator's output mapped onto the real rows' moments.
+
+        ``_CALIBRATION_ROWS`` rows per class are generated once, and
+        :class:`ganaug.tabular.OutputCalibration` learns, from them and the real rows,
+        the affine map of each numeric value and the weights of each category that give
+        the class's mean, spread and level frequencies; every later draw goes through it.
+        """
+        from ganaug.tabular import OutputCalibration
+
+        n_classes = len(self.classes_)
+        labels = np.repeat(np.arange(n_classes), _CALIBRATION_ROWS)
+        fake = self._run_generator(labels, np.random.RandomState(seed), (self.encoder_.output_dim_,), _SAMPLE_CHUNK)
+        return OutputCalibration(self.encoder_).fit(encoded, y_idx, fake, labels, n_classes)
+
     def _check_variety(self, frame, y_idx, seed):
         """Compare, per class, the variety of generated rows with the real rows'.
 
-        Draws as many rows per class as it has (at least 20), keeps the comparison of
+        Draws as many rows per class as it has (at least 20; classes of more than
+        ``_ROWS_PER_CLASS`` rows are compared on that many, drawn at random), keeps the comparison of
         :func:`ganaug.diagnostics.class_variety` in ``variety_``, and warns, naming
         the class and its narrowest column, when a class's synthetic rows reach less
         than half the real rows' variety: the GAN has collapsed onto a few rows.
         """
         from ganaug.diagnostics import class_variety, collapsed_classes
 
-        counts = np.bincount(y_idx, minlength=len(self.classes_))
+        rng = np.random.RandomState(seed)
+        rows = _per_class_subset(y_idx, _ROWS_PER_CLASS, rng)
+        counts = np.bincount(y_idx[rows], minlength=len(self.classes_))
         labels = np.repeat(np.arange(len(self.classes_)), np.maximum(counts, 20))
         self.n_copies_dropped_ = 0
-        probe = self._draw(labels, np.random.RandomState(seed))
+        probe = self._draw(labels, rng)
         modelled = [c for c in frame.columns if c not in self.encoder_.identifier_columns_]
         self.variety_ = class_variety(
-            frame, self.classes_[y_idx], probe, self.classes_[labels], columns=modelled
+            frame.iloc[rows], self.classes_[y_idx[rows]], probe, self.classes_[labels], columns=modelled
         )
         for label, (score, column, ratio) in collapsed_classes(self.variety_).items():
             warnings.warn(
@@ -429,23 +538,25 @@ class GANAugmenter(BaseOverSampler):
         """MLPs for tables; for images DCGAN networks with DiffAugment, spectral
         normalisation and an EMA generator.
 
-        For images, ``generator_units[0] // 4`` and ``discriminator_units[0] // 4``
-        (at least 8) set the channels of the last convolution stage of each network.
+        A table GAN draws nothing from ``seeds`` here: :meth:`ConditionalGAN.reset`
+        gives it its initial weights, so that a new GAN and one reused from
+        :data:`ganaug.gan.TRAINERS` train alike. For images, ``generator_units[0] // 4``
+        and ``discriminator_units[0] // 4`` (at least 8) set the channels of the last
+        convolution stage of each network.
         """
         from ganaug.gan import ConditionalGAN
         from ganaug import networks
 
         n_classes = len(self.classes_)
         if not self._is_image_model():
+            unused = itertools.count()
             generator = networks.build_generator(
-                self.latent_dim, n_classes, self.encoder_.spans_, units[0], seeds=seeds
+                self.latent_dim, n_classes, self.encoder_.spans_, units[0], seeds=unused
             )
             discriminator = networks.build_discriminator(
-                self.encoder_.output_dim_, n_classes, units[1], seeds=seeds
+                self.encoder_.output_dim_, n_classes, units[1], seeds=unused
             )
-            return ConditionalGAN(
-                generator, discriminator, self.latent_dim, loss=self.loss, seed=next(seeds)
-            )
+            return ConditionalGAN(generator, discriminator, self.latent_dim, loss=self.loss, seed=0)
         canvas, stages = self.encoder_.canvas_shape_, self.encoder_.stages_
         generator = networks.build_conv_generator(
             self.latent_dim, n_classes, canvas, stages, max(8, units[0][0] // 4), seeds=seeds
@@ -483,12 +594,35 @@ class GANAugmenter(BaseOverSampler):
         )
 
     def _train(self, encoded, y_idx, units, seeds, lr_scale, callbacks):
-        """Build the networks and train the GAN; sets ``generator_`` and ``history_``."""
-        from ganaug.gan import StopOnNonFinite, balanced_batches
+        """Build (or reuse) the networks and train the GAN; sets ``generator_`` and ``history_``.
 
-        gan = self._build_gan(units, seeds)
+        A table GAN compiled by an earlier fit with the same layout is taken from
+        :data:`ganaug.gan.TRAINERS` and reset, which skips tracing its training
+        function again (seconds, more than a small table's training); the estimator
+        keeps a copy of the trained generator. A fit with ``callbacks`` builds and
+        traces its own GAN (a callback may change how Keras runs the model).
+        """
+        from ganaug.gan import TRAINERS, StopOnNonFinite, balanced_batches
+
         steps = self._steps_per_epoch(len(encoded))
-        self._compile(gan, lr_scale, steps_per_execution=steps)
+        image = self._is_image_model()
+        key = None if image else (
+            tuple(self.encoder_.spans_), len(self.classes_), self.latent_dim, units,
+            self.loss, self.batch_size, steps,
+        )
+        # Callbacks may change the model before Keras makes its train function (say,
+        # run it eagerly), which a traced GAN would ignore: those fits build their own.
+        cached = not image and not callbacks
+        gan = TRAINERS.take(key) if cached else None
+        if gan is None:
+            gan = self._build_gan(units, seeds)
+            self._compile(gan, lr_scale, steps_per_execution=steps)
+        if not image:
+            gan.reset(
+                np.random.RandomState(next(seeds)),
+                self._setting("discriminator_lr") * lr_scale,
+                self._setting("generator_lr") * lr_scale,
+            )
         batches = balanced_batches(
             encoded, y_idx, len(self.classes_), self.batch_size, steps, self._setting("epochs"),
             seed=next(seeds),
@@ -501,7 +635,12 @@ class GANAugmenter(BaseOverSampler):
             callbacks=[StopOnNonFinite(), *(callbacks or [])],
             shuffle=False,
         )
-        self.generator_ = gan.generator if gan.ema_generator is None else gan.ema_generator
+        if image:
+            self.generator_ = gan.ema_generator
+        else:
+            self.generator_ = gan.generator_copy()
+            if cached:
+                TRAINERS.put(key, gan)
         self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
         self._check_divergence()
 
@@ -655,12 +794,21 @@ class GANAugmenter(BaseOverSampler):
         """Rows for the given class indices, as a DataFrame of the training columns.
 
         Image models return an array (see ``_generate_images``). With
-        ``filter_copies``, table rows equal to a training row are redrawn (up to
-        ``_COPY_REDRAWS`` times); the count dropped is kept in ``n_copies_dropped_``.
+        ``filter_copies``, table rows equal to a training row are redrawn (in
+        ``_COPY_REDRAWS`` rounds of 2, 4, 8, ... candidates each); the count dropped
+        is kept in ``n_copies_dropped_``.
         """
         self.n_copies_dropped_ = 0
         if self._is_image_model():
             return self._generate_images(labels, rng)
+        if getattr(self, "shared_columns_", None) and getattr(self, "_shared_pool", None) is None:
+            warnings.warn(
+                "This model was loaded from a file, which holds no training rows, so the "
+                f"shared columns {', '.join(shown(c) for c in self.shared_columns_)} come from the "
+                "generator instead of real rows of any class (as they do right after fit).",
+                UserWarning,
+                stacklevel=3,
+            )
         frame = self._draw(labels, rng)
         if not self.filter_copies:
             return frame
@@ -674,19 +822,25 @@ class GANAugmenter(BaseOverSampler):
                 stacklevel=3,
             )
             return frame
-        for _ in range(_COPY_REDRAWS):
+        for attempt in range(_COPY_REDRAWS):
             copies = np.flatnonzero(np.isin(_row_hashes(frame), self.train_row_hashes_))
             if not len(copies):
                 return frame
             self.n_copies_dropped_ += len(copies)
-            redrawn = self._draw(labels[copies], rng)
+            # 2, 4, 8, ... candidates for each copy; the first that is no copy replaces it
+            tries = 2 ** (attempt + 1)
+            redrawn = self._draw(np.repeat(labels[copies], tries), rng)
+            fresh = ~np.isin(_row_hashes(redrawn), self.train_row_hashes_).reshape(-1, tries)
+            pick = np.arange(len(copies)) * tries + fresh.argmax(axis=1)
+            redrawn = redrawn.iloc[pick]
             redrawn.index = frame.index[copies]
             frame.loc[frame.index[copies]] = redrawn
         left = int(np.isin(_row_hashes(frame), self.train_row_hashes_).sum())
         if left:
             warnings.warn(
-                f"{left} synthetic rows still copy a training row after {_COPY_REDRAWS} "
-                "redraws (the data leave little room for new rows); they are kept.",
+                f"{left} synthetic rows still copy a training row after "
+                f"{2 ** (_COPY_REDRAWS + 1) - 2} redraws each (the data leave little room for "
+                "new rows); they are kept.",
                 UserWarning,
                 stacklevel=3,
             )
@@ -695,52 +849,120 @@ class GANAugmenter(BaseOverSampler):
     def _draw(self, labels, rng):
         """Decoded rows for the given class indices, label-checked with ``filter_labels``.
 
-        The check runs on the generator's output, before decoding: a row that the
-        classifier trained on the real rows (``label_judge_``) assigns to another
-        class is generated again, up to ``_LABEL_REDRAWS`` times; a row that never
-        agrees keeps, of its candidates, the one the classifier finds most like its
-        class. Only the rows kept are decoded, so missing values still come out at
-        each class's real rate.
+        The check runs on the generator's output, before decoding. The classifier
+        fitted on the real rows (``label_judge_``) puts a share of each class's real
+        rows in that class (``label_judge_["agreement"]``); of the rows generated for
+        the class, the same share is taken from candidates that it puts in the class
+        and the rest from candidates that it puts elsewhere. The synthetic class is
+        then as cleanly separated as the real one: neither rows deep in another class,
+        which plain draws give, nor only the safest rows, which keeping only agreeing
+        rows gives and which pulls a classifier's boundary towards the class.
+        Candidates are drawn in up to ``1 + _LABEL_REDRAWS`` rounds, the first of
+        as many rows as are wanted, each later one sized to what the short kind still
+        needs at the rate seen so far (at most as many); a share that cannot be filled
+        is filled with the other kind. Only the rows kept are decoded,
+        so missing values still come out at each class's real rate.
         """
         judge = getattr(self, "label_judge_", None)
         if not self.filter_labels or judge is None or not len(labels):
             return self._decode(labels, rng)
-        shape = (self.encoder_.output_dim_,)
-        kept = np.zeros((len(labels), *shape), dtype=np.float32)
-        best = np.full(len(labels), -np.inf)
-        wanted = np.arange(len(labels))
+        agreement = judge.get("agreement")
+        kept = np.zeros((len(labels), self.encoder_.output_dim_), dtype=np.float32)
+        kept_donors = np.zeros(len(labels), dtype=np.int64)
         drawn = agreed = 0
-        for _ in range(1 + _LABEL_REDRAWS):
-            encoded = self._run_generator(labels[wanted], rng, shape, _SAMPLE_CHUNK)
-            prob = self._judge_probabilities(encoded)
-            ok = prob.argmax(axis=1) == labels[wanted]
-            score = np.where(ok, np.inf, prob[np.arange(len(wanted)), labels[wanted]])
-            better = score > best[wanted]
-            kept[wanted[better]] = encoded[better]
-            best[wanted[better]] = score[better]
-            drawn, agreed = drawn + len(wanted), agreed + int(ok.sum())
-            wanted = wanted[~ok]
-            if not len(wanted):
-                break
+        for k in np.unique(labels):
+            rows = np.flatnonzero(labels == k)
+            n = len(rows)
+            share = 1.0 if agreement is None else float(agreement[k])
+            n_agree = min(n, int(np.floor(n * share + rng.random_sample())))
+            agree, other = [], []
+            size, n_yes, n_no = n, 0, 0
+            for _ in range(1 + _LABEL_REDRAWS):
+                encoded, donors = self._candidates(np.full(size, k), rng)
+                ok = self._judge_probabilities(encoded).argmax(axis=1) == k
+                agree.append((encoded[ok], donors[ok]))
+                other.append((encoded[~ok], donors[~ok]))
+                n_yes, n_no = n_yes + int(ok.sum()), n_no + int((~ok).sum())
+                drawn, agreed = drawn + size, agreed + int(ok.sum())
+                short_yes, short_no = max(n_agree - n_yes, 0), max(n - n_agree - n_no, 0)
+                if not short_yes and not short_no:
+                    break
+                # The next round draws about what the short kind needs, at the rate seen
+                # so far, and never more than n.
+                seen = n_yes + n_no
+                need = max(short_yes * (seen + 1) / (n_yes + 1), short_no * (seen + 1) / (n_no + 1))
+                size = int(min(n, math.ceil(1.25 * need) + 16))
+            (agree, agree_donors), (other, other_donors) = (
+                tuple(map(np.concatenate, zip(*parts))) for parts in (agree, other))
+            n_agree = min(len(agree), max(n_agree, n - len(other)))
+            order = rng.permutation(n)
+            kept[rows] = np.concatenate([agree[:n_agree], other[: n - n_agree]])[order]
+            kept_donors[rows] = np.concatenate([agree_donors[:n_agree], other_donors[: n - n_agree]])[order]
         self.label_agreement_ = agreed / drawn
-        decode_seed = rng.randint(np.iinfo(np.int32).max)
-        return self.encoder_.inverse_transform(kept, random_state=decode_seed, y=labels)
+        return self._decoded(kept, labels, rng, kept_donors)
 
-    def _fit_label_judge(self, encoded, y_idx):
+    def _candidates(self, labels, rng):
+        """Generated rows in GAN space, calibrated, their shared columns taken from real rows.
+
+        The generator's output goes through ``calibration_`` (each class's mean,
+        spread and level frequencies, see :meth:`_fit_calibration`).
+
+        Each row gets the shared columns (``shared_columns_``) of one real row of
+        any class, drawn at random, in place of the generator's: those columns do
+        not depend on the class, so a rare class gets the variety of the whole
+        table in them. A loaded model has no real rows and keeps the generator's.
+
+        Returns the rows and, per row, the index of the real row its shared columns
+        come from (-1 without shared columns).
+        """
+        encoded = self._run_generator(labels, rng, (self.encoder_.output_dim_,), _SAMPLE_CHUNK)
+        calibration = getattr(self, "calibration_", None)
+        if calibration is not None:
+            encoded = calibration.transform(encoded, labels)
+        pool = getattr(self, "_shared_pool", None)
+        donors = np.full(len(labels), -1, dtype=np.int64)
+        if pool is not None and pool.shape[1] and len(labels):
+            mask = self.encoder_.columns_mask(self.shared_columns_)
+            donors = rng.randint(len(pool), size=len(labels))
+            encoded[:, mask] = pool[donors]
+        return encoded, donors
+
+    def _decoded(self, encoded, labels, rng, donors):
+        """Rows in GAN space -> DataFrame; borrowed columns get their donors' values as given."""
+        borrowed = self.shared_columns_ if getattr(self, "_shared_pool", None) is not None else ()
+        decode_seed = rng.randint(np.iinfo(np.int32).max)
+        frame = self.encoder_.inverse_transform(encoded, random_state=decode_seed, y=labels, as_given=set(borrowed))
+        if borrowed and len(frame):
+            # The real values themselves, not their round trip through GAN space.
+            values = self._shared_rows.iloc[donors].set_axis(frame.index)
+            for name in borrowed:
+                frame[name] = values[name]
+        return frame
+
+    def _fit_label_judge(self, encoded, y_idx, seed):
         """A logistic regression on the real rows in GAN space (balanced class weights).
 
+        Fitted on at most ``_ROWS_PER_CLASS`` rows of each class, drawn at random.
+
         Kept as its coefficients, ``{"coef": (k or 1, d), "intercept": (k or 1,)}``,
-        so that it is saved with the model as plain numbers.
+        and ``"agreement"``, the share of each class's real rows that it puts in their
+        class, so that it is saved with the model as plain numbers.
         """
         if not self.filter_labels or len(self.classes_) < 2:
             return None
         from sklearn.linear_model import LogisticRegression
 
+        rows = _per_class_subset(y_idx, _ROWS_PER_CLASS, np.random.RandomState(seed))
         judge = LogisticRegression(max_iter=500, class_weight="balanced")
+        view, y_rows = self._judge_view(encoded[rows]), y_idx[rows]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a judge that stops short still ranks rows
-            judge.fit(self._judge_view(encoded), y_idx)
-        return {"coef": judge.coef_.astype(np.float64), "intercept": judge.intercept_.astype(np.float64)}
+            judge.fit(view, y_rows)
+        hits = judge.predict(view) == y_rows
+        agreement = np.bincount(y_rows, weights=hits, minlength=len(self.classes_)) / np.maximum(
+            np.bincount(y_rows, minlength=len(self.classes_)), 1)
+        return {"coef": judge.coef_.astype(np.float64), "intercept": judge.intercept_.astype(np.float64),
+                "agreement": agreement.astype(np.float64)}
 
     def _judge_view(self, encoded):
         """GAN-space rows with the missing-value indicators zeroed: the judge decides
@@ -770,12 +992,10 @@ class GANAugmenter(BaseOverSampler):
             return np.stack([1.0 - p, p], axis=1)
         return softmax(logits, axis=1)
 
-    def _decode(self, labels, rng, return_encoded=False):
-        """Generate and decode rows for the given class indices (and the generator's output)."""
-        encoded = self._run_generator(labels, rng, (self.encoder_.output_dim_,), _SAMPLE_CHUNK)
-        decode_seed = rng.randint(np.iinfo(np.int32).max)
-        frame = self.encoder_.inverse_transform(encoded, random_state=decode_seed, y=labels)
-        return (frame, encoded) if return_encoded else frame
+    def _decode(self, labels, rng):
+        """Generate and decode rows for the given class indices (no label check)."""
+        encoded, donors = self._candidates(labels, rng)
+        return self._decoded(encoded, labels, rng, donors)
 
     # ------------------------------------------------------------ formatting
     def _as_frame(self, X):
@@ -837,7 +1057,10 @@ class GANAugmenter(BaseOverSampler):
             "target_name": persistence.tag(self.target_name_),
             "history": self.history_,
             "table_format": getattr(self, "table_format_", None),
+            "shared_columns": [persistence.tag(c) for c in getattr(self, "shared_columns_", [])],
         }
+        if getattr(self, "calibration_", None) is not None:
+            state["calibration"] = self.calibration_.get_state()
         judge = getattr(self, "label_judge_", None)
         if judge is not None:
             state["label_judge"] = {k: v.tolist() for k, v in judge.items()}
@@ -867,6 +1090,7 @@ class GANAugmenter(BaseOverSampler):
         aug.history_ = state["history"]
         if state.get("table_format") is not None:
             aug.table_format_ = state["table_format"]
+        aug.shared_columns_ = [persistence.untag(c) for c in state.get("shared_columns", [])]
         if state.get("label_judge") is not None:
             aug.label_judge_ = {k: np.asarray(v, dtype=np.float64) for k, v in state["label_judge"].items()}
         if state.get("train_row_hashes") is not None:
@@ -880,7 +1104,11 @@ class GANAugmenter(BaseOverSampler):
         else:
             from ganaug.tabular import TabularEncoder
 
+            from ganaug.tabular import OutputCalibration
+
             aug.encoder_ = TabularEncoder.from_state(state["encoder"])
+            if state.get("calibration") is not None:
+                aug.calibration_ = OutputCalibration.from_state(aug.encoder_, state["calibration"])
         aug.generator_ = generator
         return aug
 
@@ -948,6 +1176,15 @@ def _noise(rng, n, dim):
 def _row_hashes(frame):
     """One 64-bit hash per row of a DataFrame (pandas' own row hashing)."""
     return pd.util.hash_pandas_object(frame, index=False).to_numpy()
+
+
+def _per_class_subset(y_idx, cap, rng):
+    """Sorted positions of at most ``cap`` rows of each class, drawn at random."""
+    keep = []
+    for k in np.unique(y_idx):
+        rows = np.flatnonzero(y_idx == k)
+        keep.append(rng.choice(rows, cap, replace=False) if len(rows) > cap else rows)
+    return np.sort(np.concatenate(keep)) if keep else np.array([], dtype=np.intp)
 
 
 def _largest_remainder(total, weights):

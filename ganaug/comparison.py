@@ -522,6 +522,7 @@ def cross_validate_arms(X, y, *, classifiers=("hgb",), arms=None, augmenter=None
                                                     categorical_features, augmenter, seed)
                 resample_s = time.perf_counter() - start
                 X_eval = transform(X_te) if transform is not None else X_te
+                variety = _synthetic_variety(X_tr, y_tr, X_res, y_res) if len(X_res) > len(X_tr) else {}
             for name in todo:
                 model = clone(estimators[name])
                 if arm == "balanced" and sampler is None:
@@ -536,9 +537,33 @@ def cross_validate_arms(X, y, *, classifiers=("hgb",), arms=None, augmenter=None
                     "n_train": len(X_tr), "n_test": len(X_te),
                     "resample_s": resample_s, "fit_s": resample_s + fit_s,
                     **_scores(y_te, model.predict(X_eval), labels, minority),
+                    **variety,
                 }
             if progress is not None:
                 progress(1, f"fold {fold + 1}/{folds * repeats} {arm}")
+
+
+def _synthetic_variety(X_tr, y_tr, X_res, y_res):
+    """How varied the rows a sampler added are, against the real rows of their class.
+
+    The added rows are those after the training rows (every sampler here returns the
+    originals first). ``variety``: the mean over the classes that got rows of
+    :func:`ganaug.diagnostics.class_variety`'s ratios (each capped at 1; 1 = as varied
+    as the real rows, near 0 = collapsed). ``missing_gap``: the mean absolute
+    difference between the added and the real rows' shares of missing values, over
+    the (class, column) pairs where either has any.
+    """
+    from ganaug.diagnostics import class_variety
+
+    synth = pd.DataFrame(X_res).iloc[len(X_tr):].reset_index(drop=True)
+    synth.columns = X_tr.columns
+    table = class_variety(X_tr, np.asarray(y_tr), synth, np.asarray(y_res)[len(X_tr):])
+    if table.empty:
+        return {}
+    per_class = table.assign(ratio=table["ratio"].clip(upper=1.0)).groupby("class")["ratio"].mean()
+    gaps = (table["synth_missing"] - table["real_missing"]).abs()
+    has = (table["synth_missing"] > 0) | (table["real_missing"] > 0)
+    return {"variety": float(per_class.mean()), "missing_gap": float(gaps[has].mean()) if has.any() else 0.0}
 
 
 # --------------------------------------------------------------------- statistics
@@ -611,6 +636,9 @@ def summarize(records, metrics=METRICS):
         out[col] = grouped[col].mean()
         out[f"{col}_sd"] = grouped[col].std(ddof=1)
     out["fit_s_median"] = grouped["fit_s"].median()
+    for col in ("variety", "missing_gap"):  # of the rows a sampler added (NaN for none)
+        if col in records:
+            out[col] = grouped[col].mean()
     out["n_folds"] = grouped.size()
     return out
 

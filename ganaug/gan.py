@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -12,6 +15,8 @@ __all__ = [
     "ConditionalGAN",
     "LOSSES",
     "StopOnNonFinite",
+    "TRAINERS",
+    "TrainerCache",
     "balanced_batches",
     "diff_augment",
 ]
@@ -166,6 +171,39 @@ class ConditionalGAN(keras.Model):
     @property
     def metrics(self):
         return [self.d_loss_tracker, self.g_loss_tracker]
+
+    def reset(self, rng, d_learning_rate, g_learning_rate):
+        """Start afresh: initial weights and noise seeds from ``rng``, optimizers zeroed.
+
+        A compiled GAN keeps its traced training function, so resetting one costs
+        a few milliseconds where building and tracing a new one costs seconds. A new
+        GAN is reset too, so that a reused one trains exactly as a new one would.
+        Table networks only (see :func:`ganaug.networks.initialize`).
+
+        Parameters
+        ----------
+        rng : numpy.random.RandomState
+        d_learning_rate, g_learning_rate : float
+        """
+        from ganaug.networks import initialize
+
+        if self.ema_generator is not None:
+            raise NotImplementedError("reset() is for table GANs, which keep no EMA generator.")
+        initialize(self.generator, rng)
+        initialize(self.discriminator, rng)
+        self.seed_generator.state.assign([rng.randint(np.iinfo(np.int32).max), 0])
+        for optimizer, rate in ((self.d_optimizer, d_learning_rate), (self.g_optimizer, g_learning_rate)):
+            for variable in optimizer.variables:
+                variable.assign(np.zeros(variable.shape, variable.dtype))
+            optimizer.learning_rate = float(rate)
+        for metric in self.metrics:
+            metric.reset_state()
+
+    def generator_copy(self):
+        """A new generator model with the trained generator's weights (for sampling)."""
+        copy = keras.models.clone_model(self.generator)
+        copy.set_weights(self.generator.get_weights())
+        return copy
 
     def call(self, inputs, training=False):
         return self.generator(inputs, training=training)
@@ -351,6 +389,52 @@ def balanced_batches(x, y, n_classes, batch_size, steps, epochs, seed, initial_e
         .map(draw)
         .prefetch(tf.data.AUTOTUNE)
     )
+
+
+class TrainerCache:
+    """Compiled table GANs kept for reuse by later fits with the same layout.
+
+    Tracing Keras's training function into a TensorFlow graph costs more than a
+    small table's whole training budget, and cross-validation or a grid search
+    fits the same layout again and again. A fit takes a GAN out of the cache (so two
+    threads never share one), resets it with :meth:`ConditionalGAN.reset` and puts
+    it back when it has trained; at most ``size`` are kept, the least recently
+    used dropped first. Results are the same as with a new GAN.
+
+    Parameters
+    ----------
+    size : int, default=4
+    """
+
+    def __init__(self, size=4):
+        self.size = int(size)
+        self._items = OrderedDict()
+        self._lock = threading.Lock()
+
+    def take(self, key):
+        """The GAN kept under ``key``, removed from the cache, or None."""
+        with self._lock:
+            return self._items.pop(key, None)
+
+    def put(self, key, gan):
+        """Keep ``gan`` for a later fit with the same ``key``."""
+        with self._lock:
+            self._items[key] = gan
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self):
+        """Drop every kept GAN."""
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self):
+        return len(self._items)
+
+
+#: The process's cache of compiled table GANs (see :class:`TrainerCache`).
+TRAINERS = TrainerCache()
 
 
 class StopOnNonFinite(keras.callbacks.Callback):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keras
+import numpy as np
 from keras import layers, ops
 
 __all__ = [
@@ -11,6 +12,7 @@ __all__ = [
     "build_conv_generator",
     "build_discriminator",
     "build_generator",
+    "initialize",
 ]
 
 
@@ -69,6 +71,47 @@ class SpanActivation(layers.Layer):
             {"spans": [list(span) for span in self.spans], "tau": self.tau, "seed": self.seed}
         )
         return config
+
+
+def initialize(model, rng):
+    """Give every weight of a table network its initial value, drawn from ``rng``.
+
+    Dense kernels are Glorot-uniform and biases zero, BatchNorm starts at the
+    identity, and each random layer (Dropout, the Gumbel noise of
+    :class:`SpanActivation`) gets a new seed. Applied to a new network and to one
+    reused from :class:`ganaug.gan.TrainerCache` alike, so both train the same way.
+
+    Parameters
+    ----------
+    model : keras.Model
+        From :func:`build_generator` or :func:`build_discriminator`.
+    rng : numpy.random.RandomState
+
+    Examples
+    --------
+    >>> import itertools, numpy as np
+    >>> from ganaug.networks import build_discriminator, initialize
+    >>> a = build_discriminator(3, 2, (4,), seeds=itertools.count())
+    >>> b = build_discriminator(3, 2, (4,), seeds=itertools.count(5))
+    >>> initialize(a, np.random.RandomState(0)); initialize(b, np.random.RandomState(0))
+    >>> all(np.array_equal(u, v) for u, v in zip(a.get_weights(), b.get_weights()))
+    True
+    """
+    for layer in model.layers:
+        if isinstance(layer, layers.Dense):
+            fan_in, fan_out = layer.kernel.shape
+            limit = np.sqrt(6.0 / (fan_in + fan_out))
+            layer.kernel.assign(rng.uniform(-limit, limit, (fan_in, fan_out)).astype("float32"))
+            if layer.bias is not None:
+                layer.bias.assign(np.zeros(layer.bias.shape, "float32"))
+        elif isinstance(layer, layers.BatchNormalization):
+            for weight, value in ((layer.gamma, 1.0), (layer.beta, 0.0),
+                                  (layer.moving_mean, 0.0), (layer.moving_variance, 1.0)):
+                weight.assign(np.full(weight.shape, value, "float32"))
+        elif getattr(layer, "seed_generator", None) is not None:
+            layer.seed_generator.state.assign([rng.randint(np.iinfo(np.int32).max), 0])
+        elif layer.weights:
+            raise TypeError(f"initialize does not know the layer {layer.name!r} ({type(layer).__name__}).")
 
 
 def _dense(units, seeds, name):

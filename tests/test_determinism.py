@@ -1,6 +1,7 @@
 """Same random_state, same output: twice in one process and across processes."""
 
 import hashlib
+import os
 import subprocess
 import sys
 import textwrap
@@ -42,8 +43,10 @@ def test_same_seed_same_output_in_process(penguins):
 def test_same_seed_same_output_across_processes(penguins):
     X, y = penguins
     here = _digest(*GANAugmenter(**TINY, random_state=3).fit_resample(X, y))
+    # This checkout's ganaug first on the child's path, not whichever ganaug is installed.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     runs = [
-        subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, check=True)
+        subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, check=True, env=env)
         .stdout.strip().splitlines()[-1]
         for _ in range(2)
     ]

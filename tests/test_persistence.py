@@ -33,15 +33,20 @@ def saved(tmp_path_factory, request):
     return aug, path
 
 
-def test_round_trip_same_samples(saved):
+def test_round_trip_same_samples(saved, monkeypatch):
     aug, path = saved
     loaded = ganaug.load(path)
-    try:  # the loaded model cannot filter copies (no row hashes): compare like with like
+    assert loaded.shared_columns_ == aug.shared_columns_ != []
+    # The loaded model holds no row hashes and no real rows to borrow shared columns
+    # from: compare like with like.
+    monkeypatch.setattr(aug, "_shared_pool", None)
+    try:
         a, ya = aug.set_params(filter_copies=False).sample(200, random_state=5)
     finally:
         aug.set_params(filter_copies=True)
     with pytest.warns(UserWarning, match="saved without its training-row hashes"):
-        b, yb = loaded.sample(200, random_state=5)
+        with pytest.warns(UserWarning, match="shared columns .* come from the generator"):
+            b, yb = loaded.sample(200, random_state=5)
     pd.testing.assert_frame_equal(a, b, check_exact=True)
     pd.testing.assert_series_equal(ya, yb)
     assert loaded.get_params() == aug.get_params()
@@ -195,7 +200,7 @@ def test_saved_model_cannot_test_training_rows(saved):
     assert len(aug.train_row_hashes_) > 0
 
 
-def test_keep_copy_filter_is_opt_in(saved, tmp_path):
+def test_keep_copy_filter_is_opt_in(saved, tmp_path, monkeypatch):
     aug, _ = saved
     X, _ = _penguins()
     path = tmp_path / "with-hashes.ganaug"
@@ -204,6 +209,9 @@ def test_keep_copy_filter_is_opt_in(saved, tmp_path):
     assert any(h in blob for h in _row_hash_bytes(X) for blob in blobs)  # as documented
     loaded = ganaug.load(path)
     np.testing.assert_array_equal(loaded.train_row_hashes_, aug.train_row_hashes_)
+    monkeypatch.setattr(aug, "_shared_pool", None)  # a loaded model has no rows to borrow from
     a, _ = aug.sample(100, random_state=3)
-    b, _ = loaded.sample(100, random_state=3)  # filters copies, so no warning
+    with pytest.warns(UserWarning, match="shared columns") as record:
+        b, _ = loaded.sample(100, random_state=3)  # filters copies: no warning about hashes
+    assert not any("hashes" in str(w.message) for w in record)
     pd.testing.assert_frame_equal(a, b)
