@@ -347,13 +347,14 @@ def main(argv=None):
     parser.add_argument("--out", default=None, help="JSON-lines file of fold results; resumes from it.")
     parser.add_argument("--timing", action="store_true", help="Also time default fits at 8x8, 28x28, 64x64.")
     parser.add_argument("--timing-only", action="store_true")
+    parser.add_argument("--report-only", action="store_true", help="Print the tables of --out; run nothing.")
     parser.add_argument("--timing-sizes", type=int, nargs="+", default=[8, 28, 64])
     args = parser.parse_args(argv)
 
     if not args.timing_only:
         records = load_records(args.out)
         done = {(r["set"], r["repeat"], r["fold"], r["arm"]) for r in records}
-        for name in args.sets:
+        for name in [] if args.report_only else args.sets:
             X, y = image_sets.make_set(name)
             features = None
             for k, (repeat, fold, train, test) in enumerate(folds(y, args.folds, args.repeats)):
