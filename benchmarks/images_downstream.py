@@ -1,33 +1,45 @@
 """Downstream benchmark for images: does GAN rebalancing help a classifier?
 
-Train set: the imbalanced folder ``sample_data/digits`` (444 8x8 digits, classes
-7, 8 and 9 with 8 images each). Test set: every other image of scikit-learn's
-digits, i.e. the 1,353 rows of ``load_digits`` whose index is not in the folder
-(file names carry the index), held out and roughly balanced.
+Protocol (repeated stratified k-fold on each image set of ``image_sets.py``):
 
-A classifier (logistic regression on pixels scaled to [0, 1]) is trained on
+- each training fold has 5 of its 10 classes (drawn per fold) cut to a tenth of the
+  largest class (imbalance ratio 10, ``image_sets.cut_classes``); the test fold is
+  left as it is (balanced, real images only);
+- arms: ``none`` (the imbalanced fold), ``ros`` (imblearn ``RandomOverSampler``),
+  ``smote`` (imblearn ``SMOTE`` on the flattened pixels), ``ganaug``
+  (``GANAugmenter`` with its defaults, ``random_state`` per fold);
+- classifiers: logistic regression and an RBF SVM on pixels scaled to [0, 1], and
+  a small Keras CNN trained for a fixed number of steps (the same for every arm);
+- metrics on the test fold: balanced accuracy, and minority recall (mean recall of
+  the 5 cut classes); ranks (1 = best) of the arms within each set, classifier and
+  fold, then averaged.
 
-- the real images only;
-- random oversampling (imblearn ``RandomOverSampler``);
-- SMOTE on the flattened pixels (imblearn ``SMOTE``);
-- real + synthetic images from ``GANAugmenter``,
+It prints a table per set and classifier, the mean ranks, the seconds each arm's
+resampling took, and (``--timing``) the seconds of a default ``GANAugmenter`` fit
+on 1,000 images at 8x8, 28x28 and 64x64 (digits, upscaled), wall and CPU, with
+the load average (the machine may be shared).
 
-and scored on the held-out real images: balanced accuracy and the mean recall of
-the minority classes. It also prints the GAN's seconds per epoch on this CPU and,
-with ``--quality``, FID/KID/precision/recall of the synthetic minority images
-against the held-out real ones on a small CNN trained on the training images
-(comparable only between runs of this script, which use the same extractor).
+For the ``ganaug`` arm it also judges the generated images with a CNN trained on
+all real images of the set (``referee``): the share it assigns to their intended
+class (label agreement), and per minority class the coverage (Naeem et al., 2020)
+of the real test images by generated ones minus their coverage by the class's
+real training images (0: as varied as real images; negative: less).
+
+Results go to a JSON-lines file (``--out``) one fold at a time; a rerun with the
+same file skips the folds it holds, so an interrupted run resumes.
 
 Run from the repository root::
 
-    python benchmarks/images_downstream.py --epochs 150 --batch-size 64 --quality
+    python benchmarks/images_downstream.py --out images_downstream.jsonl --timing
+    python benchmarks/images_downstream.py --sets digits28 photo16 --fold-limit 2 --out images_downstream.jsonl
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import re
+import sys
 import time
 from pathlib import Path
 
@@ -35,109 +47,340 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent), str(HERE)]  # this checkout's ganaug, and image_sets
+import image_sets  # noqa: E402
 
-
-def load_split(folder):
-    from sklearn.datasets import load_digits
-
-    from ganaug.images import read_image_folder
-
-    X_train, y_train, paths = read_image_folder(folder)
-    y_train = y_train.astype(int)
-    used = {int(re.search(r"_(\d+)\.png$", p.name).group(1)) for p in paths}
-    digits = load_digits()
-    test = np.array([i for i in range(len(digits.target)) if i not in used])
-    X_test = np.rint(digits.images[test] * 255.0 / 16.0).astype(np.uint8)
-    return X_train, y_train, X_test, digits.target[test]
+ARMS = ("none", "ros", "smote", "ganaug")
+CLASSIFIERS = ("logreg", "svm", "cnn")
+METRICS = ("balanced_accuracy", "minority_recall")
 
 
 def flat(X):
     return X.reshape(len(X), -1).astype(np.float64) / 255.0
 
 
-def score(X, y, X_test, y_test, minority):
-    from sklearn.linear_model import LogisticRegression
+def unflat(F, shape):
+    return np.clip(np.rint(F * 255.0), 0, 255).astype(np.uint8).reshape(-1, *shape)
+
+
+def resample(arm, X, y, seed):
+    """The training images of one arm, uint8, real images first."""
+    if arm == "none":
+        return X, y
+    if arm == "ros":
+        from imblearn.over_sampling import RandomOverSampler
+
+        idx, y_res = RandomOverSampler(random_state=seed).fit_resample(np.arange(len(y))[:, None], y)
+        return X[idx[:, 0]], y_res
+    if arm == "smote":
+        from imblearn.over_sampling import SMOTE
+
+        F, y_res = SMOTE(random_state=seed).fit_resample(flat(X), y)
+        return unflat(F, X.shape[1:]), y_res
+    if arm == "ganaug":
+        from ganaug import GANAugmenter
+
+        return GANAugmenter(random_state=seed).fit_resample(X, y)
+    raise ValueError(f"arm must be one of {ARMS}. Got {arm!r} instead.")
+
+
+def referee(X, y, seed=0, epochs=30, batch_size=64):
+    """The judge of generated images: a CNN trained on all real images of the set.
+
+    Four 3x3 convolutions (two max-pools; 8x8 images are upsampled to 16x16 first),
+    global pooling, a 128-wide ``features`` layer and class logits, 30 epochs.
+    Returns ``(model, features)``, ``features(images) -> (features, predicted class)``.
+    """
+    import keras
+    from keras import layers
+
+    from ganaug.gan import Adam
+
+    def prep(A):
+        A = A.astype("float32") / 255.0
+        return A[..., None] if A.ndim == 3 else A
+
+    Xf = prep(X)
+    init = lambda k: keras.initializers.GlorotUniform(seed=seed + k)  # noqa: E731
+    inputs = keras.Input(Xf.shape[1:])
+    h = layers.UpSampling2D(2)(inputs) if Xf.shape[1] < 16 else inputs
+    for k, (filters, pool) in enumerate(((32, False), (32, True), (64, True), (64, False))):
+        h = layers.Conv2D(filters, 3, padding="same", activation="relu", kernel_initializer=init(k))(h)
+        if pool:
+            h = layers.MaxPooling2D()(h)
+    h = layers.GlobalAveragePooling2D()(h)
+    f = layers.Dense(128, activation="relu", kernel_initializer=init(4), name="features")(h)
+    out = layers.Dense(int(y.max()) + 1, kernel_initializer=init(5))(layers.Dropout(0.3, seed=seed)(f))
+    model = keras.Model(inputs, out)
+    model.compile(Adam(1e-3), keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    rng = np.random.default_rng(seed)
+    order = np.concatenate([rng.permutation(len(Xf)) for _ in range(epochs)])
+    model.fit(Xf[order], y[order], batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
+    both = keras.Model(model.inputs, [model.get_layer("features").output, model.outputs[0]])
+
+    def features(images):
+        f, logits = both.predict(prep(images), verbose=0, batch_size=512)
+        return f, logits.argmax(axis=1)
+
+    return features
+
+
+def coverage(real, fake, k=5):
+    """Coverage (Naeem et al., 2020): the share of real points with a fake point inside
+    their k-nearest-neighbour ball (radius from the real points alone)."""
+    from sklearn.metrics import pairwise_distances
+
+    k = min(k, len(real) - 1)
+    radii = np.sort(pairwise_distances(real), axis=1)[:, k]
+    return float((pairwise_distances(real, fake) <= radii[:, None]).any(axis=1).mean())
+
+
+def generated_quality(features, X_train, y_train, X_test, y_test, X_gen, y_gen, minority, seed, draws=10):
+    """Label agreement of the generated images, and per minority class the coverage of
+    the real test images by generated ones minus their coverage by the class's real
+    training images (as many generated images as real ones, mean of ``draws`` draws);
+    0 means as much variety as real images, negative less."""
+    f_gen, pred = features(X_gen)
+    f_train, _ = features(X_train)
+    f_test, _ = features(X_test)
+    rng = np.random.default_rng(seed)
+    gaps = {}
+    for c in minority:
+        real, test, gen = f_train[y_train == c], f_test[y_test == c], f_gen[y_gen == c]
+        n = min(len(real), len(gen))
+        if n < 2:
+            continue
+        fake = np.mean([coverage(test, gen[rng.choice(len(gen), n, replace=False)]) for _ in range(draws)])
+        gaps[int(c)] = float(fake - coverage(test, real[:n]))
+    return {"agreement": float(np.mean(pred == y_gen)), "coverage_gap": gaps}
+
+
+def cnn_predict(X, y, X_test, seed, steps=600, batch_size=64):
+    """A small CNN (two 3x3 conv blocks, global pooling) trained for ``steps`` steps."""
+    import keras
+    from keras import layers
+
+    from ganaug.gan import Adam
+
+    def prep(A):
+        A = A.astype("float32") / 255.0
+        return A[..., None] if A.ndim == 3 else A
+
+    Xf, Xt = prep(X), prep(X_test)
+    init = lambda k: keras.initializers.GlorotUniform(seed=seed + k)  # noqa: E731
+    inputs = keras.Input(Xf.shape[1:])
+    h = inputs
+    for k, filters in enumerate((32, 64)):
+        h = layers.Conv2D(filters, 3, padding="same", activation="relu", kernel_initializer=init(k))(h)
+        if h.shape[1] > 4:
+            h = layers.MaxPooling2D()(h)
+    h = layers.Conv2D(64, 3, padding="same", activation="relu", kernel_initializer=init(2))(h)
+    h = layers.GlobalAveragePooling2D()(h)
+    out = layers.Dense(int(y.max()) + 1, kernel_initializer=init(3))(h)
+    model = keras.Model(inputs, out)
+    model.compile(Adam(1e-3), keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    rng = np.random.default_rng(seed)
+    order = np.concatenate([rng.permutation(len(Xf)) for _ in range(steps * batch_size // len(Xf) + 1)])
+    order = order[: steps * batch_size]
+    model.fit(Xf[order], y[order], batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
+    return model.predict(Xt, verbose=0, batch_size=512).argmax(axis=1)
+
+
+def predict(clf, X, y, X_test, seed):
+    if clf == "logreg":
+        from sklearn.linear_model import LogisticRegression
+
+        return LogisticRegression(max_iter=2000).fit(flat(X), y).predict(flat(X_test))
+    if clf == "svm":
+        from sklearn.svm import SVC
+
+        return SVC(kernel="rbf", gamma="scale").fit(flat(X), y).predict(flat(X_test))
+    if clf == "cnn":
+        return cnn_predict(X, y, X_test, seed)
+    raise ValueError(f"classifier must be one of {CLASSIFIERS}. Got {clf!r} instead.")
+
+
+def scores(y_test, pred, minority):
     from sklearn.metrics import balanced_accuracy_score, recall_score
 
-    clf = LogisticRegression(max_iter=3000).fit(flat(X), y)
-    pred = clf.predict(flat(X_test))
-    recalls = recall_score(y_test, pred, labels=minority, average=None)
-    return balanced_accuracy_score(y_test, pred), float(np.mean(recalls))
+    recalls = recall_score(y_test, pred, labels=minority, average=None, zero_division=0)
+    return {"balanced_accuracy": balanced_accuracy_score(y_test, pred), "minority_recall": float(np.mean(recalls))}
 
 
-def main():
-    import keras
-    from imblearn.over_sampling import SMOTE, RandomOverSampler
+def folds(y, n_folds, repeats):
+    from sklearn.model_selection import RepeatedStratifiedKFold
 
+    cv = RepeatedStratifiedKFold(n_splits=n_folds, n_repeats=repeats, random_state=0)
+    for i, (train, test) in enumerate(cv.split(np.zeros(len(y)), y)):
+        yield i // n_folds, i % n_folds, train, test
+
+
+def run_fold(name, X, y, repeat, fold, train, test, arms, classifiers, ratio, features=None):
+    seed = 1000 * repeat + fold
+    rng = np.random.default_rng(seed)
+    minority = sorted(int(c) for c in rng.choice(np.unique(y), 5, replace=False))
+    train = train[image_sets.cut_classes(y[train], ratio, minority, rng)]
+    records = []
+    for arm in arms:
+        start, cpu, load = time.perf_counter(), time.process_time(), os.getloadavg()[0]
+        X_res, y_res = resample(arm, X[train], y[train], seed)
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        record = {"set": name, "repeat": repeat, "fold": fold, "arm": arm, "minority": minority,
+                  "n_train": int(len(train)), "n_resampled": int(len(y_res)), "seconds": seconds,
+                  "cpu_seconds": cpu, "load": load}
+        if arm == "ganaug" and features is not None:
+            n = len(train)
+            record["quality"] = generated_quality(
+                features, X[train], y[train], X[test], y[test], X_res[n:], np.asarray(y_res[n:]), minority, seed
+            )
+        for clf in classifiers:
+            pred = predict(clf, X_res, np.asarray(y_res), X[test], seed)
+            record[clf] = scores(y[test], pred, minority)
+        records.append(record)
+    return records
+
+
+def load_records(path):
+    if path is None or not Path(path).exists():
+        return []
+    with open(path) as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def mean_ranks(records, sets, classifiers, arms):
+    """Mean rank (1 = best, ties averaged) of each arm per metric, over sets, classifiers
+    and folds that hold every arm."""
+    from scipy.stats import rankdata
+
+    table = {arm: {m: [] for m in METRICS} for arm in arms}
+    groups = {}
+    for r in records:
+        if r["set"] in sets and r["arm"] in arms:
+            groups.setdefault((r["set"], r["repeat"], r["fold"]), {})[r["arm"]] = r
+    for group in groups.values():
+        if len(group) < len(arms):
+            continue
+        for clf in classifiers:
+            for m in METRICS:
+                values = np.array([group[a][clf][m] for a in arms])
+                for arm, rank in zip(arms, rankdata(-values)):
+                    table[arm][m].append(rank)
+    return {arm: {m: float(np.mean(v)) if v else float("nan") for m, v in ms.items()} for arm, ms in table.items()}
+
+
+def report(records, sets, classifiers, arms):
+    for name in sets:
+        rs = [r for r in records if r["set"] == name]
+        if not rs:
+            continue
+        n = len({(r["repeat"], r["fold"]) for r in rs})
+        print(f"\n### {name} ({n} folds)\n")
+        print("| arm | " + " | ".join(f"{c} bal. acc. | {c} min. recall" for c in classifiers) + " | resample s |")
+        print("|---" * (2 * len(classifiers) + 2) + "|")
+        for arm in arms:
+            ra = [r for r in rs if r["arm"] == arm]
+            if not ra:
+                continue
+            cells = []
+            for c in classifiers:
+                for m in METRICS:
+                    cells.append(f"{np.mean([r[c][m] for r in ra]):.3f}")
+            print(f"| {arm} | " + " | ".join(cells) + f" | {np.mean([r['seconds'] for r in ra]):.2f} |")
+    quality = [r for r in records if r["set"] in sets and r["arm"] == "ganaug" and "quality" in r]
+    if quality:
+        print("\n### Generated images (ganaug arm): label agreement and coverage gap\n")
+        print("Agreement: share of generated images that a CNN trained on the set's real images")
+        print("assigns to their intended class. Coverage gap: per minority class, coverage of the")
+        print("real test images by generated ones minus by the class's real training images.\n")
+        print("| set | fold seed | agreement | mean coverage gap | worst class gap | fit s (cpu s, load) |")
+        print("|---|---|---|---|---|---|")
+        for r in quality:
+            gaps = list(r["quality"]["coverage_gap"].values())
+            print(f"| {r['set']} | {1000 * r['repeat'] + r['fold']} | {r['quality']['agreement']:.3f} | "
+                  f"{np.mean(gaps):+.3f} | {min(gaps):+.3f} | {r['seconds']:.0f} "
+                  f"({r.get('cpu_seconds', float('nan')):.0f}, {r.get('load', float('nan')):.1f}) |")
+    print("\n### Mean rank (1 = best; over classifiers and folds; balanced accuracy / minority recall)\n")
+    shown = [name for name in sets if any(r["set"] == name for r in records)]
+    print("| arm | " + " | ".join(shown) + " | all sets |")
+    print("|---" * (len(shown) + 2) + "|")
+    per_set = [mean_ranks(records, [name], classifiers, arms) for name in shown]
+    pooled = mean_ranks(records, sets, classifiers, arms)
+    for arm in arms:
+        cells = [f"{r[arm]['balanced_accuracy']:.2f} / {r[arm]['minority_recall']:.2f}" for r in [*per_set, pooled]]
+        print(f"| {arm} | " + " | ".join(cells) + " |")
+    for clf in classifiers:
+        ranks = mean_ranks(records, sets, [clf], arms)
+        print(f"\n{clf}: " + ", ".join(
+            f"{arm} {ranks[arm]['balanced_accuracy']:.2f}/{ranks[arm]['minority_recall']:.2f}" for arm in arms
+        ) + "  (mean rank: balanced accuracy / minority recall)")
+
+
+def timing(sizes=(8, 28, 64), n=1000, seed=0):
+    """Seconds of a default GANAugmenter fit on ``n`` digits at each size."""
     from ganaug import GANAugmenter
 
+    X8, y = image_sets.make_set("digits8")
+    X8, y = X8[:n], y[:n]
+    load = os.getloadavg()[0]
+    print(f"\nDefault GANAugmenter fit on {n} digits ({os.cpu_count()} CPU cores, load "
+          f"{load:.1f} at the start):")
+    for side in sizes:
+        X = X8 if side == 8 else image_sets._resize(X8, side)
+        start, cpu = time.perf_counter(), time.process_time()
+        GANAugmenter(random_state=seed).fit(X, y)
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        print(f"  {side}x{side}: {seconds:.1f} s wall, {cpu:.1f} s CPU (load {os.getloadavg()[0]:.1f} "
+              "at the end)", flush=True)
+
+
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--folder", default=ROOT / "sample_data" / "digits", type=Path)
-    parser.add_argument("--epochs", type=int, default=300)
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0])
-    parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--quality", action="store_true", help="Also print FID/KID/precision/recall.")
-    args = parser.parse_args()
+    parser.add_argument("--sets", nargs="+", default=list(image_sets.SETS), choices=image_sets.SETS)
+    parser.add_argument("--arms", nargs="+", default=list(ARMS), choices=ARMS)
+    parser.add_argument("--classifiers", nargs="+", default=list(CLASSIFIERS), choices=CLASSIFIERS)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--fold-limit", type=int, default=None,
+                        help="Run only the first N folds of the repeated CV (for the slow sets).")
+    parser.add_argument("--ratio", type=float, default=10.0)
+    parser.add_argument("--out", default=None, help="JSON-lines file of fold results; resumes from it.")
+    parser.add_argument("--timing", action="store_true", help="Also time default fits at 8x8, 28x28, 64x64.")
+    parser.add_argument("--timing-only", action="store_true")
+    parser.add_argument("--report-only", action="store_true", help="Print the tables of --out; run nothing.")
+    parser.add_argument("--timing-sizes", type=int, nargs="+", default=[8, 28, 64])
+    args = parser.parse_args(argv)
 
-    X, y, X_test, y_test = load_split(args.folder)
-    counts = np.bincount(y)
-    minority = [int(c) for c in np.flatnonzero(counts < counts.max() / 2)]
-    print(f"train: {len(X)} images {dict(enumerate(counts.tolist()))}; test: {len(X_test)} held-out real images")
-    print(f"minority classes: {minority}\n")
-
-    rows = {"real only": [], "random oversampling": [], "SMOTE on pixels": [], "GANAugmenter": []}
-    seconds = []
-    synthetic = None
-    for seed in args.seeds:
-        rows["real only"].append(score(X, y, X_test, y_test, minority))
-        Xr, yr = RandomOverSampler(random_state=seed).fit_resample(flat(X), y)
-        rows["random oversampling"].append(score((Xr * 255).reshape(-1, 8, 8), yr, X_test, y_test, minority))
-        Xs, ys = SMOTE(random_state=seed).fit_resample(flat(X), y)
-        rows["SMOTE on pixels"].append(score((Xs * 255).reshape(-1, 8, 8), ys, X_test, y_test, minority))
-
-        times = []
-
-        class Timer(keras.callbacks.Callback):
-            def on_epoch_begin(self, epoch, logs=None):
-                self.t = time.perf_counter()
-
-            def on_epoch_end(self, epoch, logs=None):
-                times.append(time.perf_counter() - self.t)
-
-        aug = GANAugmenter(epochs=args.epochs, batch_size=args.batch_size, random_state=seed)
-        Xg, yg = aug.fit_resample(X, y, callbacks=[Timer()])
-        seconds.append(float(np.median(times[1:] or times)))
-        rows["GANAugmenter"].append(score(Xg, yg, X_test, y_test, minority))
-        synthetic = (Xg[len(X):], yg[len(X):])
-
-    print(f"GANAugmenter: {args.epochs} epochs, median {np.mean(seconds):.3f} s per epoch "
-          f"({aug._steps_per_epoch(len(X))} steps of {aug.batch_size} images) "
-          f"on {os.cpu_count()} CPU cores\n")
-    n = len(args.seeds)
-    print(f"| method | balanced accuracy | minority recall (classes {', '.join(map(str, minority))}) |")
-    print("|---|---|---|")
-    for name, values in rows.items():
-        v = np.array(values)
-        sd = lambda col: f" ± {v[:, col].std():.3f}" if n > 1 else ""  # noqa: E731
-        print(f"| {name} | {v[:, 0].mean():.3f}{sd(0)} | {v[:, 1].mean():.3f}{sd(1)} |")
-    print(f"\nMean{' ± std' if n > 1 else ''} over seeds {args.seeds}; logistic regression on pixels, "
-          f"held-out real test images.")
-
-    if args.quality:
-        from ganaug.images import FeatureExtractor, image_quality
-
-        ext = FeatureExtractor(epochs=20).fit(X, y)
-        scores = image_quality(X_test, synthetic[0], ext, y_real=y_test, y_fake=synthetic[1])
-        baseline = image_quality(X_test, X, ext, y_real=y_test, y_fake=y)
-        print("\nSynthetic (last seed) vs held-out real, on the CNN features "
-              "(reference: the real training images of the class):\n")
-        print("| class | FID | KID | precision | recall | FID real train | n synthetic |")
-        print("|---|---|---|---|---|---|---|")
-        for c in minority:
-            s, b = scores[c], baseline[c]
-            print(f"| {c} | {s['fid']:.2f} | {s['kid']:.3f} | {s['precision']:.2f} | "
-                  f"{s['recall']:.2f} | {b['fid']:.2f} | {s['n_fake']} |")
+    if not args.timing_only:
+        records = load_records(args.out)
+        done = {(r["set"], r["repeat"], r["fold"], r["arm"]) for r in records}
+        for name in [] if args.report_only else args.sets:
+            X, y = image_sets.make_set(name)
+            features = None
+            for k, (repeat, fold, train, test) in enumerate(folds(y, args.folds, args.repeats)):
+                if args.fold_limit is not None and k >= args.fold_limit:
+                    break
+                arms = [a for a in args.arms if (name, repeat, fold, a) not in done]
+                if not arms:
+                    continue
+                if features is None and "ganaug" in arms:
+                    features = referee(X, y)
+                start = time.perf_counter()
+                new = run_fold(name, X, y, repeat, fold, train, test, arms, args.classifiers, args.ratio, features)
+                records.extend(new)
+                if args.out is not None:
+                    with open(args.out, "a") as fh:
+                        for r in new:
+                            fh.write(json.dumps(r) + "\n")
+                line = "; ".join(
+                    f"{r['arm']} " + " ".join(f"{r[c]['minority_recall']:.2f}" for c in args.classifiers)
+                    for r in new
+                )
+                print(f"{name} repeat {repeat} fold {fold} ({time.perf_counter() - start:.0f} s; "
+                      f"minority recall {'/'.join(args.classifiers)}): {line}", flush=True)
+        report(records, args.sets, args.classifiers, args.arms)
+    if args.timing or args.timing_only:
+        timing(args.timing_sizes)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,6 @@ __all__ = ["CollapseWarning", "GANAugmenter", "TrainingDivergedError", "load"]
 _SAMPLE_CHUNK = 65536
 _COPY_REDRAWS = 5
 _IMAGE_CHUNK = 1024
-_IMAGE_EMA_DECAY = 0.999
 _MIN_STEPS_PER_EPOCH = 10
 _LABEL_REDRAWS = 3
 # Rows per class that the label judge is fitted on and that the collapse check
@@ -42,6 +41,7 @@ _LABEL_REDRAWS = 3
 # a fit on 100,000 rows does not spend minutes on either.
 _ROWS_PER_CLASS = 2000
 _CALIBRATION_ROWS = 1000  # generated rows per class that calibration is learned from
+_IMAGE_LABEL_REDRAWS = 6
 
 
 class TrainingDivergedError(RuntimeError):
@@ -79,15 +79,17 @@ def _check_target_complete(y):
 
 # What 'auto' means for tables and for images. Tables: a fixed budget of 500 steps
 # (10 epochs of 50), whatever the number of rows, with 128-wide networks and Adam at
-# 1e-3. Images: 300 epochs of one pass over the data (at least 10 steps), 256 (the
-# convolution stages get a quarter of it as channels) and 2e-4.
+# 1e-3. Images: a fixed budget of 1,500 steps (15 epochs of 100), whatever the number
+# of images, 64 (the convolution stages get a quarter of it, 16, as channels) and Adam
+# at 4e-4 with betas (0, 0.99), as in BigGAN; see ganaug.images.IMAGE_GAN for the rest.
 TABLE_DEFAULTS = {
     "epochs": 10, "steps_per_epoch": 50, "generator_units": (128, 128),
     "discriminator_units": (128, 128), "generator_lr": 1e-3, "discriminator_lr": 1e-3,
 }
 IMAGE_DEFAULTS = {
-    "epochs": 300, "steps_per_epoch": None, "generator_units": (256, 256),
-    "discriminator_units": (256, 256), "generator_lr": 2e-4, "discriminator_lr": 2e-4,
+    "epochs": 15, "steps_per_epoch": 100, "generator_units": (64,),
+    "discriminator_units": (64,), "generator_lr": 4e-4, "discriminator_lr": 4e-4,
+    "adam_betas": (0.0, 0.99),
 }
 
 
@@ -111,11 +113,13 @@ class GANAugmenter(BaseOverSampler):
 
     Image arrays of shape ``(n, H, W)`` or ``(n, H, W, C)`` (uint8 or float, H and W
     from 8 to 128, 1, 3 or 4 channels) are detected by their shape and trained with
-    DCGAN-style convolutional networks (label in both networks, spectral
-    normalisation in the discriminator), differentiable augmentation of real and
-    fake images before the discriminator, and samples drawn from an exponential
-    moving average of the generator's weights; they come back in the same shape and
-    dtype (see :mod:`ganaug.images`).
+    convolutional networks (conditional batch normalisation in the generator, a
+    spectrally normalised projection discriminator, hinge loss), differentiable
+    augmentation of real and fake images before the discriminator, for a fixed
+    budget of 1,500 steps; samples come from an exponential moving average of the
+    generator's weights, and with ``filter_labels`` an image that a small CNN
+    trained on the real images assigns to another class is drawn again. They come
+    back in the same shape and dtype (see :mod:`ganaug.images`).
 
     Parameters
     ----------
@@ -178,6 +182,9 @@ class GANAugmenter(BaseOverSampler):
         candidates it puts elsewhere (up to 3 redraws). The synthetic class is then
         as cleanly separated as the real one: neither rows deep in another class nor
         only the safest rows, which would pull a classifier's boundary inwards.
+        For images, a small CNN fitted on the real images (``image_judge_``) checks
+        each generated image, and one it assigns to another class is generated
+        again, up to 6 times.
     shared_columns : 'auto', list of str or int, or None, default='auto'
         Columns whose values are taken from real rows of any class rather than from
         the generator. 'auto' takes the columns whose distribution does not differ
@@ -409,6 +416,7 @@ class GANAugmenter(BaseOverSampler):
             self.input_dtype_ = X.dtype
             self.encoder_ = ImageEncoder().fit(X)
             encoded = self.encoder_.transform(X)
+            self.image_judge_ = self._fit_image_judge(encoded, y_idx, next(seeds))
         else:
             from ganaug.tabular import TabularEncoder
 
@@ -557,39 +565,25 @@ class GANAugmenter(BaseOverSampler):
                 self.encoder_.output_dim_, n_classes, units[1], seeds=unused
             )
             return ConditionalGAN(generator, discriminator, self.latent_dim, loss=self.loss, seed=0)
-        canvas, stages = self.encoder_.canvas_shape_, self.encoder_.stages_
-        generator = networks.build_conv_generator(
-            self.latent_dim, n_classes, canvas, stages, max(8, units[0][0] // 4), seeds=seeds
-        )
-        discriminator = networks.build_conv_discriminator(
-            canvas, n_classes, stages, max(8, units[1][0] // 4), seeds=seeds
-        )
-        return ConditionalGAN(
-            generator, discriminator, self.latent_dim, loss=self.loss, seed=next(seeds),
-            augment=self._image_augment_options(), ema_decay=_IMAGE_EMA_DECAY,
-        )
+        from ganaug.images import build_image_gan
+
+        filters = (max(8, units[0][0] // 4), max(8, units[1][0] // 4))
+        return build_image_gan(self.encoder_, n_classes, self.latent_dim, filters, self.loss, seeds)
 
     def _is_image_model(self):
         return hasattr(self.encoder_, "canvas_shape_")
 
-    def _image_augment_options(self):
-        """DiffAugment sizes relative to the image, not the padded canvas.
-
-        An 8x8 digit sits in a 16x16 canvas: a cutout of half the canvas would hide
-        the whole digit, so cutout and translation scale by image / canvas.
-        """
-        ratio = min(s / c for s, c in zip(self.encoder_.image_shape_[:2], self.encoder_.canvas_shape_))
-        return {"translation": 0.125 * ratio, "cutout": 0.5 * ratio}
-
     def _compile(self, gan, lr_scale=1.0, **kwargs):
-        """Adam for both networks (beta_1=0.5, as is usual for GANs)."""
+        """Adam for both networks: betas (0.5, 0.9) for tables, as is usual for GANs, and
+        IMAGE_DEFAULTS["adam_betas"] for images."""
         from ganaug.gan import Adam
 
         d_lr = self._setting("discriminator_lr") * lr_scale
         g_lr = self._setting("generator_lr") * lr_scale
+        beta_1, beta_2 = self._auto.get("adam_betas", (0.5, 0.9))
         gan.compile(
-            d_optimizer=Adam(d_lr, beta_1=0.5, beta_2=0.9),
-            g_optimizer=Adam(g_lr, beta_1=0.5, beta_2=0.9),
+            d_optimizer=Adam(d_lr, beta_1=beta_1, beta_2=beta_2),
+            g_optimizer=Adam(g_lr, beta_1=beta_1, beta_2=beta_2),
             **kwargs,
         )
 
@@ -635,8 +629,9 @@ class GANAugmenter(BaseOverSampler):
             callbacks=[StopOnNonFinite(), *(callbacks or [])],
             shuffle=False,
         )
-        if image:
-            self.generator_ = gan.ema_generator
+        if image:  # BatchNorm statistics of the averaged weights
+            gan.recompute_ema_statistics(np.resize(np.arange(len(self.classes_)), 2048), seed=next(seeds))
+            self.generator_ = gan.generator if gan.ema_generator is None else gan.ema_generator
         else:
             self.generator_ = gan.generator_copy()
             if cached:
@@ -658,9 +653,35 @@ class GANAugmenter(BaseOverSampler):
             return self._auto["steps_per_epoch"]
         return max(_MIN_STEPS_PER_EPOCH, math.ceil(n_samples / self.batch_size))
 
+    def _fit_image_judge(self, encoded, y_idx, seed):
+        """A small CNN on the real images (``ganaug.images.ImageJudge``), for ``filter_labels``;
+        it trains for as many steps as the GAN, at most 300."""
+        if not self.filter_labels or len(self.classes_) < 2:
+            return None
+        from ganaug.images import ImageJudge
+
+        steps = min(300, self._setting("epochs") * self._steps_per_epoch(len(encoded)))
+        return ImageJudge(steps=steps, random_state=seed).fit(encoded, y_idx, len(self.classes_))
+
     def _generate_images(self, labels, rng):
-        """Images for the given class indices, in the shape and dtype seen at fit."""
-        encoded = self._run_generator(labels, rng, self.encoder_.canvas_shape_, _IMAGE_CHUNK)
+        """Images for the given class indices, in the shape and dtype seen at fit.
+
+        With ``filter_labels``, an image that the judge trained on the real images
+        (``image_judge_``) assigns to another class is generated again (see
+        :func:`ganaug.images.check_labels`); the share the judge agreed with is kept
+        in ``label_agreement_``.
+        """
+        shape = self.encoder_.canvas_shape_
+        judge = getattr(self, "image_judge_", None)
+        if not self.filter_labels or judge is None or not len(labels):
+            encoded = self._run_generator(labels, rng, shape, _IMAGE_CHUNK)
+        else:
+            from ganaug.images import check_labels
+
+            encoded, self.label_agreement_ = check_labels(
+                lambda at: self._run_generator(labels[at], rng, shape, _IMAGE_CHUNK),
+                judge, labels, _IMAGE_LABEL_REDRAWS,
+            )
         return self.encoder_.inverse_transform(encoded)
 
     def _run_generator(self, labels, rng, shape, chunk):
@@ -1066,6 +1087,8 @@ class GANAugmenter(BaseOverSampler):
             state["label_judge"] = {k: v.tolist() for k, v in judge.items()}
         if self._is_image_model():
             state["image_encoder"] = self.encoder_.get_state()
+            if getattr(self, "image_judge_", None) is not None:
+                state["image_judge"] = self.image_judge_.get_state()
         else:
             state["encoder"] = self.encoder_.get_state()
         return state
@@ -1101,6 +1124,10 @@ class GANAugmenter(BaseOverSampler):
             from ganaug.images import ImageEncoder
 
             aug.encoder_ = ImageEncoder.from_state(state["image_encoder"])
+            if state.get("image_judge") is not None:
+                from ganaug.images import ImageJudge
+
+                aug.image_judge_ = ImageJudge.from_state(state["image_judge"])
         else:
             from ganaug.tabular import TabularEncoder
 

@@ -21,30 +21,44 @@ __all__ = [
     "diff_augment",
 ]
 
-LOSSES = ("minimax", "wgan-gp")
+LOSSES = ("minimax", "wgan-gp", "hinge")
 
 
-def _shift_matrix(shift, size):
-    """(batch, size, size) 0/1 matrices that move rows by ``shift``, zero-filling."""
+def _shift_matrix(shift, size, edge=False):
+    """(batch, size, size) 0/1 matrices that move rows by ``shift``, zero-filling (or
+    repeating the edge row, with ``edge``)."""
     idx = ops.expand_dims(ops.arange(size), 0) + ops.expand_dims(shift, 1)
+    matrix = ops.one_hot(ops.clip(idx, 0, size - 1), size)
+    if edge:
+        return matrix
     valid = ops.cast((idx >= 0) & (idx < size), "float32")
-    return ops.one_hot(ops.clip(idx, 0, size - 1), size) * ops.expand_dims(valid, -1)
+    return matrix * ops.expand_dims(valid, -1)
 
 
-def diff_augment(images, seed, translation=0.125, cutout=0.5):
+def _border_mean(images):
+    """Each image's mean over its outermost rows and columns: its background, mostly."""
+    rows = ops.concatenate([images[:, :1], images[:, -1:]], axis=1)
+    cols = ops.concatenate([images[:, :, :1], images[:, :, -1:]], axis=2)
+    total = ops.sum(rows, axis=(1, 2), keepdims=True) + ops.sum(cols, axis=(1, 2), keepdims=True)
+    count = 2.0 * (images.shape[1] + images.shape[2])
+    return total / count
+
+
+def diff_augment(images, seed, translation=0.125, cutout=0.5, brightness=0.5, contrast=0.5, fill="zero"):
     """Differentiable augmentation (Zhao et al., 2020) of a batch in [-1, 1].
 
     Applied alike to real and fake images before the discriminator, so that it
     cannot memorise a small training set, while gradients still reach the generator.
-    Per image: random brightness (+-0.5) and contrast (x0.5..x1.5), a translation by
-    up to ``translation`` of the size (zero-filled), and a cutout square of
-    ``cutout`` of the size at a random place.
+    Per image: random brightness (+-``brightness``) and contrast
+    (x(1 - ``contrast``)..x(1 + ``contrast``)), a translation by up to
+    ``translation`` of the size (zero-filled), and a cutout square of ``cutout`` of
+    the size at a random place. A strength of 0 leaves that augmentation out.
 
     Parameters
     ----------
     images : tensor of shape (batch, H, W, C)
     seed : keras.random.SeedGenerator
-    translation, cutout : float
+    translation, cutout, brightness, contrast : float
 
     Examples
     --------
@@ -57,16 +71,20 @@ def diff_augment(images, seed, translation=0.125, cutout=0.5):
     shape = ops.shape(images)
     batch, height, width = shape[0], images.shape[1], images.shape[2]
     # colour: brightness, then contrast around each image's mean
-    images = images + (keras.random.uniform((batch, 1, 1, 1), seed=seed) - 0.5)
-    mean = ops.mean(images, axis=(1, 2, 3), keepdims=True)
-    images = (images - mean) * (keras.random.uniform((batch, 1, 1, 1), seed=seed) + 0.5) + mean
+    if brightness > 0:
+        images = images + keras.random.uniform((batch, 1, 1, 1), -brightness, brightness, seed=seed)
+    if contrast > 0:
+        mean = ops.mean(images, axis=(1, 2, 3), keepdims=True)
+        factor = keras.random.uniform((batch, 1, 1, 1), 1.0 - contrast, 1.0 + contrast, seed=seed)
+        images = (images - mean) * factor + mean
     # translation, as products with shift matrices (differentiable, per image)
     if translation > 0:
         sy, sx = int(height * translation + 0.5), int(width * translation + 0.5)
         dy = keras.random.randint((batch,), -sy, sy + 1, seed=seed)
         dx = keras.random.randint((batch,), -sx, sx + 1, seed=seed)
-        images = ops.einsum("bij,bjwc->biwc", _shift_matrix(dy, height), images)
-        images = ops.einsum("bij,bhjc->bhic", _shift_matrix(dx, width), images)
+        edge = fill == "edge"
+        images = ops.einsum("bij,bjwc->biwc", _shift_matrix(dy, height, edge), images)
+        images = ops.einsum("bij,bhjc->bhic", _shift_matrix(dx, width, edge), images)
     # cutout: zero a square of cutout * size at a random centre
     if cutout > 0:
         ch, cw = int(height * cutout + 0.5), int(width * cutout + 0.5)
@@ -74,8 +92,9 @@ def diff_augment(images, seed, translation=0.125, cutout=0.5):
         cx = keras.random.randint((batch, 1), 0, width + (1 - cw % 2), seed=seed)
         rows = ops.abs(ops.expand_dims(ops.arange(height), 0) - cy) < (ch + 1) // 2
         cols = ops.abs(ops.expand_dims(ops.arange(width), 0) - cx) < (cw + 1) // 2
-        hole = ops.expand_dims(rows, 2) & ops.expand_dims(cols, 1)
-        images = images * ops.expand_dims(1.0 - ops.cast(hole, images.dtype), -1)
+        hole = ops.expand_dims(ops.cast(ops.expand_dims(rows, 2) & ops.expand_dims(cols, 1), images.dtype), -1)
+        background = _border_mean(images) if fill == "edge" else 0.0
+        images = images * (1.0 - hole) + background * hole
     return images
 
 
@@ -104,14 +123,15 @@ class ConditionalGAN(keras.Model):
     ``loss="minimax"`` is the non-saturating loss of Goodfellow et al. (2014): the
     discriminator minimises binary cross-entropy on real vs fake, the generator
     maximises ``log D(G(z))``. ``loss="wgan-gp"`` is the Wasserstein loss with a
-    gradient penalty (Gulrajani et al., 2017).
+    gradient penalty (Gulrajani et al., 2017). ``loss="hinge"`` is the hinge loss
+    of SAGAN and BigGAN (Lim & Ye, 2017), which the image GAN trains with.
 
     Parameters
     ----------
     generator, discriminator : keras.Model
         From :func:`ganaug.networks.build_generator` and ``build_discriminator``.
     latent_dim : int
-    loss : {"minimax", "wgan-gp"}
+    loss : {"minimax", "wgan-gp", "hinge"}
     gp_weight : float, default=10.0
         Weight of the gradient penalty (``wgan-gp`` only).
     seed : int, optional
@@ -123,7 +143,12 @@ class ConditionalGAN(keras.Model):
     ema_decay : float or None, default=None
         Keep ``ema_generator``, an exponential moving average of the generator's
         weights updated after each generator step (decay warmed up as
-        ``min(ema_decay, (1 + t) / (10 + t))``); sample from it after training.
+        ``min(ema_decay, (1 + t) / (10 + t))``); sample from it after training,
+        once :meth:`recompute_ema_statistics` has set its BatchNorm statistics.
+    diversity_weight : float, default=0.0
+        Image GANs: weight of the mode-seeking term (Mao et al., 2019) in the
+        generator's loss, which rewards two images of one class for differing as
+        much as their noise vectors do, so that a class's images keep their variety.
     """
 
     def __init__(
@@ -136,6 +161,7 @@ class ConditionalGAN(keras.Model):
         seed=None,
         augment=False,
         ema_decay=None,
+        diversity_weight=0.0,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -155,6 +181,7 @@ class ConditionalGAN(keras.Model):
             self.ema_generator = keras.models.clone_model(generator)
             self.ema_generator.set_weights(generator.get_weights())
             self.ema_steps = keras.Variable(0.0, trainable=False, name="ema_steps")
+        self.diversity_weight = float(diversity_weight)
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
 
@@ -226,7 +253,40 @@ class ConditionalGAN(keras.Model):
             else:  # BatchNorm statistics are copied
                 ema.assign(w)
 
+    def recompute_ema_statistics(self, labels, batch_size=256, seed=0):
+        """Set the EMA generator's BatchNorm statistics to those of its own outputs.
+
+        The moving averages that BatchNorm keeps while training belong to the raw
+        generator's weights; the EMA generator's activations differ. Its statistics
+        are recomputed as the plain mean, over batches of ``labels`` (class
+        indices, balanced) and fresh noise, of its batch statistics in training mode.
+        """
+        if self.ema_generator is None:
+            return
+        norms = [
+            layer for layer in self.ema_generator.layers
+            if isinstance(layer, keras.layers.BatchNormalization)
+        ]
+        if not norms:
+            return
+        momenta = [layer.momentum for layer in norms]
+        rng = np.random.default_rng(seed)
+        n_classes = self.ema_generator.inputs[1].shape[-1]
+        onehot = np.eye(n_classes, dtype=np.float32)
+        try:
+            for i, start in enumerate(range(0, len(labels), batch_size)):
+                for layer in norms:  # the running mean of the batch statistics
+                    layer.momentum = i / (i + 1.0)
+                chunk = labels[start : start + batch_size]
+                noise = rng.standard_normal((len(chunk), self.latent_dim), dtype=np.float32)
+                self.ema_generator([noise, onehot[chunk]], training=True)
+        finally:
+            for layer, momentum in zip(norms, momenta):
+                layer.momentum = momentum
+
     def _d_loss(self, real_score, fake_score):
+        if self.loss_name == "hinge":
+            return ops.mean(ops.relu(1.0 - real_score)) + ops.mean(ops.relu(1.0 + fake_score))
         if self.loss_name == "wgan-gp":
             return ops.mean(fake_score) - ops.mean(real_score)
         real = ops.softplus(-real_score)  # -log sigmoid(real)
@@ -234,14 +294,63 @@ class ConditionalGAN(keras.Model):
         return ops.mean(real) + ops.mean(fake)
 
     def _g_loss(self, fake_score):
-        if self.loss_name == "wgan-gp":
+        if self.loss_name in ("wgan-gp", "hinge"):
             return -ops.mean(fake_score)
         return ops.mean(ops.softplus(-fake_score))  # non-saturating: -log D(G(z))
 
     def train_step(self, data):
-        if self.loss_name == "wgan-gp" or self.augment:
+        if self.loss_name == "wgan-gp":
             return self._alternating_step(data)
+        if self.augment:
+            return self._image_step(data)
         return self._simultaneous_step(data)
+
+    def _image_step(self, data):
+        """Image GANs: one discriminator pass over real and fake images together, after
+        DiffAugment; both networks are updated from its scores (simultaneous updates).
+
+        With ``diversity_weight``, the fakes come in pairs of one class (the first
+        half of the batch's labels, twice) and the generator's loss adds the
+        mode-seeking term.
+        """
+        real, label = data
+        batch_size = ops.shape(real)[0]
+        noise = self._noise(batch_size)
+        fake_label = label
+        if self.diversity_weight:  # pairs of images of the same class
+            half = batch_size // 2
+            fake_label = ops.concatenate([label[:half], label[:half]], axis=0)
+            noise = noise[: 2 * half]
+        with tf.GradientTape(persistent=True) as tape:
+            fake = self.generator([noise, fake_label], training=True)
+            scores = self._critic(
+                ops.concatenate([real, fake], axis=0), ops.concatenate([label, fake_label], axis=0)
+            )
+            real_score, fake_score = scores[:batch_size], scores[batch_size:]
+            d_loss = self._d_loss(real_score, fake_score)
+            g_loss = self._g_loss(fake_score)
+            if self.diversity_weight:
+                g_loss += self.diversity_weight * self._mode_seeking(fake, noise, half)
+        d_weights = self.discriminator.trainable_weights
+        g_weights = self.generator.trainable_weights
+        d_grads = tape.gradient(d_loss, d_weights)
+        g_grads = tape.gradient(g_loss, g_weights)
+        del tape
+        self.d_optimizer.apply(d_grads, d_weights)
+        self.g_optimizer.apply(g_grads, g_weights)
+        if self.ema_generator is not None:
+            self._update_ema()
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+        return {m.name: m.result() for m in self.metrics}
+
+    @staticmethod
+    def _mode_seeking(fake, noise, half):
+        """Mode-seeking term (Mao et al., 2019): the inverse of how far two images of one
+        class move apart per unit of distance between their noise vectors."""
+        images = ops.mean(ops.abs(fake[:half] - fake[half:]), axis=tuple(range(1, len(fake.shape))))
+        noises = ops.mean(ops.abs(noise[:half] - noise[half:]), axis=1)
+        return 1.0 / (ops.mean(images / noises) + 1e-5)
 
     def _simultaneous_step(self, data):
         """One discriminator pass over real and fake rows together; both networks updated.
@@ -319,6 +428,7 @@ class ConditionalGAN(keras.Model):
             "seed": self.seed,
             "augment": self.augment,
             "ema_decay": self.ema_decay,
+            "diversity_weight": self.diversity_weight,
             "name": self.name,
         }
 

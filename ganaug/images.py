@@ -1,6 +1,6 @@
 """Image arrays and class folders <-> GAN space, and image-quality scores.
 
-Three concerns live here, all for images:
+Four concerns live here, all for images:
 
 - :class:`ImageEncoder` maps an image array of shape ``(n, H, W)`` or
   ``(n, H, W, C)`` (uint8 or float) to the generator's space (float32 in
@@ -9,6 +9,9 @@ Three concerns live here, all for images:
 - :func:`read_image_folder` and :func:`write_images` read and write a folder with
   one subfolder per class (the layout of ``keras.utils.image_dataset_from_directory``),
   with errors that name the file and writes that never leave a partial PNG;
+- :func:`build_image_gan` (the conditional image GAN and its settings,
+  :data:`IMAGE_GAN`), and :class:`ImageJudge` with :func:`check_labels`, the label
+  check of generated images (``GANAugmenter(filter_labels=True)``);
 - :class:`FeatureExtractor` and :func:`image_quality`: FID, KID and
   precision/recall computed on the features of a small CNN trained on the real
   images themselves, so nothing is downloaded. Scores are comparable only between
@@ -25,9 +28,14 @@ from pathlib import Path
 import numpy as np
 
 __all__ = [
+    "IMAGE_GAN",
     "IMAGE_SUFFIXES",
     "FeatureExtractor",
     "ImageEncoder",
+    "ImageJudge",
+    "augment_options",
+    "build_image_gan",
+    "check_labels",
     "frechet_distance",
     "image_grid",
     "image_quality",
@@ -53,14 +61,15 @@ def is_image_array(X):
 def _canvas_layout(height, width):
     """Number of stride-2 stages and the padded canvas ``(H', W')`` for an image size.
 
-    The generator starts from a 4x4-ish grid and doubles it at each stage, so the
-    canvas is the image size rounded up to a multiple of ``2**stages`` (at least
-    16, so that an 8x8 image still gets two stages).
+    The generator starts from a small grid and doubles it at each stage, so the
+    canvas is the image size rounded up to a multiple of ``2**stages``: two stages
+    up to 32 pixels (an 8x8 digit is not padded: it grows from 2x2, a 28x28 one
+    from 7x7), three up to 64, four above.
     """
     side = min(height, width)
     stages = 2 if side <= 32 else 3 if side <= 64 else 4
     step = 2**stages
-    canvas = tuple(max(16, step * math.ceil(s / step)) for s in (height, width))
+    canvas = tuple(step * math.ceil(s / step) for s in (height, width))
     return stages, canvas
 
 
@@ -93,7 +102,7 @@ class ImageEncoder:
     >>> X = np.random.default_rng(0).integers(0, 256, (4, 8, 8), dtype=np.uint8)
     >>> enc = ImageEncoder().fit(X)
     >>> enc.canvas_shape_
-    (16, 16, 1)
+    (8, 8, 1)
     >>> bool((enc.inverse_transform(enc.transform(X)) == X).all())
     True
     """
@@ -203,6 +212,215 @@ class ImageEncoder:
         enc.stages_ = int(state["stages"])
         enc.canvas_shape_ = tuple(int(s) for s in state["canvas_shape"])
         return enc
+
+
+# ------------------------------------------------------------------- the GAN
+# How the image GAN trains, beside the estimator's parameters (whose image 'auto'
+# values are augmenter.IMAGE_DEFAULTS). Measured choices; see the README's image
+# section for what each bought and what was tried and dropped.
+IMAGE_GAN = {
+    "loss": "hinge",  # used when GANAugmenter's loss is left at 'minimax'
+    "diversity_weight": 0.02,  # mode-seeking term in the generator's loss
+    "ema_decay": 0.999,
+    "translation": 0.125,  # DiffAugment, as shares of the image's own size
+    "cutout": 0.5,
+    "brightness": 0.5,
+    "contrast": 0.5,
+    "fill": "edge",  # shifted-in pixels and cutouts take the background's value
+}
+
+
+def augment_options(encoder):
+    """DiffAugment sizes relative to the image, not the padded canvas."""
+    ratio = min(s / c for s, c in zip(encoder.image_shape_[:2], encoder.canvas_shape_))
+    return {
+        "translation": IMAGE_GAN["translation"] * ratio, "cutout": IMAGE_GAN["cutout"] * ratio,
+        "brightness": IMAGE_GAN["brightness"], "contrast": IMAGE_GAN["contrast"],
+        "fill": IMAGE_GAN["fill"],
+    }
+
+
+def build_image_gan(encoder, n_classes, latent_dim, filters, loss, seeds):
+    """The conditional image GAN for images shaped like ``encoder``'s.
+
+    Parameters
+    ----------
+    encoder : ImageEncoder
+        Fitted; gives the canvas and the number of stages.
+    n_classes, latent_dim : int
+    filters : (int, int)
+        Channels of the last stage of the generator and of the first of the
+        discriminator.
+    loss : str
+        The estimator's ``loss``: 'minimax' trains with ``IMAGE_GAN["loss"]``,
+        another value is used as it is.
+    seeds : iterator of int
+
+    Returns
+    -------
+    ganaug.gan.ConditionalGAN
+    """
+    from ganaug import networks
+    from ganaug.gan import ConditionalGAN
+
+    canvas, stages = encoder.canvas_shape_, encoder.stages_
+    generator = networks.build_conv_generator(latent_dim, n_classes, canvas, stages, filters[0], seeds=seeds)
+    discriminator = networks.build_conv_discriminator(canvas, n_classes, stages, filters[1], seeds=seeds)
+    return ConditionalGAN(
+        generator, discriminator, latent_dim,
+        loss=IMAGE_GAN["loss"] if loss == "minimax" else loss, seed=next(seeds),
+        augment=augment_options(encoder), ema_decay=IMAGE_GAN["ema_decay"],
+        diversity_weight=IMAGE_GAN["diversity_weight"],
+    )
+
+
+class ImageJudge:
+    """The label check of generated images: a small CNN trained on the real images.
+
+    Three 3x3 convolutions (16, 32 and 64 channels; the last two with stride 2),
+    global average pooling and a linear layer give class logits. It is trained on
+    the real training images in GAN space, on class-balanced batches, with random
+    shifts of up to an eighth of the image (so that it judges shapes, not places),
+    for a fixed number of steps. Its weights are kept as plain numbers
+    (:meth:`get_state`), so that a saved model checks labels as the fitted one did.
+
+    Parameters
+    ----------
+    steps : int, default=300
+    batch_size : int, default=64
+    random_state : int, default=0
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ganaug.images import ImageJudge
+    >>> Z = np.random.default_rng(0).uniform(-1, 1, (40, 8, 8, 1)).astype("float32")
+    >>> y = np.repeat([0, 1], 20)
+    >>> ImageJudge(steps=2).fit(Z, y, 2).predict_proba(Z).shape  # doctest: +SKIP
+    (40, 2)
+    """
+
+    FILTERS = (16, 32, 64)
+
+    def __init__(self, steps=300, batch_size=64, random_state=0):
+        self.steps = steps
+        self.batch_size = batch_size
+        self.random_state = random_state
+
+    def _model(self, input_shape, n_classes, seed, training=False):
+        import keras
+        from keras import layers
+
+        init = lambda k: keras.initializers.GlorotUniform(seed=seed + k)  # noqa: E731
+        inputs = keras.Input(input_shape)
+        h = inputs
+        if training:
+            h = layers.RandomTranslation(0.125, 0.125, fill_mode="nearest", seed=seed, name="shift")(h)
+        # each image to zero mean and unit variance: brightness and contrast say nothing
+        h = layers.LayerNormalization(axis=(1, 2, 3), center=False, scale=False, name="standardise")(h)
+        h = layers.Conv2D(self.FILTERS[0], 3, padding="same", activation="relu", kernel_initializer=init(0), name="conv_0")(h)
+        k, side = 1, min(input_shape[:2])
+        while side > 2:  # stride-2 convolutions down to a grid of at most 2x2
+            filters = self.FILTERS[min(k, len(self.FILTERS) - 1)]
+            h = layers.Conv2D(
+                filters, 3, strides=2, padding="same", activation="relu", kernel_initializer=init(k), name=f"conv_{k}",
+            )(h)
+            k, side = k + 1, (side + 1) // 2
+        h = layers.GlobalAveragePooling2D(name="pool")(h)
+        out = layers.Dense(n_classes, kernel_initializer=init(9), name="logits")(h)
+        return keras.Model(inputs, out, name="image_judge")
+
+    def fit(self, Z, y, n_classes):
+        """Train on images in GAN space ``Z`` with class indices ``y`` (0..n_classes-1)."""
+        import keras
+
+        from ganaug.gan import Adam, balanced_batches
+
+        seed = int(self.random_state)
+        self.input_shape_ = tuple(int(s) for s in Z.shape[1:])
+        self.n_classes_ = int(n_classes)
+        model = self._model(self.input_shape_, self.n_classes_, seed, training=True)
+        model.compile(
+            optimizer=Adam(2e-3),
+            loss=keras.losses.CategoricalCrossentropy(from_logits=True),
+            steps_per_execution=50,
+        )
+        steps = max(1, int(self.steps))
+        batches = balanced_batches(Z, np.asarray(y), self.n_classes_, self.batch_size, steps, 1, seed=seed)
+        model.fit(batches, epochs=1, steps_per_epoch=steps, verbose=0, shuffle=False)
+        self.weights_ = [np.asarray(w, dtype=np.float32) for w in model.get_weights()]
+        self._set_predictor()
+        return self
+
+    def _set_predictor(self):
+        self.model_ = self._model(self.input_shape_, self.n_classes_, 0)
+        self.model_.set_weights(self.weights_)
+
+    def predict_proba(self, Z, chunk=1024):
+        """Class probabilities of images in GAN space."""
+        from scipy.special import softmax
+
+        logits = np.concatenate(
+            [np.asarray(self.model_(Z[i : i + chunk], training=False)) for i in range(0, len(Z), chunk)]
+        ) if len(Z) else np.zeros((0, self.n_classes_), np.float32)
+        return softmax(logits.astype(np.float64), axis=1)
+
+    def get_state(self):
+        """The fitted judge as plain JSON-safe numbers."""
+        return {
+            "input_shape": list(self.input_shape_),
+            "n_classes": self.n_classes_,
+            "weights": [{"shape": list(w.shape), "values": w.ravel().tolist()} for w in self.weights_],
+        }
+
+    @classmethod
+    def from_state(cls, state):
+        judge = cls()
+        judge.input_shape_ = tuple(int(s) for s in state["input_shape"])
+        judge.n_classes_ = int(state["n_classes"])
+        judge.weights_ = [
+            np.asarray(w["values"], dtype=np.float32).reshape(w["shape"]) for w in state["weights"]
+        ]
+        judge._set_predictor()
+        return judge
+
+
+JUDGE_THRESHOLD = 0.9
+
+
+def check_labels(generate, judge, labels, redraws):
+    """Generate images for ``labels`` (class indices), redrawing those ``judge`` assigns
+    to another class.
+
+    ``generate(positions)`` returns GAN-space images for ``labels[positions]``. An
+    image the judge assigns to another class is drawn again, up to ``redraws``
+    times; one that never agrees keeps, of its candidates, the one the judge finds
+    most like its class.
+
+    Returns
+    -------
+    images : ndarray
+    agreement : float
+        The share of all drawn images whose class the judge agreed with.
+    """
+    wanted = np.arange(len(labels))
+    kept, best = None, np.full(len(labels), -np.inf)
+    drawn = agreed = 0
+    for _ in range(1 + redraws):
+        images = generate(wanted)
+        if kept is None:
+            kept = np.empty((len(labels), *images.shape[1:]), dtype=images.dtype)
+        prob = judge.predict_proba(images)
+        ok = (prob.argmax(axis=1) == labels[wanted]) & (prob[np.arange(len(wanted)), labels[wanted]] >= JUDGE_THRESHOLD)
+        score = np.where(ok, np.inf, prob[np.arange(len(wanted)), labels[wanted]])
+        better = score > best[wanted]
+        kept[wanted[better]] = images[better]
+        best[wanted[better]] = score[better]
+        drawn, agreed = drawn + len(wanted), agreed + int(ok.sum())
+        wanted = wanted[~ok]
+        if not len(wanted):
+            break
+    return kept, agreed / max(drawn, 1)
 
 
 # --------------------------------------------------------------- class folders

@@ -178,19 +178,36 @@ def build_discriminator(input_dim, n_classes, units=(256, 256), *, dropout=0.25,
     return keras.Model([row, label], out, name="discriminator")
 
 
-# ---------------------------------------------------------------- images (DCGAN)
+# ------------------------------------------------------------------------ images
 def _glorot(seeds):
     return keras.initializers.GlorotUniform(seed=next(seeds))
 
 
-def build_conv_generator(latent_dim, n_classes, canvas_shape, stages, filters=64, *, seeds):
-    """The DCGAN-style conditional generator: ``(noise, one-hot label) -> image``.
+def _class_norm(h, label, name):
+    """Conditional batch normalisation (de Vries et al., 2017; Miyato & Koyama, 2018).
 
-    The label is concatenated with the noise, projected to a small grid, then
-    ``stages`` transposed convolutions (stride 2, BatchNorm, LeakyReLU) double the
-    grid up to ``canvas_shape``; a 3x3 convolution with tanh gives pixels in [-1, 1].
-    The label is also appended as constant feature maps before every upsampling, so
-    that it reaches every stage (as in BAGAN, one network serves all classes).
+    BatchNorm without its own scale and shift, then a per-class scale and shift
+    looked up from the one-hot label (``label @ W``): scale starts at 1 and shift
+    at 0 for every class, so the label steers every stage of the generator.
+    """
+    channels = h.shape[-1]
+    h = layers.BatchNormalization(center=False, scale=False, name=f"{name}_norm")(h)
+    gamma = layers.Dense(channels, use_bias=False, kernel_initializer="ones", name=f"{name}_scale")(label)
+    beta = layers.Dense(channels, use_bias=False, kernel_initializer="zeros", name=f"{name}_shift")(label)
+    gamma = layers.Reshape((1, 1, channels), name=f"{name}_scale_map")(gamma)
+    beta = layers.Reshape((1, 1, channels), name=f"{name}_shift_map")(beta)
+    h = layers.Multiply(name=f"{name}_scaled")([h, gamma])
+    return layers.Add(name=f"{name}_shifted")([h, beta])
+
+
+def build_conv_generator(latent_dim, n_classes, canvas_shape, stages, filters=32, *, seeds):
+    """The conditional convolutional generator: ``(noise, one-hot label) -> image``.
+
+    Noise and label are projected to a ``(H / 2**stages, W / 2**stages)`` grid, then
+    ``stages`` transposed convolutions (4x4, stride 2) double it up to
+    ``canvas_shape``; a 3x3 convolution with tanh gives pixels in [-1, 1]. Before
+    each of them, conditional batch normalisation (a per-class scale and shift of
+    the normalised features) and ReLU: the label steers every stage.
 
     Parameters
     ----------
@@ -199,7 +216,7 @@ def build_conv_generator(latent_dim, n_classes, canvas_shape, stages, filters=64
         ``(H, W, C)`` of the output, each side a multiple of ``2**stages``.
     stages : int
         Number of stride-2 upsampling stages.
-    filters : int, default=64
+    filters : int, default=32
         Channels of the last stage; each earlier stage has twice as many.
     seeds : iterator of int
 
@@ -219,33 +236,31 @@ def build_conv_generator(latent_dim, n_classes, canvas_shape, stages, filters=64
     width0 = filters * 2**stages
     h = layers.Dense(h0 * w0 * width0, use_bias=False, kernel_initializer=_glorot(seeds), name="project")(h)
     h = layers.Reshape((h0, w0, width0), name="grid")(h)
-    h = layers.BatchNormalization(name="norm_project")(h)
-    h = layers.LeakyReLU(0.2, name="leaky_relu_project")(h)
     for i in range(stages):
-        size = (h0 * 2**i, w0 * 2**i)
-        maps = layers.RepeatVector(size[0] * size[1], name=f"label_repeat_{i}")(label)
-        maps = layers.Reshape((*size, n_classes), name=f"label_maps_{i}")(maps)
-        h = layers.Concatenate(name=f"condition_{i}")([h, maps])
+        h = _class_norm(h, label, f"cbn_{i}")
+        h = layers.ReLU(name=f"relu_{i}")(h)
         h = layers.Conv2DTranspose(
             filters * 2 ** (stages - i - 1), 4, strides=2, padding="same", use_bias=False,
             kernel_initializer=_glorot(seeds), name=f"up_{i}",
         )(h)
-        h = layers.BatchNormalization(name=f"norm_{i}")(h)
-        h = layers.LeakyReLU(0.2, name=f"leaky_relu_{i}")(h)
+    h = _class_norm(h, label, "cbn_out")
+    h = layers.ReLU(name="relu_out")(h)
     out = layers.Conv2D(
         channels, 3, padding="same", activation="tanh", kernel_initializer=_glorot(seeds), name="image"
     )(h)
     return keras.Model([noise, label], out, name="conv_generator")
 
 
-def build_conv_discriminator(canvas_shape, n_classes, stages, filters=64, *, seeds):
-    """The DCGAN-style conditional critic with spectral normalisation.
+def build_conv_discriminator(canvas_shape, n_classes, stages, filters=32, *, seeds):
+    """The conditional convolutional critic: a projection discriminator.
 
-    The label enters twice: as constant feature maps stacked on the image, and as a
-    projection term (Miyato & Koyama, 2018) on the pooled features. Every
-    convolution and the dense score are wrapped in
-    ``keras.layers.SpectralNormalization``, which keeps the critic Lipschitz and
-    training stable on small data.
+    A 3x3 convolution, then 4x4 stride-2 convolutions (at least ``stages``, and
+    down to a grid of at most 4x4; channels doubling up to 8 x ``filters``),
+    LeakyReLU after each, global average pooling to a feature vector
+    ``h``; the score is ``w . h + embed(label) . h`` (Miyato & Koyama, 2018): the
+    label enters only through the projection, never as input maps. Every
+    convolution, the score and the label embedding are spectrally normalised
+    (``keras.layers.SpectralNormalization``).
 
     Examples
     --------
@@ -255,27 +270,31 @@ def build_conv_discriminator(canvas_shape, n_classes, stages, filters=64, *, see
     >>> d.output_shape
     (None, 1)
     """
-    height, width, channels = canvas_shape
     image = keras.Input(canvas_shape, name="image")
     label = keras.Input((n_classes,), name="label")
-    maps = layers.RepeatVector(height * width, name="label_repeat")(label)
-    maps = layers.Reshape((height, width, n_classes), name="label_maps")(maps)
-    h = layers.Concatenate(name="condition")([image, maps])
-    for i in range(stages + 1):
-        h = layers.SpectralNormalization(
+
+    def sn(layer, name):
+        return layers.SpectralNormalization(layer, name=name)
+
+    h = sn(layers.Conv2D(filters, 3, padding="same", kernel_initializer=_glorot(seeds)), "sn_conv_in")(image)
+    h = layers.LeakyReLU(0.2, name="leaky_relu_in")(h)
+    # at least `stages` stride-2 convolutions, and down to a grid of at most 4x4, so
+    # that the pooled features see the whole image, not only its texture
+    side, down = min(canvas_shape[:2]), 0
+    while down < stages or side > 4:
+        side, down = (side + 1) // 2, down + 1
+    for i in range(down):
+        h = sn(
             layers.Conv2D(
-                filters * 2 ** min(i, stages), 4 if i < stages else 3,
-                strides=2 if i < stages else 1, padding="same", kernel_initializer=_glorot(seeds),
+                filters * 2 ** min(i + 1, 3), 4, strides=2, padding="same", kernel_initializer=_glorot(seeds)
             ),
-            name=f"sn_conv_{i}",
+            f"sn_conv_{i}",
         )(h)
         h = layers.LeakyReLU(0.2, name=f"leaky_relu_{i}")(h)
     h = layers.GlobalAveragePooling2D(name="pool")(h)
-    score = layers.SpectralNormalization(
-        layers.Dense(1, kernel_initializer=_glorot(seeds)), name="sn_score"
-    )(h)
-    embedding = layers.Dense(
-        h.shape[-1], use_bias=False, kernel_initializer=_glorot(seeds), name="label_embedding"
+    score = sn(layers.Dense(1, kernel_initializer=_glorot(seeds)), "sn_score")(h)
+    embedding = sn(
+        layers.Dense(h.shape[-1], use_bias=False, kernel_initializer=_glorot(seeds)), "sn_label_embedding"
     )(label)
     projection = layers.Dot(axes=1, name="projection")([h, embedding])
     out = layers.Add(name="critic")([score, projection])

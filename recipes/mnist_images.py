@@ -2,11 +2,11 @@
 
 Downloads MNIST with ``keras.datasets.mnist`` (about 11 MB, once, into
 ``~/.keras/datasets``), cuts the digits 3, 5 and 8 down to 1% of their training
-images, rebalances the training set with a conditional DCGAN, writes a preview
+images, rebalances the training set with the conditional image GAN, writes a preview
 grid and compares a classifier trained on real images only with one trained on
 real + synthetic images, on MNIST's (balanced) test set.
 
-Run: ``python recipes/mnist_images.py --epochs 30``. Tests never run this script.
+Run: ``python recipes/mnist_images.py``. Tests never run this script.
 """
 
 import argparse
@@ -27,7 +27,7 @@ def main():
     from ganaug.images import image_grid
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--epochs", type=int, default=None, help="Epochs of 100 steps (default: the estimator's, 15).")
     parser.add_argument("--rare", type=int, nargs="+", default=[3, 5, 8])
     parser.add_argument("--keep", type=float, default=0.01, help="Share of each rare class kept.")
     parser.add_argument("--per-class", type=int, default=1000, help="Training images per common class.")
@@ -44,7 +44,7 @@ def main():
     X, y = X[np.sort(keep)], y[np.sort(keep)]
     print("training counts:", dict(zip(*np.unique(y, return_counts=True))))
 
-    aug = GANAugmenter(epochs=args.epochs, batch_size=64, random_state=args.seed, verbose=1)
+    aug = GANAugmenter(epochs=args.epochs or "auto", random_state=args.seed, verbose=1)
     X_res, y_res = aug.fit_resample(X, y)  # same shape and dtype: (n, 28, 28) uint8
     aug.save("mnist_images.ganaug", force=True)
 

@@ -301,7 +301,9 @@ def test_sample_on_an_image_model_says_so(workdir):
     rng = np.random.default_rng(0)
     X = rng.integers(0, 256, (24, 8, 8), dtype=np.uint8)
     y = np.array([0] * 16 + [1] * 8)
-    GANAugmenter(epochs=1, batch_size=8, latent_dim=8, random_state=0).fit(X, y).save("img.ganaug")
+    GANAugmenter(
+        epochs=1, steps_per_epoch=5, batch_size=8, latent_dim=8, filter_labels=False, random_state=0
+    ).fit(X, y).save("img.ganaug")
     result = run("sample", "img.ganaug", "-n", "3", "-o", "s.csv")
     assert result.exit_code == 1 and "is a model of images" in result.output
     assert "ganaug preview" in result.output and not (workdir / "s.csv").exists()
