@@ -1,9 +1,10 @@
 """How well can a saved model's column values tell training rows from other rows?
 
 A ``.ganaug`` file saved with the defaults holds no row hashes and no rows, but the
-encoder keeps, for each numeric column, up to 1,000 quantiles: with 1,000 rows or
-fewer, exactly that column's training values (see the README, "What a saved model
-holds"). This script measures the simplest membership test that this allows: call a
+encoder keeps, for each numeric column, up to 1,000 quantiles, smoothed (each the
+mean of itself and its two neighbours) so that a value only one or two rows have is
+not stored, while values shared by three or more rows are (see the README, "What a
+saved model holds"). This script measures the simplest membership test that this allows: call a
 row a *member* when each of its numeric values occurs among its column's stored
 quantiles. Each table is split 70/30 (stratified, seed 0), a GANAugmenter is fitted
 on the 70 % and saved with the defaults, and the test is run on both parts:

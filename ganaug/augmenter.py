@@ -1039,9 +1039,10 @@ class GANAugmenter(BaseOverSampler):
         encoder's fitted state (column names and dtypes, each categorical column's
         categories, each numeric column's quantiles). By default it holds no row
         hashes and no rows, so a loaded model cannot filter copies of training rows
-        (``filter_copies``). The quantiles are exact training values for up to 1,000
-        rows, which allows a weaker membership test (README, "What a saved model
-        holds").
+        (``filter_copies``). The quantiles are smoothed (each the mean of itself and its
+        neighbours), so a value that only one or two training rows have is not stored;
+        values that three or more rows share still allow a weak membership test
+        (README, "What a saved model holds").
 
         Parameters
         ----------

@@ -81,6 +81,33 @@ def _quantile_transformer(n_values):
     )
 
 
+def _smooth_quantiles(transformer):
+    """Replace each stored quantile by the mean of itself and its two neighbours.
+
+    With 1,000 rows or fewer, a QuantileTransformer's quantiles are exactly the
+    column's sorted training values (and the minimum and maximum always are), so a
+    saved model would tell whether a given value occurs in the training rows. After
+    a three-point moving average (the ends weighted towards themselves) a value that
+    one or two rows have is, for continuous values, no longer stored; a value that
+    three or more rows share (an integer level, a rounded measurement) survives in
+    the middle of its run, and a minimum or maximum that two or more rows share stays.
+    The quantiles stay sorted, and every value inside the range still makes the round
+    trip through the encoder; a lone minimum or maximum moves inwards by a third of
+    its gap to the next value.
+
+    Examples
+    --------
+    >>> qt = _quantile_transformer(6).fit(np.array([[1.0], [2.0], [2.0], [2.0], [4.0], [8.0]]))
+    >>> _smooth_quantiles(qt).quantiles_.ravel().round(3).tolist()
+    [1.333, 1.667, 2.0, 2.667, 4.667, 6.667]
+    """
+    q = transformer.quantiles_[:, 0]
+    if len(q) > 1:
+        padded = np.concatenate([q[:1], q, q[-1:]])
+        transformer.quantiles_ = ((padded[:-2] + padded[1:-1] + padded[2:]) / 3.0).reshape(-1, 1)
+    return transformer
+
+
 class TabularEncoder:
     """Map a DataFrame to a float32 matrix for the GAN and back.
 
@@ -253,7 +280,8 @@ class TabularEncoder:
             observed.size and np.all(observed == np.round(observed))
         )
         if observed.size:
-            col.transformer = _quantile_transformer(observed.size).fit(observed.reshape(-1, 1))
+            col.transformer = _smooth_quantiles(
+                _quantile_transformer(observed.size).fit(observed.reshape(-1, 1)))
             col.spans.append(Span("numeric", 1))
         if col.has_missing and observed.size:
             col.spans.append(Span("softmax", 2))  # [present, missing]
