@@ -305,6 +305,22 @@ class ConditionalGAN(keras.Model):
             return self._image_step(data)
         return self._simultaneous_step(data)
 
+    def _update_both(self, tape, d_loss, g_loss):
+        """Both networks' gradients from one persistent tape, both optimizers stepped,
+        the EMA generator (if any) updated and the loss trackers fed."""
+        d_weights = self.discriminator.trainable_weights
+        g_weights = self.generator.trainable_weights
+        d_grads = tape.gradient(d_loss, d_weights)
+        g_grads = tape.gradient(g_loss, g_weights)
+        del tape
+        self.d_optimizer.apply(d_grads, d_weights)
+        self.g_optimizer.apply(g_grads, g_weights)
+        if self.ema_generator is not None:
+            self._update_ema()
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+        return {m.name: m.result() for m in self.metrics}
+
     def _image_step(self, data):
         """Image GANs: one discriminator pass over real and fake images together, after
         DiffAugment; both networks are updated from its scores (simultaneous updates).
@@ -331,18 +347,7 @@ class ConditionalGAN(keras.Model):
             g_loss = self._g_loss(fake_score)
             if self.diversity_weight:
                 g_loss += self.diversity_weight * self._mode_seeking(fake, noise, half)
-        d_weights = self.discriminator.trainable_weights
-        g_weights = self.generator.trainable_weights
-        d_grads = tape.gradient(d_loss, d_weights)
-        g_grads = tape.gradient(g_loss, g_weights)
-        del tape
-        self.d_optimizer.apply(d_grads, d_weights)
-        self.g_optimizer.apply(g_grads, g_weights)
-        if self.ema_generator is not None:
-            self._update_ema()
-        self.d_loss_tracker.update_state(d_loss)
-        self.g_loss_tracker.update_state(g_loss)
-        return {m.name: m.result() for m in self.metrics}
+        return self._update_both(tape, d_loss, g_loss)
 
     @staticmethod
     def _mode_seeking(fake, noise, half):
@@ -371,18 +376,7 @@ class ConditionalGAN(keras.Model):
             real_score, fake_score = scores[:batch_size], scores[batch_size:]
             d_loss = self._d_loss(real_score, fake_score)
             g_loss = self._g_loss(fake_score)
-        d_weights = self.discriminator.trainable_weights
-        g_weights = self.generator.trainable_weights
-        d_grads = tape.gradient(d_loss, d_weights)
-        g_grads = tape.gradient(g_loss, g_weights)
-        del tape
-        self.d_optimizer.apply(d_grads, d_weights)
-        self.g_optimizer.apply(g_grads, g_weights)
-        if self.ema_generator is not None:
-            self._update_ema()
-        self.d_loss_tracker.update_state(d_loss)
-        self.g_loss_tracker.update_state(g_loss)
-        return {m.name: m.result() for m in self.metrics}
+        return self._update_both(tape, d_loss, g_loss)
 
     def _alternating_step(self, data):
         real, label = data
