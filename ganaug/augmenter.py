@@ -1006,8 +1006,11 @@ class GANAugmenter(BaseOverSampler):
         """
         from scipy.special import expit, softmax
 
-        encoded = self._judge_view(encoded)
-        logits = encoded @ self.label_judge_["coef"].T + self.label_judge_["intercept"]
+        # The judge's view zeroes the missing-value indicators: the same as zero weights
+        # on them, which spares a copy of the rows.
+        coef = np.array(self.label_judge_["coef"], dtype=np.float32)
+        coef[:, self.encoder_.missing_indicators()] = 0.0
+        logits = np.asarray(encoded, dtype=np.float32) @ coef.T + self.label_judge_["intercept"]
         if logits.shape[1] == 1:  # binary: the probability of the second class
             p = expit(logits[:, 0])
             return np.stack([1.0 - p, p], axis=1)
