@@ -77,13 +77,13 @@ def _check_target_complete(y):
         )
 
 
-# What 'auto' means for tables and for images. Tables: a fixed budget of 500 steps
-# (10 epochs of 50), whatever the number of rows, with 128-wide networks and Adam at
+# What 'auto' means for tables and for images. Tables: a fixed budget of 250 steps
+# (5 epochs of 50), whatever the number of rows, with 128-wide networks and Adam at
 # 1e-3. Images: a fixed budget of 1,500 steps (15 epochs of 100), whatever the number
 # of images, 64 (the convolution stages get a quarter of it, 16, as channels) and Adam
 # at 4e-4 with betas (0, 0.99), as in BigGAN; see ganaug.images.IMAGE_GAN for the rest.
 TABLE_DEFAULTS = {
-    "epochs": 10, "steps_per_epoch": 50, "generator_units": (128, 128),
+    "epochs": 5, "steps_per_epoch": 50, "generator_units": (128, 128),
     "discriminator_units": (128, 128), "generator_lr": 1e-3, "discriminator_lr": 1e-3,
 }
 IMAGE_DEFAULTS = {
@@ -133,8 +133,8 @@ class GANAugmenter(BaseOverSampler):
         Seeds the network initialisation, batch order, noise and decoding. The same
         integer gives the same output on the CPU.
     epochs : int or 'auto', default='auto'
-        Training epochs, of ``steps_per_epoch`` steps each. 'auto' is 10 for tables
-        (with 50 steps each: a budget of 500 steps, whatever the number of rows) and
+        Training epochs, of ``steps_per_epoch`` steps each. 'auto' is 5 for tables
+        (with 50 steps each: a budget of 250 steps, whatever the number of rows) and
         ``IMAGE_DEFAULTS["epochs"]`` for images.
     batch_size : int, default=64
         Rows per training step.
