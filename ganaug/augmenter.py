@@ -93,6 +93,10 @@ IMAGE_DEFAULTS = {
 }
 
 
+# The share of synthetic table rows recombined from real rows when recombine='auto'.
+RECOMBINE_AUTO = 0.75
+
+
 def _seed_stream(rng):
     while True:
         yield int(rng.randint(np.iinfo(np.int32).max))
@@ -196,6 +200,17 @@ class GANAugmenter(BaseOverSampler):
         the real ones, while the GAN models only what depends on the class. A list
         names the columns; None leaves every column to the generator. A model loaded
         from a file holds no training rows and generates these columns, with a warning.
+    recombine : float in [0, 1] or 'auto', default='auto'
+        Share of each class's synthetic table rows made by recombining real rows
+        instead of by the generator: a real row of the class, drawn at random, keeps
+        its values in the columns that depend on the class and takes the shared
+        columns (``shared_columns_``) of another real row of any class, drawn at
+        random, as generated rows do. 'auto' is ``RECOMBINE_AUTO``. Such a row is new
+        (no training row has it, and ``filter_copies`` redraws one that happens to
+        be a copy) but it repeats a real row's class-dependent values, so set 0 when
+        synthetic rows must not disclose training rows. Without shared columns a
+        recombined row would be a copy, so none are made; nor for images, nor by a
+        model loaded from a file, which holds no training rows.
     verbose : int, default=0
         0 is silent; 1 prints one line of losses per epoch.
 
@@ -280,6 +295,7 @@ class GANAugmenter(BaseOverSampler):
         "filter_copies": ["boolean"],
         "filter_labels": ["boolean"],
         "shared_columns": [StrOptions({"auto"}), "array-like", None],
+        "recombine": [Interval(Real, 0, 1, closed="both"), StrOptions({"auto"})],
         "verbose": ["verbose"],
     }
 
@@ -302,6 +318,7 @@ class GANAugmenter(BaseOverSampler):
         filter_copies=True,
         filter_labels=True,
         shared_columns="auto",
+        recombine="auto",
         verbose=0,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
@@ -320,6 +337,7 @@ class GANAugmenter(BaseOverSampler):
         self.filter_copies = filter_copies
         self.filter_labels = filter_labels
         self.shared_columns = shared_columns
+        self.recombine = recombine
         self.verbose = verbose
 
     # ------------------------------------------------------------- validation
@@ -424,12 +442,15 @@ class GANAugmenter(BaseOverSampler):
             frame = self._as_frame(X)
             self.encoder_ = TabularEncoder(self._categorical_features_for(frame)).fit(frame, y_idx)
             encoded = self.encoder_.transform(frame)
-            self.train_row_hashes_ = np.unique(_row_hashes(frame))
+            self.train_row_hashes_ = np.unique(self._row_hashes(frame))
             self.shared_columns_ = self._shared_columns_for(frame, y_idx)
             # Real rows' values of the shared columns, to borrow from (kept in memory only:
             # a saved model holds no training rows).
             self._shared_pool = encoded[:, self.encoder_.columns_mask(self.shared_columns_)]
             self._shared_rows = frame[self.shared_columns_].reset_index(drop=True)
+            # The real rows themselves and each class's row numbers, to recombine.
+            self._real_rows = frame.reset_index(drop=True)
+            self._class_rows = [np.flatnonzero(y_idx == k) for k in range(len(self.classes_))]
             self.label_judge_ = self._fit_label_judge(encoded, y_idx, next(seeds))
             if self.encoder_.identifier_columns_:
                 names = ", ".join(shown(name) for name in self.encoder_.identifier_columns_)
@@ -527,7 +548,7 @@ class GANAugmenter(BaseOverSampler):
         counts = np.bincount(y_idx[rows], minlength=len(self.classes_))
         labels = np.repeat(np.arange(len(self.classes_)), np.maximum(counts, 20))
         self.n_copies_dropped_ = 0
-        probe = self._draw(labels, rng)
+        probe = self._draw(labels, rng, recombine=0.0)  # the generator's own rows
         modelled = [c for c in frame.columns if c not in self.encoder_.identifier_columns_]
         self.variety_ = class_variety(
             frame.iloc[rows], self.classes_[y_idx[rows]], probe, self.classes_[labels], columns=modelled
@@ -826,7 +847,8 @@ class GANAugmenter(BaseOverSampler):
             warnings.warn(
                 "This model was loaded from a file, which holds no training rows, so the "
                 f"shared columns {', '.join(shown(c) for c in self.shared_columns_)} come from the "
-                "generator instead of real rows of any class (as they do right after fit).",
+                "generator instead of real rows of any class, and every row is generated (right "
+                "after fit, a share is recombined from real rows: see recombine).",
                 UserWarning,
                 stacklevel=3,
             )
@@ -844,19 +866,20 @@ class GANAugmenter(BaseOverSampler):
             )
             return frame
         for attempt in range(_COPY_REDRAWS):
-            copies = np.flatnonzero(np.isin(_row_hashes(frame), self.train_row_hashes_))
+            copies = np.flatnonzero(np.isin(self._row_hashes(frame), self.train_row_hashes_))
             if not len(copies):
                 return frame
             self.n_copies_dropped_ += len(copies)
             # 2, 4, 8, ... candidates for each copy; the first that is no copy replaces it
             tries = 2 ** (attempt + 1)
             redrawn = self._draw(np.repeat(labels[copies], tries), rng)
-            fresh = ~np.isin(_row_hashes(redrawn), self.train_row_hashes_).reshape(-1, tries)
+            fresh = ~np.isin(self._row_hashes(redrawn), self.train_row_hashes_).reshape(-1, tries)
             pick = np.arange(len(copies)) * tries + fresh.argmax(axis=1)
             redrawn = redrawn.iloc[pick]
             redrawn.index = frame.index[copies]
-            frame.loc[frame.index[copies]] = redrawn
-        left = int(np.isin(_row_hashes(frame), self.train_row_hashes_).sum())
+            # Rows swapped in by concatenation, not assigned: sparse columns allow no setitem.
+            frame = pd.concat([frame.drop(index=redrawn.index), redrawn]).reindex(frame.index)
+        left = int(np.isin(self._row_hashes(frame), self.train_row_hashes_).sum())
         if left:
             warnings.warn(
                 f"{left} synthetic rows still copy a training row after "
@@ -867,8 +890,49 @@ class GANAugmenter(BaseOverSampler):
             )
         return frame
 
-    def _draw(self, labels, rng):
-        """Decoded rows for the given class indices, label-checked with ``filter_labels``.
+    def _row_hashes(self, frame):
+        """Row hashes for the copy check, over the modelled columns: a row that equals
+        a training row everywhere but in an identifier column (left empty) is a copy."""
+        return _row_hashes(frame.drop(columns=self.encoder_.identifier_columns_))
+
+    def _recombine_share(self):
+        """The share of rows to recombine from real rows (see ``recombine``)."""
+        if (self._is_image_model() or not getattr(self, "shared_columns_", None)
+                or getattr(self, "_real_rows", None) is None):
+            return 0.0
+        return RECOMBINE_AUTO if isinstance(self.recombine, str) else float(self.recombine)
+
+    def _recombined(self, labels, rng):
+        """Rows for the given class indices recombined from real rows (see ``recombine``)."""
+        from ganaug.tabular import _restore_categorical
+
+        n = len(labels)
+        anchors = np.empty(n, dtype=np.int64)
+        for k in np.unique(labels):
+            at = np.flatnonzero(labels == k)
+            anchors[at] = rng.choice(self._class_rows[k], len(at))
+        real = self._real_rows.iloc[anchors].reset_index(drop=True)
+        donors = self._shared_rows.iloc[rng.randint(len(self._shared_rows), size=n)].reset_index(drop=True)
+        identifiers = self.encoder_.identifier_columns_
+        columns = {}
+        for i, name in enumerate(real.columns):
+            if name in identifiers:  # left empty, as in generated rows
+                columns[i] = _restore_categorical(np.full(n, None, dtype=object), real[name].dtype)
+            else:
+                column = donors[name] if name in self.shared_columns_ else real[name]
+                if isinstance(column.dtype, pd.SparseDtype):  # dense, as decoded rows are
+                    column = column.sparse.to_dense()
+                columns[i] = column
+        frame = pd.concat(columns, axis=1)
+        frame.columns = real.columns
+        return frame
+
+    def _draw(self, labels, rng, recombine=None):
+        """Decoded rows for the given class indices: recombined or generated.
+
+        A share of each class's rows (``recombine``; stochastically rounded) is
+        recombined from real rows (:meth:`_recombined`), the rest generated and,
+        with ``filter_labels``, label-checked.
 
         The check runs on the generator's output, before decoding. The classifier
         fitted on the real rows (``label_judge_``) puts a share of each class's real
@@ -884,6 +948,19 @@ class GANAugmenter(BaseOverSampler):
         is filled with the other kind. Only the rows kept are decoded,
         so missing values still come out at each class's real rate.
         """
+        share = self._recombine_share() if recombine is None else recombine
+        if share > 0 and len(labels):
+            take = np.zeros(len(labels), dtype=bool)
+            for k in np.unique(labels):
+                rows = np.flatnonzero(labels == k)
+                m = min(len(rows), int(np.floor(len(rows) * share + rng.random_sample())))
+                take[rng.choice(rows, m, replace=False)] = True
+            if take.any():
+                frame = pd.concat([self._draw(labels[~take], rng, recombine=0.0),
+                                   self._recombined(labels[take], rng)], ignore_index=True)
+                order = np.argsort(np.concatenate([np.flatnonzero(~take), np.flatnonzero(take)]),
+                                   kind="stable")
+                return frame.iloc[order].reset_index(drop=True)
         judge = getattr(self, "label_judge_", None)
         if not self.filter_labels or judge is None or not len(labels):
             return self._decode(labels, rng)

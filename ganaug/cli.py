@@ -243,7 +243,7 @@ def _training_options(func):
         ),
         click.option("--epochs", type=click.IntRange(min=1), default=None, help="Training epochs."),
         click.option("--seed", type=int, default=None, help="Random seed; the same seed gives the same file."),
-        click.option("--recipe", default=None, help="A recipe name (fast, careful) or a .toml file of parameters."),
+        click.option("--recipe", default=None, help="A recipe name (fast, careful, generated) or a .toml file of parameters."),
         click.option("--quiet", "-q", is_flag=True, help="No progress bar or table."),
         click.option("--force", is_flag=True, help="Replace an existing output file."),
         *_reading_options,
@@ -557,7 +557,7 @@ def _refuse_existing(targets, out_dir, classes):
 )
 @click.option("--epochs", type=click.IntRange(min=1), default=None, help="Training epochs.")
 @click.option("--seed", type=int, default=None, help="Random seed.")
-@click.option("--recipe", default=None, help="A recipe name (fast, careful) or a .toml file of parameters.")
+@click.option("--recipe", default=None, help="A recipe name (fast, careful, generated) or a .toml file of parameters.")
 @click.option("--save-model", type=_OUT_FILE, default=None, help="Also save the trained model here (.ganaug), for `ganaug preview`.")
 @click.option("--report", type=_OUT_FILE, default=None, help="Also write an HTML evaluation report: scores on the pixels and sample grids.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or table.")
@@ -846,7 +846,7 @@ def _parse_arms(value):
 @click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True, help="K of the stratified K-fold.")
 @click.option("--repeats", type=click.IntRange(min=1), default=2, show_default=True, help="Repeats of the K-fold split.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed; the same seed gives the same scores.")
-@click.option("--recipe", default=None, help="Parameters of the ganaug arm: a recipe name (fast, careful) or a .toml file (default: GANAugmenter's defaults).")
+@click.option("--recipe", default=None, help="Parameters of the ganaug arm: a recipe name (fast, careful, generated) or a .toml file (default: GANAugmenter's defaults).")
 @click.option("--report", type=_OUT_FILE, default=None, help="Also write an HTML page with the table and a plot per metric.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar (the table is still printed).")
 @click.option("--force", is_flag=True, help="Replace an existing report.")

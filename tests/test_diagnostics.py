@@ -78,8 +78,8 @@ def test_a_collapsed_fit_says_so(tiny, monkeypatch):
     aug = GANAugmenter(**tiny, random_state=0)
     real_draw = GANAugmenter._draw
 
-    def collapsed(self, labels, rng):  # every row a copy of the first generated one
-        rows = real_draw(self, labels, rng)
+    def collapsed(self, labels, rng, **kwargs):  # every row a copy of the first generated one
+        rows = real_draw(self, labels, rng, **kwargs)
         return rows.iloc[[0] * len(rows)].reset_index(drop=True)
 
     monkeypatch.setattr(GANAugmenter, "_draw", collapsed)
@@ -104,7 +104,8 @@ def test_filter_labels_keeps_rows_the_judge_puts_in_their_class(tiny):
     X, y = make_classification(n_samples=300, n_features=4, n_informative=3, n_redundant=0,
                                weights=[0.8], class_sep=1.5, random_state=0)
     X = pd.DataFrame(X, columns=list("abcd"))
-    aug = GANAugmenter(**tiny, random_state=0).fit(X, y)
+    # recombine=0: every row generated, so every row goes through the check
+    aug = GANAugmenter(**tiny, recombine=0.0, random_state=0).fit(X, y)
     assert aug.label_judge_["coef"].shape == (1, 4)
 
     def agreement(frame, label):
@@ -171,6 +172,39 @@ def test_shared_columns_come_from_real_rows_of_any_class(tiny):
     class0_only = set(zip(frame["noise"][y == 0], frame["level"][y == 0])) - set(
         zip(frame["noise"][y == 1], frame["level"][y == 1]))
     assert set(zip(out["noise"], out["level"])) & class0_only
+
+
+def test_recombined_rows_pair_a_real_row_of_the_class_with_shared_columns_of_another(tiny):
+    frame, y = _shared_table()
+    frame["id"] = [f"row {i}" for i in range(len(frame))]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # 'id' is an identifier column
+        aug = GANAugmenter(**tiny, recombine=1.0, random_state=0).fit(frame, y)
+    out, _ = aug.sample(y={1: 300}, random_state=0)
+    # Every row: the 'signal' of a real class-1 row, the (noise, level) pair of a real
+    # row of any class, no identifier, and no copy of a training row.
+    assert set(out["signal"]) <= set(frame["signal"][y == 1])
+    assert set(zip(out["noise"], out["level"])) <= set(zip(frame["noise"], frame["level"]))
+    assert out["id"].isna().all()
+    real = set(map(tuple, frame[["signal", "noise", "level"]].to_numpy().tolist()))
+    assert not set(map(tuple, out[["signal", "noise", "level"]].to_numpy().tolist())) & real
+    # Pairings are new: many distinct rows, more than the class has.
+    assert len(out.drop_duplicates()) > (y == 1).sum()
+
+
+def test_recombine_share_and_where_it_does_not_apply(tiny):
+    frame, y = _shared_table()
+    class1 = set(frame["signal"][y == 1])
+    for share in (0.0, 0.5):
+        aug = GANAugmenter(**tiny, recombine=share, random_state=0).fit(frame, y)
+        out, _ = aug.sample(y={1: 400}, random_state=0)
+        assert out["signal"].isin(class1).mean() == pytest.approx(share, abs=0.08)
+    # No shared columns: a recombined row would be a copy, so every row is generated.
+    aug = GANAugmenter(**tiny, recombine=1.0, shared_columns=None, random_state=0).fit(frame, y)
+    out, _ = aug.sample(y={1: 200}, random_state=0)
+    assert not out["signal"].isin(class1).any()
+    with pytest.raises(ValueError, match="recombine"):
+        GANAugmenter(**tiny, recombine=1.5).fit(frame, y)
 
 
 def test_shared_columns_none_and_a_list(tiny):

@@ -38,8 +38,9 @@ def test_round_trip_same_samples(saved, monkeypatch):
     loaded = ganaug.load(path)
     assert loaded.shared_columns_ == aug.shared_columns_ != []
     # The loaded model holds no row hashes and no real rows to borrow shared columns
-    # from: compare like with like.
+    # from or to recombine: compare like with like.
     monkeypatch.setattr(aug, "_shared_pool", None)
+    monkeypatch.setattr(aug, "_real_rows", None)
     try:
         a, ya = aug.set_params(filter_copies=False).sample(200, random_state=5)
     finally:
@@ -210,6 +211,7 @@ def test_keep_copy_filter_is_opt_in(saved, tmp_path, monkeypatch):
     loaded = ganaug.load(path)
     np.testing.assert_array_equal(loaded.train_row_hashes_, aug.train_row_hashes_)
     monkeypatch.setattr(aug, "_shared_pool", None)  # a loaded model has no rows to borrow from
+    monkeypatch.setattr(aug, "_real_rows", None)  # ... nor to recombine
     a, _ = aug.sample(100, random_state=3)
     with pytest.warns(UserWarning, match="shared columns") as record:
         b, _ = loaded.sample(100, random_state=3)  # filters copies: no warning about hashes
