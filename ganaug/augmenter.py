@@ -196,6 +196,14 @@ class GANAugmenter(BaseOverSampler):
         the real ones, while the GAN models only what depends on the class. A list
         names the columns; None leaves every column to the generator. A model loaded
         from a file holds no training rows and generates these columns, with a warning.
+    working_size : 'auto', int or None, default='auto'
+        Images only: the size, as its shorter side, that the GAN and the label
+        check work at; generated images are upscaled (bicubic) to the input size.
+        'auto' picks at fit, from the data, the smallest of 8, 16 and 32 pixels at
+        which a downscale/upscale round trip of the real images loses at most 5% of
+        their pixel variance (so digits upscaled from 8x8 to 28x28 train at 8x8, as
+        fast as 8x8 digits); an int sets the side; None works at the input size.
+        The size used is ``working_size_``. Tables ignore it.
     verbose : int, default=0
         0 is silent; 1 prints one line of losses per epoch.
 
@@ -226,6 +234,8 @@ class GANAugmenter(BaseOverSampler):
         puts in their class; None with ``filter_labels=False`` or one class.
     label_agreement_ : float
         Share of generated candidates the judge put in their class in the last draw.
+    working_size_ : (int, int)
+        Images only: ``(height, width)`` the GAN works at (see ``working_size``).
     calibration_ : ganaug.tabular.OutputCalibration
         Per class, the affine map of each numeric output and the weights of each
         category that give the generated rows the real rows' means, spreads and
@@ -280,6 +290,7 @@ class GANAugmenter(BaseOverSampler):
         "filter_copies": ["boolean"],
         "filter_labels": ["boolean"],
         "shared_columns": [StrOptions({"auto"}), "array-like", None],
+        "working_size": [Interval(Integral, 8, 128, closed="both"), StrOptions({"auto"}), None],
         "verbose": ["verbose"],
     }
 
@@ -302,6 +313,7 @@ class GANAugmenter(BaseOverSampler):
         filter_copies=True,
         filter_labels=True,
         shared_columns="auto",
+        working_size="auto",
         verbose=0,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
@@ -320,6 +332,7 @@ class GANAugmenter(BaseOverSampler):
         self.filter_copies = filter_copies
         self.filter_labels = filter_labels
         self.shared_columns = shared_columns
+        self.working_size = working_size
         self.verbose = verbose
 
     # ------------------------------------------------------------- validation
@@ -414,7 +427,8 @@ class GANAugmenter(BaseOverSampler):
             from ganaug.images import ImageEncoder
 
             self.input_dtype_ = X.dtype
-            self.encoder_ = ImageEncoder().fit(X)
+            self.encoder_ = ImageEncoder(working_size=self.working_size).fit(X)
+            self.working_size_ = self.encoder_.working_shape_
             encoded = self.encoder_.transform(X)
             self.image_judge_ = self._fit_image_judge(encoded, y_idx, next(seeds))
         else:
@@ -1125,6 +1139,7 @@ class GANAugmenter(BaseOverSampler):
             from ganaug.images import ImageEncoder
 
             aug.encoder_ = ImageEncoder.from_state(state["image_encoder"])
+            aug.working_size_ = aug.encoder_.working_shape_
             if state.get("image_judge") is not None:
                 from ganaug.images import ImageJudge
 
