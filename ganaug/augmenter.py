@@ -198,7 +198,7 @@ class GANAugmenter(BaseOverSampler):
         from a file holds no training rows and generates these columns, with a warning.
     working_size : 'auto', int or None, default='auto'
         Images only: the size, as its shorter side, that the GAN and the label
-        check work at; generated images are upscaled (bicubic) to the input size.
+        check work at; generated images are upscaled (Lanczos) to the input size.
         'auto' picks at fit, from the data, the smallest of 8, 16 and 32 pixels at
         which a downscale/upscale round trip of the real images loses at most 5% of
         their pixel variance (so digits upscaled from 8x8 to 28x28 train at 8x8, as
