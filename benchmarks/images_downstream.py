@@ -17,7 +17,7 @@ Protocol (repeated stratified k-fold on each image set of ``image_sets.py``):
 It prints a table per set and classifier, the mean ranks, the seconds each arm's
 resampling took, and (``--timing``) the seconds of a default ``GANAugmenter`` fit
 on 1,000 images at 8x8, 28x28 and 64x64 (digits, upscaled), wall and CPU, with
-the load average (the machine may be shared).
+the working size it chose and the load average (the machine may be shared).
 
 For the ``ganaug`` arm it also judges the generated images with a CNN trained on
 all real images of the set (``referee``): the share it assigns to their intended
@@ -328,10 +328,11 @@ def timing(sizes=(8, 28, 64), n=1000, seed=0):
     for side in sizes:
         X = X8 if side == 8 else image_sets._resize(X8, side)
         start, cpu = time.perf_counter(), time.process_time()
-        GANAugmenter(random_state=seed).fit(X, y)
+        aug = GANAugmenter(random_state=seed).fit(X, y)
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-        print(f"  {side}x{side}: {seconds:.1f} s wall, {cpu:.1f} s CPU (load {os.getloadavg()[0]:.1f} "
-              "at the end)", flush=True)
+        work = "x".join(str(s) for s in aug.working_size_)
+        print(f"  {side}x{side}: {seconds:.1f} s wall, {cpu:.1f} s CPU, working size {work} "
+              f"(load {os.getloadavg()[0]:.1f} at the end)", flush=True)
 
 
 def main(argv=None):

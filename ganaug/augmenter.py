@@ -211,6 +211,14 @@ class GANAugmenter(BaseOverSampler):
         synthetic rows must not disclose training rows. Without shared columns a
         recombined row would be a copy, so none are made; nor for images, nor by a
         model loaded from a file, which holds no training rows.
+    working_size : 'auto', int or None, default='auto'
+        Images only: the size, as its shorter side, that the GAN and the label
+        check work at; generated images are upscaled (Lanczos) to the input size.
+        'auto' picks at fit, from the data, the smallest of 8, 16 and 32 pixels at
+        which a downscale/upscale round trip of the real images loses at most 5% of
+        their pixel variance (so digits upscaled from 8x8 to 28x28 train at 8x8, as
+        fast as 8x8 digits); an int sets the side; None works at the input size.
+        The size used is ``working_size_``. Tables ignore it.
     verbose : int, default=0
         0 is silent; 1 prints one line of losses per epoch.
 
@@ -241,6 +249,8 @@ class GANAugmenter(BaseOverSampler):
         puts in their class; None with ``filter_labels=False`` or one class.
     label_agreement_ : float
         Share of generated candidates the judge put in their class in the last draw.
+    working_size_ : (int, int)
+        Images only: ``(height, width)`` the GAN works at (see ``working_size``).
     calibration_ : ganaug.tabular.OutputCalibration
         Per class, the affine map of each numeric output and the weights of each
         category that give the generated rows the real rows' means, spreads and
@@ -296,6 +306,7 @@ class GANAugmenter(BaseOverSampler):
         "filter_labels": ["boolean"],
         "shared_columns": [StrOptions({"auto"}), "array-like", None],
         "recombine": [Interval(Real, 0, 1, closed="both"), StrOptions({"auto"})],
+        "working_size": [Interval(Integral, 8, 128, closed="both"), StrOptions({"auto"}), None],
         "verbose": ["verbose"],
     }
 
@@ -319,6 +330,7 @@ class GANAugmenter(BaseOverSampler):
         filter_labels=True,
         shared_columns="auto",
         recombine="auto",
+        working_size="auto",
         verbose=0,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
@@ -338,6 +350,7 @@ class GANAugmenter(BaseOverSampler):
         self.filter_labels = filter_labels
         self.shared_columns = shared_columns
         self.recombine = recombine
+        self.working_size = working_size
         self.verbose = verbose
 
     # ------------------------------------------------------------- validation
@@ -432,7 +445,8 @@ class GANAugmenter(BaseOverSampler):
             from ganaug.images import ImageEncoder
 
             self.input_dtype_ = X.dtype
-            self.encoder_ = ImageEncoder().fit(X)
+            self.encoder_ = ImageEncoder(working_size=self.working_size).fit(X)
+            self.working_size_ = self.encoder_.working_shape_
             encoded = self.encoder_.transform(X)
             self.image_judge_ = self._fit_image_judge(encoded, y_idx, next(seeds))
         else:
@@ -1205,6 +1219,7 @@ class GANAugmenter(BaseOverSampler):
             from ganaug.images import ImageEncoder
 
             aug.encoder_ = ImageEncoder.from_state(state["image_encoder"])
+            aug.working_size_ = aug.encoder_.working_shape_
             if state.get("image_judge") is not None:
                 from ganaug.images import ImageJudge
 

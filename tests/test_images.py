@@ -228,6 +228,78 @@ def test_save_load_image_model(tmp_path):
     np.testing.assert_array_equal(a, b)
 
 
+# ------------------------------------------------------------- working size
+def _upscaled_digits(side=28, n=60, width=None):
+    """Sample digits (8x8) upscaled with Pillow's bicubic filter: little detail in many pixels."""
+    X, y, _ = read_image_folder(DIGITS)
+    keep = np.concatenate([np.flatnonzero(y == c)[: n // 2] for c in ("0", "1")])
+    big = np.stack([
+        np.asarray(Image.fromarray(img).resize((width or side, side), Image.Resampling.BICUBIC)) for img in X[keep]
+    ])
+    return big, y[keep]
+
+
+def test_working_size_auto_is_small_for_upscaled_images_and_full_for_noise():
+    from ganaug.images import choose_working_shape
+
+    X, _ = _upscaled_digits(28)
+    enc = ImageEncoder(working_size="auto").fit(X)
+    assert enc.working_shape_ == (8, 8) and enc.canvas_shape_ == (8, 8, 1)
+    assert enc.transform(X).shape == (len(X), 8, 8, 1)
+    back = enc.inverse_transform(enc.transform(X))
+    assert back.shape == X.shape and back.dtype == X.dtype
+    # the round trip keeps the picture: mean error under 5% of the range
+    assert np.abs(back.astype(float) - X).mean() < 0.05 * 255
+    wide, _ = _upscaled_digits(16, width=32)
+    assert ImageEncoder(working_size="auto").fit(wide).working_shape_ == (8, 16)
+    noise = _images((20, 32, 32, 3), np.uint8)
+    assert ImageEncoder(working_size="auto").fit(noise).working_shape_ == (32, 32)
+    assert choose_working_shape(np.zeros((4, 32, 32, 1), np.float32)) == (8, 8)  # flat images
+
+
+@pytest.mark.parametrize("size, expected", [(None, (28, 28)), (16, (16, 16)), (64, (28, 28))])
+def test_working_size_given(size, expected):
+    X, _ = _upscaled_digits(28, n=10)
+    assert ImageEncoder(working_size=size).fit(X).working_shape_ == expected
+
+
+def test_working_size_rejects_bad_values():
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    X, y = _upscaled_digits(28, n=10)
+    with pytest.raises(ValueError, match="working_size"):
+        ImageEncoder(working_size=4).fit(X)
+    with pytest.raises(InvalidParameterError, match="working_size"):
+        GANAugmenter(working_size="small", **TINY).fit(X, y)
+
+
+def test_augmenter_trains_at_working_size_and_returns_input_size(tmp_path):
+    from ganaug import load
+
+    X, y = _upscaled_digits(28, n=30)
+    aug = GANAugmenter(random_state=0, **JUDGED).fit(X, y)
+    assert aug.working_size_ == (8, 8)
+    assert aug.generator_.output_shape[1:] == (8, 8, 1)  # the GAN works at 8x8
+    assert aug.image_judge_.input_shape_ == (8, 8, 1)
+    X_new, _ = aug.sample(y={"0": 3, "1": 3}, random_state=1)
+    assert X_new.shape == (6, 28, 28) and X_new.dtype == np.uint8
+    aug.save(tmp_path / "m.ganaug")
+    again = load(tmp_path / "m.ganaug")
+    assert again.working_size_ == (8, 8) and again.working_size == "auto"
+    np.testing.assert_array_equal(again.sample(y={"0": 3, "1": 3}, random_state=1)[0], X_new)
+    full = GANAugmenter(random_state=0, working_size=None, **TINY).fit(X, y)
+    assert full.working_size_ == (28, 28) and full.generator_.output_shape[1:] == (28, 28, 1)
+
+
+def test_encoder_state_without_working_shape_loads_at_input_size():
+    X = _images((3, 12, 12), np.uint8)
+    state = ImageEncoder().fit(X).get_state()
+    del state["working_shape"], state["working_size"]  # a file written before working sizes
+    enc = ImageEncoder.from_state(state)
+    assert enc.working_shape_ == (12, 12)
+    np.testing.assert_array_equal(enc.inverse_transform(enc.transform(X)), X)
+
+
 # ----------------------------------------------------------------- folders
 def _write_folder(root, counts=None, size=(8, 8), mode="L"):
     counts = counts or {"cat": 12, "dog": 3}
