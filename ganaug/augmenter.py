@@ -456,7 +456,7 @@ class GANAugmenter(BaseOverSampler):
             frame = self._as_frame(X)
             self.encoder_ = TabularEncoder(self._categorical_features_for(frame)).fit(frame, y_idx)
             encoded = self.encoder_.transform(frame)
-            self.train_row_hashes_ = np.unique(self._row_hashes(frame))
+            self.train_row_hashes_ = np.unique(self._copy_hashes(frame))
             self.shared_columns_ = self._shared_columns_for(frame, y_idx)
             # Real rows' values of the shared columns, to borrow from (kept in memory only:
             # a saved model holds no training rows).
@@ -880,20 +880,20 @@ class GANAugmenter(BaseOverSampler):
             )
             return frame
         for attempt in range(_COPY_REDRAWS):
-            copies = np.flatnonzero(np.isin(self._row_hashes(frame), self.train_row_hashes_))
+            copies = np.flatnonzero(np.isin(self._copy_hashes(frame), self.train_row_hashes_))
             if not len(copies):
                 return frame
             self.n_copies_dropped_ += len(copies)
             # 2, 4, 8, ... candidates for each copy; the first that is no copy replaces it
             tries = 2 ** (attempt + 1)
             redrawn = self._draw(np.repeat(labels[copies], tries), rng)
-            fresh = ~np.isin(self._row_hashes(redrawn), self.train_row_hashes_).reshape(-1, tries)
+            fresh = ~np.isin(self._copy_hashes(redrawn), self.train_row_hashes_).reshape(-1, tries)
             pick = np.arange(len(copies)) * tries + fresh.argmax(axis=1)
             redrawn = redrawn.iloc[pick]
             redrawn.index = frame.index[copies]
             # Rows swapped in by concatenation, not assigned: sparse columns allow no setitem.
             frame = pd.concat([frame.drop(index=redrawn.index), redrawn]).reindex(frame.index)
-        left = int(np.isin(self._row_hashes(frame), self.train_row_hashes_).sum())
+        left = int(np.isin(self._copy_hashes(frame), self.train_row_hashes_).sum())
         if left:
             warnings.warn(
                 f"{left} synthetic rows still copy a training row after "
@@ -904,7 +904,7 @@ class GANAugmenter(BaseOverSampler):
             )
         return frame
 
-    def _row_hashes(self, frame):
+    def _copy_hashes(self, frame):
         """Row hashes for the copy check, over the modelled columns: a row that equals
         a training row everywhere but in an identifier column (left empty) is a copy."""
         return _row_hashes(frame.drop(columns=self.encoder_.identifier_columns_))

@@ -113,6 +113,13 @@ def roundtrip_error(Z, shape):
     return float(((back - Z) ** 2).mean()) / var if var > 0 else 0.0
 
 
+def _evenly_spaced(X, n=_ROUNDTRIP_IMAGES):
+    """At most ``n`` of the images ``X``, evenly spaced through the set."""
+    if len(X) <= n:
+        return X
+    return X[np.linspace(0, len(X) - 1, n).round().astype(int)]
+
+
 def choose_working_shape(Z, max_error=ROUNDTRIP_ERROR, sides=WORKING_SIDES):
     """The smallest working size at which images ``Z`` (float, ``(n, h, w, c)``)
     survive a downscale/upscale round trip.
@@ -123,8 +130,7 @@ def choose_working_shape(Z, max_error=ROUNDTRIP_ERROR, sides=WORKING_SIDES):
     1,000 images, evenly spaced.
     """
     height, width = Z.shape[1:3]
-    if len(Z) > _ROUNDTRIP_IMAGES:
-        Z = Z[np.linspace(0, len(Z) - 1, _ROUNDTRIP_IMAGES).round().astype(int)]
+    Z = _evenly_spaced(Z)
     for side in sorted(sides):
         shape = _scaled_shape(height, width, side)
         if shape == (height, width):
@@ -217,9 +223,8 @@ class ImageEncoder:
         if size is None:
             return (height, width)
         if isinstance(size, str) and size == "auto":
-            if len(X) > _ROUNDTRIP_IMAGES:  # scale only the images the round trip is measured on
-                X = X[np.linspace(0, len(X) - 1, _ROUNDTRIP_IMAGES).round().astype(int)]
-            return choose_working_shape(self._scaled(X))
+            # scale only the images the round trip is measured on
+            return choose_working_shape(self._scaled(_evenly_spaced(X)))
         if isinstance(size, bool) or not isinstance(size, Integral) or not MIN_SIDE <= size <= MAX_SIDE:
             raise ValueError(
                 f"working_size must be 'auto', None or an integer from {MIN_SIDE} to {MAX_SIDE}. "
