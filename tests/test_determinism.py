@@ -60,3 +60,21 @@ def test_global_random_state_untouched(penguins):
     np.random.seed(0)
     GANAugmenter(**TINY, random_state=1).fit_resample(X, y)
     assert np.random.random() == expected
+
+
+def test_large_draws_run_traced_with_the_eager_numbers(penguins):
+    """From _TRACE_ROWS rows the generator runs through Keras's traced predict step;
+    it must give the numbers an eager call gives, so a seed's output does not depend
+    on how many rows were asked for at once."""
+    from ganaug.augmenter import _TRACE_ROWS, _noise
+
+    X, y = penguins
+    aug = GANAugmenter(**TINY, random_state=0).fit(X, y)
+    labels = np.arange(_TRACE_ROWS) % len(aug.classes_)
+    shape = (aug.encoder_.output_dim_,)
+    traced = aug._run_generator(labels, np.random.RandomState(1), shape, 4096)
+    assert aug.generator_.predict_function is not None  # the traced path ran
+    noise = _noise(np.random.RandomState(1), len(labels), aug.latent_dim)
+    onehot = np.eye(len(aug.classes_), dtype=np.float32)[labels]
+    eager = np.asarray(aug.generator_([noise, onehot], training=False))
+    np.testing.assert_allclose(traced, eager, rtol=1e-5, atol=1e-6)
