@@ -43,6 +43,10 @@ _LABEL_REDRAWS = 3
 # compares: enough for a logistic regression and for spreads and level counts, and
 # a fit on 100,000 rows does not spend minutes on either.
 _ROWS_PER_CLASS = 2000
+# Rows per class the collapse check compares: enough for spreads and level counts
+# (each estimated alike for real and synthetic rows), few enough to cost a tenth of a
+# second, not half a second, on a large class.
+_VARIETY_ROWS = 500
 _CALIBRATION_ROWS = 1000  # generated rows per class that calibration is learned from
 _IMAGE_LABEL_REDRAWS = 6
 
@@ -553,7 +557,7 @@ class GANAugmenter(BaseOverSampler):
         """Compare, per class, the variety of generated rows with the real rows'.
 
         Draws as many rows per class as it has (at least 20; classes of more than
-        ``_ROWS_PER_CLASS`` rows are compared on that many, drawn at random), keeps the comparison of
+        ``_VARIETY_ROWS`` rows are compared on that many, drawn at random), keeps the comparison of
         :func:`ganaug.diagnostics.class_variety` in ``variety_``, and warns, naming
         the class and its narrowest column, when a class's synthetic rows reach less
         than half the real rows' variety: the GAN has collapsed onto a few rows.
@@ -561,7 +565,7 @@ class GANAugmenter(BaseOverSampler):
         from ganaug.diagnostics import class_variety, collapsed_classes
 
         rng = np.random.RandomState(seed)
-        rows = _per_class_subset(y_idx, _ROWS_PER_CLASS, rng)
+        rows = _per_class_subset(y_idx, _VARIETY_ROWS, rng)
         counts = np.bincount(y_idx[rows], minlength=len(self.classes_))
         labels = np.repeat(np.arange(len(self.classes_)), np.maximum(counts, 20))
         self.n_copies_dropped_ = 0
