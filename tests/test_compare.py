@@ -382,3 +382,12 @@ def test_cli_compare_says_each_warning_once(workdir):
     lines = [line for line in result.output.splitlines() if "'tag' hold a different" in line]
     assert len(lines) == 1 and lines[0].startswith("Warning: Column(s) 'tag'")
     assert lines[0].endswith("(2 times in 2 folds)")
+
+
+def test_devsuite_forestflow_budget_option():
+    devsuite = load_devsuite()
+    assert devsuite.parse_args([]).forestflow_budget == (50, 100)
+    assert devsuite.parse_args(["--forestflow-budget", "20,20"]).forestflow_budget == (20, 20)
+    for bad in ("20", "a,b", "0,5"):
+        with pytest.raises(SystemExit):
+            devsuite.parse_args(["--forestflow-budget", bad])
