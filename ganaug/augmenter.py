@@ -465,11 +465,10 @@ class GANAugmenter(BaseOverSampler):
             encoded = self.encoder_.transform(frame)
             self.train_row_hashes_ = np.unique(self._copy_hashes(frame))
             self.shared_columns_ = self._shared_columns_for(frame, y_idx)
-            # Real rows' values of the shared columns, to borrow from (kept in memory only:
+            # Real rows' values of the shared columns, to borrow from, and the real rows
+            # themselves and each class's row numbers, to recombine (kept in memory only:
             # a saved model holds no training rows).
             self._shared_pool = encoded[:, self.encoder_.columns_mask(self.shared_columns_)]
-            self._shared_rows = frame[self.shared_columns_].reset_index(drop=True)
-            # The real rows themselves and each class's row numbers, to recombine.
             self._real_rows = frame.reset_index(drop=True)
             self._class_rows = [np.flatnonzero(y_idx == k) for k in range(len(self.classes_))]
             self.label_judge_ = self._fit_label_judge(encoded, y_idx, next(seeds))
@@ -930,6 +929,10 @@ class GANAugmenter(BaseOverSampler):
             return 0.0
         return RECOMBINE_AUTO if isinstance(self.recombine, str) else float(self.recombine)
 
+    def _shared_values(self, rows):
+        """The shared columns of the real rows at the given positions."""
+        return self._real_rows.iloc[rows, self._real_rows.columns.get_indexer(self.shared_columns_)]
+
     def _recombined(self, labels, rng):
         """Rows for the given class indices recombined from real rows (see ``recombine``)."""
         from ganaug.tabular import _restore_categorical
@@ -940,7 +943,7 @@ class GANAugmenter(BaseOverSampler):
             at = np.flatnonzero(labels == k)
             anchors[at] = rng.choice(self._class_rows[k], len(at))
         real = self._real_rows.iloc[anchors].reset_index(drop=True)
-        donors = self._shared_rows.iloc[rng.randint(len(self._shared_rows), size=n)].reset_index(drop=True)
+        donors = self._shared_values(rng.randint(len(self._real_rows), size=n)).reset_index(drop=True)
         identifiers = self.encoder_.identifier_columns_
         columns = {}
         for i, name in enumerate(real.columns):
@@ -1060,7 +1063,7 @@ class GANAugmenter(BaseOverSampler):
         frame = self.encoder_.inverse_transform(encoded, random_state=decode_seed, y=labels, as_given=set(borrowed))
         if borrowed and len(frame):
             # The real values themselves, not their round trip through GAN space.
-            values = self._shared_rows.iloc[donors].set_axis(frame.index)
+            values = self._shared_values(donors).set_axis(frame.index)
             for name in borrowed:
                 frame[name] = values[name]
         return frame
