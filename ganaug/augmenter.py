@@ -455,6 +455,10 @@ class GANAugmenter(BaseOverSampler):
             self.encoder_ = ImageEncoder(working_size=self.working_size).fit(X)
             self.working_size_ = self.encoder_.working_shape_
             encoded = self.encoder_.transform(X)
+            # The real images, which the generator edits, and each class's image numbers
+            # (kept in memory only: a saved model holds no training images).
+            self._source_images, self._real_images = encoded, X
+            self._class_rows = [np.flatnonzero(y_idx == k) for k in range(len(self.classes_))]
             self.image_judge_ = self._fit_image_judge(encoded, y_idx, next(seeds))
         else:
             from ganaug.tabular import TabularEncoder
@@ -487,7 +491,9 @@ class GANAugmenter(BaseOverSampler):
         for attempt in range(restarts + 1):
             try:
                 self._train(encoded, y_idx, units, seeds, lr_scale, callbacks)
-                if not self._is_image_model():
+                if self._is_image_model():
+                    self.pixel_map_ = self._fit_pixel_map(X, next(seeds))
+                else:
                     self.calibration_ = self._fit_calibration(encoded, y_idx, next(seeds))
                     self._check_variety(frame, y_idx, next(seeds))
                 return self
@@ -658,9 +664,10 @@ class GANAugmenter(BaseOverSampler):
                 self._setting("discriminator_lr") * lr_scale,
                 self._setting("generator_lr") * lr_scale,
             )
+        edit = bool(getattr(gan, "edit", False))
         batches = balanced_batches(
             encoded, y_idx, len(self.classes_), self.batch_size, steps, self._setting("epochs"),
-            seed=next(seeds),
+            seed=next(seeds), pairs=edit,
         )
         history = gan.fit(
             batches,
@@ -671,7 +678,10 @@ class GANAugmenter(BaseOverSampler):
             shuffle=False,
         )
         if image:  # BatchNorm statistics of the averaged weights
-            gan.recompute_ema_statistics(np.resize(np.arange(len(self.classes_)), 2048), seed=next(seeds))
+            labels = np.resize(np.arange(len(self.classes_)), 2048)
+            rng = np.random.RandomState(next(seeds))
+            sources = self._source_images[self._source_rows(labels, rng)] if edit else None
+            gan.recompute_ema_statistics(labels, seed=int(rng.randint(2**31 - 1)), sources=sources)
             self.generator_ = gan.generator if gan.ema_generator is None else gan.ema_generator
         else:
             self.generator_ = gan.generator_copy()
@@ -694,6 +704,35 @@ class GANAugmenter(BaseOverSampler):
             return self._auto["steps_per_epoch"]
         return max(_MIN_STEPS_PER_EPOCH, math.ceil(n_samples / self.batch_size))
 
+    def _fit_pixel_map(self, X, seed, n=2048):
+        """A :class:`ganaug.images.PixelMap` from ``n`` real and ``n`` generated images,
+        class-balanced (real ones drawn with replacement), made as sampling makes them
+        (without the label check)."""
+        from ganaug.images import PixelMap
+
+        rng = np.random.RandomState(seed)
+        labels = np.resize(np.arange(len(self.classes_)), n)
+        real = np.concatenate([rng.choice(self._class_rows[k], (labels == k).sum()) for k in range(len(self.classes_))])
+        rows = self._source_rows(labels, rng) if self._edits() else None
+        encoded = self._run_generator(labels, rng, self.encoder_.canvas_shape_, _IMAGE_CHUNK, rows)
+        encoded, detail = self._edited(encoded, rows, rng)
+        fake = self.encoder_.upscaled(encoded)
+        if detail is not None:
+            fake = fake + detail
+        return PixelMap().fit(self.encoder_.scaled(X[real]), fake)
+
+    def _edited(self, encoded, rows, rng):
+        """An editing generator's outputs ``encoded`` for the real images numbered ``rows``
+        taken part of the way from the source: ``source + u * (edit - source)``, ``u``
+        drawn uniformly from [0, 1] per image; and what the working size lost of each
+        source (:meth:`ganaug.images.ImageEncoder.detail`), to add back at the input
+        size. ``rows`` None (no sources): ``encoded`` as it is, and no detail."""
+        if rows is None:
+            return encoded, None
+        source = self._source_images[rows]
+        strength = rng.uniform(0.0, 1.0, (len(rows), 1, 1, 1)).astype(np.float32)
+        return source + strength * (encoded - source), self.encoder_.detail(self._real_images[rows])
+
     def _fit_image_judge(self, encoded, y_idx, seed):
         """A small CNN on the real images (``ganaug.images.ImageJudge``), for ``filter_labels``;
         it trains for as many steps as the GAN, at most 300."""
@@ -712,24 +751,56 @@ class GANAugmenter(BaseOverSampler):
         :func:`ganaug.images.check_labels`); the share the judge agreed with is kept
         in ``label_agreement_``.
         """
+        from ganaug.images import check_labels
+
         shape = self.encoder_.canvas_shape_
         judge = getattr(self, "image_judge_", None)
+        edits = self._edits()
+
+        def generate(at):
+            rows = self._source_rows(labels[at], rng) if edits else None
+            images = self._run_generator(labels[at], rng, shape, _IMAGE_CHUNK, rows)
+            return images, (rows if edits else np.zeros(len(at), np.intp))
+
         if not self.filter_labels or judge is None or not len(labels):
-            encoded = self._run_generator(labels, rng, shape, _IMAGE_CHUNK)
+            encoded, rows = generate(np.arange(len(labels)))
         else:
-            from ganaug.images import check_labels
-
-            encoded, self.label_agreement_ = check_labels(
-                lambda at: self._run_generator(labels[at], rng, shape, _IMAGE_CHUNK),
-                judge, labels, _IMAGE_LABEL_REDRAWS,
+            encoded, self.label_agreement_, rows = check_labels(
+                generate, judge, labels, _IMAGE_LABEL_REDRAWS, tagged=True
             )
-        return self.encoder_.inverse_transform(encoded)
+        encoded, detail = self._edited(encoded, rows if edits else None, rng)
+        return self.encoder_.inverse_transform(encoded, detail, getattr(self, "pixel_map_", None))
 
-    def _run_generator(self, labels, rng, shape, chunk):
-        """The generator's output for the given class indices, in chunks; never NaN."""
+    def _edits(self):
+        """Whether the image generator edits real images, and they are at hand (a model
+        loaded from a file holds none)."""
+        return len(self.generator_.inputs) == 3 and getattr(self, "_source_images", None) is not None
+
+    def _source_rows(self, labels, rng):
+        """For an editing image generator, the number of one real image of its class per
+        label: each class's images in a random order, over and over, so that every real
+        image is edited about as often as the others."""
+        picked = np.empty(len(labels), dtype=np.intp)
+        for k in np.unique(labels):
+            at = np.flatnonzero(labels == k)
+            rows = self._class_rows[k]
+            rounds = -(-len(at) // len(rows))
+            picked[at] = np.concatenate([rng.permutation(rows) for _ in range(rounds)])[: len(at)]
+        return picked
+
+    def _run_generator(self, labels, rng, shape, chunk, source_rows=None):
+        """The generator's output for the given class indices, in chunks; never NaN.
+        An editing image generator edits the real images numbered ``source_rows``
+        (None: all-zero sources, images from the noise alone)."""
         n = len(labels)
         noise = _noise(rng, n, self.latent_dim)
         onehot = np.eye(len(self.classes_), dtype=np.float32)[labels]
+        sources = None
+        if len(self.generator_.inputs) == 3:
+            sources = (
+                np.zeros((n, *shape), dtype=np.float32) if source_rows is None
+                else self._source_images[source_rows]
+            )
         encoded = np.zeros((n, *shape), dtype=np.float32)
         # Many rows go through Keras's traced predict step (about a third faster, and
         # no new oneDNN kernels per batch shape); it costs a trace (about 0.1 s) per
@@ -738,6 +809,8 @@ class GANAugmenter(BaseOverSampler):
         with _quiet_retracing():
             for start in range(0, n, chunk):
                 batch = [noise[start : start + chunk], onehot[start : start + chunk]]
+                if sources is not None:
+                    batch.append(sources[start : start + chunk])
                 if traced:
                     encoded[start : start + chunk] = self.generator_.predict_on_batch(batch)
                 else:
@@ -869,6 +942,15 @@ class GANAugmenter(BaseOverSampler):
         """
         self.n_copies_dropped_ = 0
         if self._is_image_model():
+            if len(self.generator_.inputs) == 3 and getattr(self, "_source_images", None) is None:
+                warnings.warn(
+                    "This image model was loaded from a file, which holds no training images, "
+                    "so images are drawn from the noise alone, which the generator learned as a "
+                    "side task (right after fit, each image is an edit of a real image of its "
+                    "class, usually closer to the real ones).",
+                    UserWarning,
+                    stacklevel=3,
+                )
             return self._generate_images(labels, rng)
         if getattr(self, "shared_columns_", None) and getattr(self, "_shared_pool", None) is None:
             warnings.warn(
@@ -1201,6 +1283,8 @@ class GANAugmenter(BaseOverSampler):
             state["image_encoder"] = self.encoder_.get_state()
             if getattr(self, "image_judge_", None) is not None:
                 state["image_judge"] = self.image_judge_.get_state()
+            if getattr(self, "pixel_map_", None) is not None:
+                state["pixel_map"] = self.pixel_map_.get_state()
         else:
             state["encoder"] = self.encoder_.get_state()
         return state
@@ -1241,6 +1325,10 @@ class GANAugmenter(BaseOverSampler):
                 from ganaug.images import ImageJudge
 
                 aug.image_judge_ = ImageJudge.from_state(state["image_judge"])
+            if state.get("pixel_map") is not None:
+                from ganaug.images import PixelMap
+
+                aug.pixel_map_ = PixelMap.from_state(state["pixel_map"])
         else:
             from ganaug.tabular import TabularEncoder
 

@@ -149,6 +149,20 @@ class ConditionalGAN(keras.Model):
         Image GANs: weight of the mode-seeking term (Mao et al., 2019) in the
         generator's loss, which rewards two images of one class for differing as
         much as their noise vectors do, so that a class's images keep their variety.
+    edit : bool, default=False
+        Image GANs whose generator edits a real image (``build_conv_generator(...,
+        source=True)``), as in DAGAN (Antoniou et al., 2017). Batches are then
+        ``(images, partners, labels)``, a partner being another real image of the
+        same class (``balanced_batches(..., pairs=True)``); the generator edits each
+        image, and the discriminator judges pairs stacked along the channels: (a
+        real image, another real image of its class) against (a real image, the
+        generator's edit of it). An edit is thus pushed to look like another image
+        of the class, not like a copy of its source.
+    source_dropout : float, default=0.0
+        With ``edit``, the share of edits made from an all-zero source (and of real
+        pairs judged with an all-zero partner): the generator also learns to draw
+        images from the noise alone, which is how a model without real images
+        (loaded from a file) samples.
     """
 
     def __init__(
@@ -162,6 +176,8 @@ class ConditionalGAN(keras.Model):
         augment=False,
         ema_decay=None,
         diversity_weight=0.0,
+        edit=False,
+        source_dropout=0.0,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -182,6 +198,8 @@ class ConditionalGAN(keras.Model):
             self.ema_generator.set_weights(generator.get_weights())
             self.ema_steps = keras.Variable(0.0, trainable=False, name="ema_steps")
         self.diversity_weight = float(diversity_weight)
+        self.edit = bool(edit)
+        self.source_dropout = float(source_dropout)
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
 
@@ -253,13 +271,15 @@ class ConditionalGAN(keras.Model):
             else:  # BatchNorm statistics are copied
                 ema.assign(w)
 
-    def recompute_ema_statistics(self, labels, batch_size=256, seed=0):
+    def recompute_ema_statistics(self, labels, batch_size=256, seed=0, sources=None):
         """Set the EMA generator's BatchNorm statistics to those of its own outputs.
 
         The moving averages that BatchNorm keeps while training belong to the raw
         generator's weights; the EMA generator's activations differ. Its statistics
         are recomputed as the plain mean, over batches of ``labels`` (class
         indices, balanced) and fresh noise, of its batch statistics in training mode.
+        An editing generator (``edit``) takes ``sources``, one real image per label,
+        of which a share ``source_dropout`` is zeroed, as in training.
         """
         if self.ema_generator is None:
             return
@@ -279,7 +299,11 @@ class ConditionalGAN(keras.Model):
                     layer.momentum = i / (i + 1.0)
                 chunk = labels[start : start + batch_size]
                 noise = rng.standard_normal((len(chunk), self.latent_dim), dtype=np.float32)
-                self.ema_generator([noise, onehot[chunk]], training=True)
+                inputs = [noise, onehot[chunk]]
+                if self.edit:
+                    kept = rng.random(len(chunk)) >= self.source_dropout
+                    inputs.append(sources[start : start + batch_size] * kept[:, None, None, None].astype(np.float32))
+                self.ema_generator(inputs, training=True)
         finally:
             for layer, momentum in zip(norms, momenta):
                 layer.momentum = momentum
@@ -299,6 +323,8 @@ class ConditionalGAN(keras.Model):
         return ops.mean(ops.softplus(-fake_score))  # non-saturating: -log D(G(z))
 
     def train_step(self, data):
+        if self.edit:
+            return self._edit_step(data)
         if self.loss_name == "wgan-gp":
             return self._alternating_step(data)
         if self.augment:
@@ -342,6 +368,36 @@ class ConditionalGAN(keras.Model):
             scores = self._critic(
                 ops.concatenate([real, fake], axis=0), ops.concatenate([label, fake_label], axis=0)
             )
+            real_score, fake_score = scores[:batch_size], scores[batch_size:]
+            d_loss = self._d_loss(real_score, fake_score)
+            g_loss = self._g_loss(fake_score)
+            if self.diversity_weight:
+                g_loss += self.diversity_weight * self._mode_seeking(fake, noise, half)
+        return self._update_both(tape, d_loss, g_loss)
+
+    def _edit_step(self, data):
+        """Editing image GANs (``edit``): like :meth:`_image_step`, with the generator
+        editing the first half of the batch's real images (twice, with two noises,
+        for the mode-seeking term) and the discriminator judging pairs."""
+        real, partner, label = data
+        batch_size = ops.shape(real)[0]
+        half = batch_size // 2
+        fake_label = ops.concatenate([label[:half], label[:half]], axis=0)
+        source = ops.concatenate([real[:half], real[:half]], axis=0)
+        noise = self._noise(2 * half)
+        real_source = real
+        if self.source_dropout:
+            kept = keras.random.uniform((half, 1, 1, 1), seed=self.seed_generator) >= self.source_dropout
+            source = source * ops.cast(ops.concatenate([kept, kept], axis=0), real.dtype)
+            kept = keras.random.uniform((batch_size, 1, 1, 1), seed=self.seed_generator) >= self.source_dropout
+            real_source = real * ops.cast(kept, real.dtype)
+        with tf.GradientTape(persistent=True) as tape:
+            fake = self.generator([noise, fake_label, source], training=True)
+            pairs = ops.concatenate(
+                [ops.concatenate([partner, real_source], axis=-1), ops.concatenate([fake, source], axis=-1)],
+                axis=0,
+            )
+            scores = self._critic(pairs, ops.concatenate([label, fake_label], axis=0))
             real_score, fake_score = scores[:batch_size], scores[batch_size:]
             d_loss = self._d_loss(real_score, fake_score)
             g_loss = self._g_loss(fake_score)
@@ -423,6 +479,8 @@ class ConditionalGAN(keras.Model):
             "augment": self.augment,
             "ema_decay": self.ema_decay,
             "diversity_weight": self.diversity_weight,
+            "edit": self.edit,
+            "source_dropout": self.source_dropout,
             "name": self.name,
         }
 
@@ -434,7 +492,7 @@ class ConditionalGAN(keras.Model):
         return cls(**config)
 
 
-def balanced_batches(x, y, n_classes, batch_size, steps, epochs, seed, initial_epoch=0):
+def balanced_batches(x, y, n_classes, batch_size, steps, epochs, seed, initial_epoch=0, pairs=False):
     """Class-balanced batches as a ``tf.data.Dataset``, drawn inside TensorFlow.
 
     For each row of a batch a class is drawn uniformly, then a row of that class, so
@@ -459,6 +517,9 @@ def balanced_batches(x, y, n_classes, batch_size, steps, epochs, seed, initial_e
         ``steps_per_epoch=steps`` to ``fit``.
     seed : int
     initial_epoch : int, default=0
+    pairs : bool, default=False
+        Batches of ``(rows, partners, labels)``: each partner another row drawn,
+        independently, from the same class (for ``ConditionalGAN(edit=True)``).
 
     Examples
     --------
@@ -484,7 +545,12 @@ def balanced_batches(x, y, n_classes, batch_size, steps, epochs, seed, initial_e
         )
         within = tf.random.stateless_uniform((batch_size,), row_seed) * tf.gather(counts, classes)
         picked = tf.gather(starts, classes) + tf.cast(within, tf.int64)
-        return tf.gather(rows, picked), tf.one_hot(classes, n_classes)
+        if not pairs:
+            return tf.gather(rows, picked), tf.one_hot(classes, n_classes)
+        partner_seed = tf.random.experimental.stateless_fold_in(row_seed, 1)
+        other = tf.random.stateless_uniform((batch_size,), partner_seed) * tf.gather(counts, classes)
+        partner = tf.gather(starts, classes) + tf.cast(other, tf.int64)
+        return tf.gather(rows, picked), tf.gather(rows, partner), tf.one_hot(classes, n_classes)
 
     rows = tf.data.Dataset.from_tensors(np.ascontiguousarray(x[order], dtype=np.float32))
     indices = tf.data.Dataset.range(int(initial_epoch) * steps, int(epochs) * steps)

@@ -34,6 +34,7 @@ __all__ = [
     "FeatureExtractor",
     "ImageEncoder",
     "ImageJudge",
+    "PixelMap",
     "augment_options",
     "build_image_gan",
     "check_labels",
@@ -224,7 +225,7 @@ class ImageEncoder:
             return (height, width)
         if isinstance(size, str) and size == "auto":
             # scale only the images the round trip is measured on
-            return choose_working_shape(self._scaled(_evenly_spaced(X)))
+            return choose_working_shape(self.scaled(_evenly_spaced(X)))
         if isinstance(size, bool) or not isinstance(size, Integral) or not MIN_SIDE <= size <= MAX_SIDE:
             raise ValueError(
                 f"working_size must be 'auto', None or an integer from {MIN_SIDE} to {MAX_SIDE}. "
@@ -254,7 +255,7 @@ class ImageEncoder:
                 f"Got {tuple(X.shape[1:])!r} instead."
             )
 
-    def _scaled(self, X):
+    def scaled(self, X):
         """Images -> float32 ``(n, H, W, C)`` in [-1, 1], at their own size."""
         lo, hi = self.value_range_
         out = (X.astype(np.float32) - lo) / (hi - lo) * 2.0 - 1.0
@@ -266,7 +267,7 @@ class ImageEncoder:
         working size."""
         X = np.asarray(X)
         self._check_shape(X)
-        out = resize_images(self._scaled(X), self.working_shape_, DOWN)
+        out = resize_images(self.scaled(X), self.working_shape_, DOWN)
         h, w = self.working_shape_
         ph, pw = self.canvas_shape_[0] - h, self.canvas_shape_[1] - w
         if ph or pw:
@@ -274,14 +275,32 @@ class ImageEncoder:
             out = np.pad(out, pad, mode="edge")
         return out.astype(np.float32, copy=False)
 
-    def inverse_transform(self, Z):
-        """GAN-space array -> images of the input shape and dtype (crop, upscale to the
-        input size, rescale, round)."""
+    def upscaled(self, Z):
+        """GAN-space array -> float32 ``(n, H, W, C)`` in the scale of :meth:`scaled`, at
+        the input size (crop, upscale)."""
         Z = np.asarray(Z, dtype=np.float32)
         h, w = self.working_shape_
         top = (self.canvas_shape_[0] - h) // 2
         left = (self.canvas_shape_[1] - w) // 2
-        Z = resize_images(Z[:, top : top + h, left : left + w, :], self.image_shape_[:2], UP)
+        return resize_images(Z[:, top : top + h, left : left + w, :], self.image_shape_[:2], UP)
+
+    def detail(self, X):
+        """What the working size loses of images ``X``: their scaled pixels minus their
+        downscale/upscale round trip (zero where the networks work at the input size)."""
+        X = np.asarray(X)
+        if tuple(self.working_shape_) == tuple(self.image_shape_[:2]):
+            return np.zeros((len(X), *self.image_shape_[:2], self.canvas_shape_[2]), np.float32)
+        return self.scaled(X) - self.upscaled(self.transform(X))
+
+    def inverse_transform(self, Z, detail=None, pixel_map=None):
+        """GAN-space array -> images of the input shape and dtype (crop, upscale to the
+        input size, rescale, round). ``detail`` (from :meth:`detail`) is added after the
+        upscaling; ``pixel_map`` (a :class:`PixelMap`) then maps the pixel values."""
+        Z = self.upscaled(Z)
+        if detail is not None:
+            Z = Z + detail
+        if pixel_map is not None:
+            Z = pixel_map.transform(Z)
         if len(self.image_shape_) == 2:
             Z = Z[..., 0]
         lo, hi = self.value_range_
@@ -317,6 +336,49 @@ class ImageEncoder:
         return enc
 
 
+class PixelMap:
+    """A monotone map of pixel values, per channel, that gives generated images the
+    real images' distribution of pixel values (histogram matching): a generated value
+    at quantile q of the generated images' values becomes the real images' quantile q.
+
+    GAN outputs are smooth where real images have exact values (a digit's background
+    is exactly 0; scanned digits have 17 grey levels); a classifier can learn such
+    differences as a sign of the synthetic class. Fitted, per channel, on the scaled
+    pixels of real and of generated images (class-balanced); only ``QUANTILES``
+    quantiles of each are kept.
+    """
+
+    QUANTILES = 257
+
+    def fit(self, real, fake):
+        """``real``, ``fake``: float arrays ``(n, H, W, C)`` in [-1, 1]."""
+        q = np.linspace(0.0, 1.0, self.QUANTILES)
+        channels = real.shape[-1]
+        self.real_ = np.stack([np.quantile(real[..., c], q) for c in range(channels)]).astype(np.float64)
+        self.fake_ = np.stack([np.quantile(fake[..., c], q) for c in range(channels)]).astype(np.float64)
+        return self
+
+    def transform(self, Z):
+        out = np.empty_like(Z)
+        for c in range(Z.shape[-1]):
+            # ties among generated quantiles (flat regions) map to the middle of the real ones
+            fake, idx = np.unique(self.fake_[c], return_index=True)
+            counts = np.diff(np.append(idx, len(self.fake_[c])))
+            real = np.array([self.real_[c][i : i + n].mean() for i, n in zip(idx, counts)])
+            out[..., c] = np.interp(Z[..., c], fake, real)
+        return out
+
+    def get_state(self):
+        return {"real": self.real_.tolist(), "fake": self.fake_.tolist()}
+
+    @classmethod
+    def from_state(cls, state):
+        pixel_map = cls()
+        pixel_map.real_ = np.asarray(state["real"], dtype=np.float64)
+        pixel_map.fake_ = np.asarray(state["fake"], dtype=np.float64)
+        return pixel_map
+
+
 # ------------------------------------------------------------------- the GAN
 # How the image GAN trains, beside the estimator's parameters (whose image 'auto'
 # values are augmenter.IMAGE_DEFAULTS). Measured choices; see the README's image
@@ -324,6 +386,8 @@ class ImageEncoder:
 IMAGE_GAN = {
     "loss": "hinge",  # used when GANAugmenter's loss is left at 'minimax'
     "diversity_weight": 0.02,  # mode-seeking term in the generator's loss
+    "edit": True,  # the generator edits a real image of the class (DAGAN)
+    "source_dropout": 0.25,  # share of edits from no source: how a loaded model samples
     "ema_decay": 0.999,
     "translation": 0.125,  # DiffAugment, as shares of the image's own size
     "cutout": 0.5,
@@ -367,13 +431,19 @@ def build_image_gan(encoder, n_classes, latent_dim, filters, loss, seeds):
     from ganaug.gan import ConditionalGAN
 
     canvas, stages = encoder.canvas_shape_, encoder.stages_
-    generator = networks.build_conv_generator(latent_dim, n_classes, canvas, stages, filters[0], seeds=seeds)
-    discriminator = networks.build_conv_discriminator(canvas, n_classes, stages, filters[1], seeds=seeds)
+    edit = IMAGE_GAN["edit"] and loss != "wgan-gp"
+    generator = networks.build_conv_generator(
+        latent_dim, n_classes, canvas, stages, filters[0], seeds=seeds, source=edit
+    )
+    # an editing GAN's discriminator judges pairs of images stacked along the channels
+    pair = (*canvas[:2], canvas[2] * (2 if edit else 1))
+    discriminator = networks.build_conv_discriminator(pair, n_classes, stages, filters[1], seeds=seeds)
     return ConditionalGAN(
         generator, discriminator, latent_dim,
         loss=IMAGE_GAN["loss"] if loss == "minimax" else loss, seed=next(seeds),
         augment=augment_options(encoder), ema_decay=IMAGE_GAN["ema_decay"],
         diversity_weight=IMAGE_GAN["diversity_weight"],
+        edit=edit, source_dropout=IMAGE_GAN["source_dropout"] if edit else 0.0,
     )
 
 
@@ -491,26 +561,32 @@ class ImageJudge:
 JUDGE_THRESHOLD = 0.9
 
 
-def check_labels(generate, judge, labels, redraws):
+def check_labels(generate, judge, labels, redraws, tagged=False):
     """Generate images for ``labels`` (class indices), redrawing those ``judge`` assigns
     to another class.
 
-    ``generate(positions)`` returns GAN-space images for ``labels[positions]``. An
-    image the judge assigns to another class is drawn again, up to ``redraws``
-    times; one that never agrees keeps, of its candidates, the one the judge finds
-    most like its class.
+    ``generate(positions)`` returns GAN-space images for ``labels[positions]`` (with
+    ``tagged``, a pair ``(images, tags)``, a tag per image, such as the real image it
+    edits). An image the judge assigns to another class is drawn again, up to
+    ``redraws`` times; one that never agrees keeps, of its candidates, the one the
+    judge finds most like its class.
 
     Returns
     -------
     images : ndarray
     agreement : float
         The share of all drawn images whose class the judge agreed with.
+    tags : ndarray
+        With ``tagged`` only: the tags of the images kept.
     """
     wanted = np.arange(len(labels))
     kept, best = None, np.full(len(labels), -np.inf)
+    kept_tags = np.zeros(len(labels), dtype=np.intp)
     drawn = agreed = 0
     for _ in range(1 + redraws):
         images = generate(wanted)
+        if tagged:
+            images, tags = images
         if kept is None:
             kept = np.empty((len(labels), *images.shape[1:]), dtype=images.dtype)
         prob = judge.predict_proba(images)
@@ -519,10 +595,14 @@ def check_labels(generate, judge, labels, redraws):
         better = score > best[wanted]
         kept[wanted[better]] = images[better]
         best[wanted[better]] = score[better]
+        if tagged:
+            kept_tags[wanted[better]] = tags[better]
         drawn, agreed = drawn + len(wanted), agreed + int(ok.sum())
         wanted = wanted[~ok]
         if not len(wanted):
             break
+    if tagged:
+        return kept, agreed / max(drawn, 1), kept_tags
     return kept, agreed / max(drawn, 1)
 
 

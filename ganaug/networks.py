@@ -200,14 +200,23 @@ def _class_norm(h, label, name):
     return layers.Add(name=f"{name}_shifted")([h, beta])
 
 
-def build_conv_generator(latent_dim, n_classes, canvas_shape, stages, filters=32, *, seeds):
-    """The conditional convolutional generator: ``(noise, one-hot label) -> image``.
+def build_conv_generator(latent_dim, n_classes, canvas_shape, stages, filters=32, *, seeds, source=False):
+    """The conditional convolutional generator: ``(noise, one-hot label) -> image``, or,
+    with ``source``, ``(noise, one-hot label, source image) -> image``.
 
     Noise and label are projected to a ``(H / 2**stages, W / 2**stages)`` grid, then
     ``stages`` transposed convolutions (4x4, stride 2) double it up to
     ``canvas_shape``; a 3x3 convolution with tanh gives pixels in [-1, 1]. Before
     each of them, conditional batch normalisation (a per-class scale and shift of
     the normalised features) and ReLU: the label steers every stage.
+
+    With ``source``, the generator edits a real image of the class, as the
+    generator of DAGAN (Antoniou et al., 2017) does: the source goes through a 3x3
+    convolution and ``stages`` 4x4 stride-2 convolutions (LeakyReLU), whose outputs
+    join the upsampling path at each resolution (a U-Net), so the generator can
+    keep what it wants of the source and change the rest as the noise says. An
+    all-zero source stands for none (the generator then draws from the noise
+    alone; see :class:`ganaug.gan.ConditionalGAN`'s ``source_dropout``).
 
     Parameters
     ----------
@@ -227,15 +236,33 @@ def build_conv_generator(latent_dim, n_classes, canvas_shape, stages, filters=32
     >>> g = build_conv_generator(8, 3, (16, 16, 1), 2, 8, seeds=itertools.count())
     >>> g.output_shape
     (None, 16, 16, 1)
+    >>> e = build_conv_generator(8, 3, (16, 16, 1), 2, 8, seeds=itertools.count(), source=True)
+    >>> [tuple(i.shape) for i in e.inputs]
+    [(None, 8), (None, 3), (None, 16, 16, 1)]
     """
     height, width, channels = canvas_shape
     h0, w0 = height // 2**stages, width // 2**stages
     noise = keras.Input((latent_dim,), name="noise")
     label = keras.Input((n_classes,), name="label")
+    inputs = [noise, label]
+    skips = []
+    if source:
+        image = keras.Input(canvas_shape, name="source")
+        inputs.append(image)
+        e = layers.Conv2D(filters, 3, padding="same", kernel_initializer=_glorot(seeds), name="source_in")(image)
+        skips.append(layers.LeakyReLU(0.2, name="source_relu_in")(e))
+        for i in range(stages):
+            e = layers.Conv2D(
+                filters * 2 ** (i + 1), 4, strides=2, padding="same", kernel_initializer=_glorot(seeds),
+                name=f"source_down_{i}",
+            )(skips[-1])
+            skips.append(layers.LeakyReLU(0.2, name=f"source_relu_{i}")(e))
     h = layers.Concatenate(name="condition")([noise, label])
     width0 = filters * 2**stages
     h = layers.Dense(h0 * w0 * width0, use_bias=False, kernel_initializer=_glorot(seeds), name="project")(h)
     h = layers.Reshape((h0, w0, width0), name="grid")(h)
+    if source:
+        h = layers.Concatenate(name="grid_source")([h, skips[stages]])
     for i in range(stages):
         h = _class_norm(h, label, f"cbn_{i}")
         h = layers.ReLU(name=f"relu_{i}")(h)
@@ -243,12 +270,14 @@ def build_conv_generator(latent_dim, n_classes, canvas_shape, stages, filters=32
             filters * 2 ** (stages - i - 1), 4, strides=2, padding="same", use_bias=False,
             kernel_initializer=_glorot(seeds), name=f"up_{i}",
         )(h)
+        if source:
+            h = layers.Concatenate(name=f"up_{i}_source")([h, skips[stages - i - 1]])
     h = _class_norm(h, label, "cbn_out")
     h = layers.ReLU(name="relu_out")(h)
     out = layers.Conv2D(
         channels, 3, padding="same", activation="tanh", kernel_initializer=_glorot(seeds), name="image"
     )(h)
-    return keras.Model([noise, label], out, name="conv_generator")
+    return keras.Model(inputs, out, name="conv_generator")
 
 
 def build_conv_discriminator(canvas_shape, n_classes, stages, filters=32, *, seeds):

@@ -1,4 +1,4 @@
-"""ganaug.gan.balanced_batches: class balance, reproducibility, resuming."""
+"""ganaug.gan.balanced_batches: class balance, reproducibility, resuming, pairs."""
 
 import numpy as np
 
@@ -38,3 +38,20 @@ def test_balanced_batches_are_reproducible_and_resume_where_they_stopped():
     for a, b in zip(full[6:], resumed):
         np.testing.assert_array_equal(a[0], b[0])
     assert not all(np.array_equal(a[0], b[0]) for a, b in zip(full, other))
+
+
+def test_balanced_batches_pairs_draw_a_partner_of_the_same_class():
+    # a row's value // 1000 is its class; partners are drawn apart from the rows
+    y = np.repeat([0, 1, 2], [50, 6, 3])
+    x = (y * 1000 + np.arange(len(y))).astype("float32")[:, None, None, None]
+    batches = [
+        tuple(t.numpy() for t in b) for b in balanced_batches(x, y, 3, 200, steps=3, epochs=1, seed=0, pairs=True)
+    ]
+    rows = np.concatenate([b[0] for b in batches]).ravel()
+    partners = np.concatenate([b[1] for b in batches]).ravel()
+    labels = np.concatenate([b[2] for b in batches]).argmax(axis=1)
+    np.testing.assert_array_equal(partners // 1000, labels)
+    np.testing.assert_array_equal(rows // 1000, labels)
+    assert 0.1 < np.mean(rows != partners) < 1
+    plain = np.concatenate([b[0].numpy() for b in balanced_batches(x, y, 3, 200, steps=3, epochs=1, seed=0)])
+    np.testing.assert_array_equal(plain.ravel(), rows)

@@ -216,16 +216,40 @@ def test_pipeline_with_flatten_and_classifier():
 
 
 def test_save_load_image_model(tmp_path):
+    """A saved image model holds no training images: loaded, it draws images from the
+    noise alone (with a warning), exactly as the fitted model does without its images."""
+    import zipfile
+
     from ganaug import load
 
     X, y = _imbalanced((8, 8, 3))
     aug = GANAugmenter(random_state=0, **JUDGED).fit(X, y)
     aug.save(tmp_path / "m.ganaug")
     again = load(tmp_path / "m.ganaug")
-    a = aug.sample(y={0: 2, 1: 2}, random_state=1)[0]
-    b = again.sample(y={0: 2, 1: 2}, random_state=1)[0]
+    with pytest.warns(UserWarning, match="holds no training images"):
+        b = again.sample(y={0: 2, 1: 2}, random_state=1)[0]
     assert b.shape == (4, 8, 8, 3) and b.dtype == np.uint8
+    aug._source_images = None  # what the file lacks
+    with pytest.warns(UserWarning, match="holds no training images"):
+        a = aug.sample(y={0: 2, 1: 2}, random_state=1)[0]
     np.testing.assert_array_equal(a, b)
+    # no training image's pixels are in the file (each image's 192 bytes, as stored)
+    with zipfile.ZipFile(tmp_path / "m.ganaug") as archive:
+        content = b"".join(archive.read(name) for name in archive.namelist())
+    assert not any(image.tobytes() in content for image in X)
+
+
+def test_generator_edits_real_images_of_the_class():
+    """The image generator edits a real image of the class (DAGAN): its inputs are
+    noise, label and a source image; the edits are new images, none a training image,
+    and every real image of the class is edited about as often as the others."""
+    X, y = _imbalanced()
+    aug = GANAugmenter(random_state=0, **TINY).fit(X, y)
+    assert [tuple(t.shape[1:]) for t in aug.generator_.inputs] == [(8,), (2,), (8, 8, 1)]
+    rows = aug._source_rows(np.ones(12, dtype=int), np.random.RandomState(0))
+    assert Counter(rows.tolist()) == {20: 3, 21: 3, 22: 3, 23: 3}  # class 1's images
+    X_new, _ = aug.sample(y={1: 30}, random_state=2)
+    assert not any((X == image).all(axis=(1, 2)).any() for image in X_new)
 
 
 # ------------------------------------------------------------- working size
@@ -286,7 +310,9 @@ def test_augmenter_trains_at_working_size_and_returns_input_size(tmp_path):
     aug.save(tmp_path / "m.ganaug")
     again = load(tmp_path / "m.ganaug")
     assert again.working_size_ == (8, 8) and again.working_size == "auto"
-    np.testing.assert_array_equal(again.sample(y={"0": 3, "1": 3}, random_state=1)[0], X_new)
+    with pytest.warns(UserWarning, match="holds no training images"):
+        from_noise = again.sample(y={"0": 3, "1": 3}, random_state=1)[0]
+    assert from_noise.shape == (6, 28, 28) and from_noise.dtype == np.uint8
     full = GANAugmenter(random_state=0, working_size=None, **TINY).fit(X, y)
     assert full.working_size_ == (28, 28) and full.generator_.output_shape[1:] == (28, 28, 1)
 
