@@ -124,13 +124,20 @@ class GANAugmenter(BaseOverSampler):
 
     Image arrays of shape ``(n, H, W)`` or ``(n, H, W, C)`` (uint8 or float, H and W
     from 8 to 128, 1, 3 or 4 channels) are detected by their shape and trained with
-    convolutional networks (conditional batch normalisation in the generator, a
-    spectrally normalised projection discriminator, hinge loss), differentiable
-    augmentation of real and fake images before the discriminator, for a fixed
-    budget of 1,500 steps; samples come from an exponential moving average of the
-    generator's weights, and with ``filter_labels`` an image that a small CNN
-    trained on the real images assigns to another class is drawn again. They come
-    back in the same shape and dtype (see :mod:`ganaug.images`).
+    convolutional networks for a fixed budget of 1,500 steps. The generator edits a
+    real image of the class (DAGAN, Antoniou et al., 2017: a U-Net with conditional
+    batch normalisation), and a spectrally normalised projection discriminator
+    (hinge loss, differentiable augmentation) judges pairs: (a real image, another
+    real image of its class) against (a real image, its edit). A synthetic image is
+    an edit taken a uniform-random part of the way from its source, from an
+    exponential moving average of the generator's weights; the detail the working
+    size lost is added back and the pixel values are mapped to the real images'
+    (:class:`ganaug.images.PixelMap`). With ``filter_labels`` an edit that a small
+    CNN trained on the real images assigns to another class is drawn again. Images
+    come back in the same shape and dtype (see :mod:`ganaug.images`). A model
+    loaded from a file holds no training images, so it draws images from the noise
+    alone (a quarter of training edits start from no source, for this), with a
+    warning.
 
     Parameters
     ----------
@@ -236,7 +243,8 @@ class GANAugmenter(BaseOverSampler):
     classes_ : ndarray
         The class labels, sorted.
     generator_ : keras.Model
-        The trained generator: ``(noise, one-hot label) -> encoded row``.
+        The trained generator: ``(noise, one-hot label) -> encoded row``; for images
+        ``(noise, one-hot label, source image) -> encoded image``.
     encoder_ : ganaug.tabular.TabularEncoder
         Maps rows to the generator's space and back.
     history_ : dict of list of float
@@ -258,6 +266,8 @@ class GANAugmenter(BaseOverSampler):
         Share of generated candidates the judge put in their class in the last draw.
     working_size_ : (int, int)
         Images only: ``(height, width)`` the GAN works at (see ``working_size``).
+    pixel_map_ : ganaug.images.PixelMap
+        Images only: the map of generated pixel values to the real images'.
     calibration_ : ganaug.tabular.OutputCalibration
         Per class, the affine map of each numeric output and the weights of each
         category that give the generated rows the real rows' means, spreads and
@@ -760,6 +770,10 @@ class GANAugmenter(BaseOverSampler):
         def generate(at):
             rows = self._source_rows(labels[at], rng) if edits else None
             images = self._run_generator(labels[at], rng, shape, _IMAGE_CHUNK, rows)
+            if len(self.generator_.inputs) == 3 and not edits:
+                # no real images at hand: the image drawn from the noise alone is edited
+                # once more, as a real one would be
+                images = self._run_generator(labels[at], rng, shape, _IMAGE_CHUNK, sources=images)
             return images, (rows if edits else np.zeros(len(at), np.intp))
 
         if not self.filter_labels or judge is None or not len(labels):
@@ -788,19 +802,20 @@ class GANAugmenter(BaseOverSampler):
             picked[at] = np.concatenate([rng.permutation(rows) for _ in range(rounds)])[: len(at)]
         return picked
 
-    def _run_generator(self, labels, rng, shape, chunk, source_rows=None):
+    def _run_generator(self, labels, rng, shape, chunk, source_rows=None, sources=None):
         """The generator's output for the given class indices, in chunks; never NaN.
-        An editing image generator edits the real images numbered ``source_rows``
-        (None: all-zero sources, images from the noise alone)."""
+        An editing image generator edits the real images numbered ``source_rows``, or
+        the images ``sources`` (None: all-zero sources, images from the noise alone)."""
         n = len(labels)
         noise = _noise(rng, n, self.latent_dim)
         onehot = np.eye(len(self.classes_), dtype=np.float32)[labels]
-        sources = None
-        if len(self.generator_.inputs) == 3:
-            sources = (
-                np.zeros((n, *shape), dtype=np.float32) if source_rows is None
-                else self._source_images[source_rows]
-            )
+        if len(self.generator_.inputs) != 3:
+            sources = None
+        else:
+            if source_rows is not None:
+                sources = self._source_images[source_rows]
+            elif sources is None:
+                sources = np.zeros((n, *shape), dtype=np.float32)
         encoded = np.zeros((n, *shape), dtype=np.float32)
         # Many rows go through Keras's traced predict step (about a third faster, and
         # no new oneDNN kernels per batch shape); it costs a trace (about 0.1 s) per

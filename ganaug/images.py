@@ -9,9 +9,11 @@ Four concerns live here, all for images:
 - :func:`read_image_folder` and :func:`write_images` read and write a folder with
   one subfolder per class (the layout of ``keras.utils.image_dataset_from_directory``),
   with errors that name the file and writes that never leave a partial PNG;
-- :func:`build_image_gan` (the conditional image GAN and its settings,
-  :data:`IMAGE_GAN`), and :class:`ImageJudge` with :func:`check_labels`, the label
-  check of generated images (``GANAugmenter(filter_labels=True)``);
+- :func:`build_image_gan` (the conditional image GAN, whose generator edits a real
+  image of the class, and its settings, :data:`IMAGE_GAN`), :class:`ImageJudge` with
+  :func:`check_labels`, the label check of generated images
+  (``GANAugmenter(filter_labels=True)``), and :class:`PixelMap`, which gives
+  generated images the real images' distribution of pixel values;
 - :class:`FeatureExtractor` and :func:`image_quality`: FID, KID and
   precision/recall computed on the features of a small CNN trained on the real
   images themselves, so nothing is downloaded. Scores are comparable only between

@@ -252,6 +252,51 @@ def test_generator_edits_real_images_of_the_class():
     assert not any((X == image).all(axis=(1, 2)).any() for image in X_new)
 
 
+def test_edits_lie_between_source_and_generator_output():
+    """An edit is taken a uniform-random part of the way from its source image."""
+    X, y = _imbalanced()
+    aug = GANAugmenter(random_state=0, **TINY).fit(X, y)
+    rng = np.random.RandomState(0)
+    rows = aug._source_rows(np.ones(200, dtype=int), rng)
+    edit = rng.uniform(-1, 1, (200, 8, 8, 1)).astype(np.float32)
+    out, detail = aug._edited(edit, rows, np.random.RandomState(1))
+    source = aug._source_images[rows]
+    move, full = (out - source).reshape(200, -1), (edit - source).reshape(200, -1)
+    strength = (move * full).sum(axis=1) / (full * full).sum(axis=1)  # one per image
+    np.testing.assert_allclose(move, strength[:, None] * full, atol=1e-5)
+    assert 0 <= strength.min() and strength.max() <= 1 and strength.std() > 0.2
+    assert not detail.any()  # 8x8 works at its own size: nothing lost to add back
+    assert aug._edited(edit, None, rng) == (edit, None)
+
+
+def test_pixel_map_gives_generated_images_the_real_pixel_values():
+    """GAN outputs near -1 (a smooth background) become exactly -1 where the real images'
+    backgrounds are, and the map keeps the order of values."""
+    from ganaug.images import PixelMap
+
+    rng = np.random.default_rng(0)
+    real = np.where(rng.random((200, 8, 8, 1)) < 0.5, -1.0, rng.choice([0.0, 0.5, 1.0], (200, 8, 8, 1)))
+    fake = np.where(rng.random((200, 8, 8, 1)) < 0.5, -0.97 + 0.02 * rng.random((200, 8, 8, 1)),
+                    rng.uniform(-0.2, 1.0, (200, 8, 8, 1))).astype(np.float32)
+    pixel_map = PixelMap().fit(real, fake)
+    mapped = pixel_map.transform(fake)
+    assert abs(np.mean(mapped == -1.0) - np.mean(real == -1.0)) < 0.05
+    assert np.mean(fake == -1.0) == 0
+    order = np.argsort(fake.ravel())
+    assert (np.diff(mapped.ravel()[order]) >= -1e-9).all()
+    again = PixelMap.from_state(pixel_map.get_state())
+    np.testing.assert_array_equal(again.transform(fake), mapped)
+
+
+def test_encoder_detail_is_what_the_working_size_loses():
+    X, _ = _upscaled_digits(28, n=10)
+    enc = ImageEncoder(working_size=8).fit(X)
+    detail = enc.detail(X)
+    np.testing.assert_allclose(enc.upscaled(enc.transform(X)) + detail, enc.scaled(X), atol=1e-5)
+    assert np.abs(detail).mean() > 0
+    assert not ImageEncoder().fit(X).detail(X).any()
+
+
 # ------------------------------------------------------------- working size
 def _upscaled_digits(side=28, n=60, width=None):
     """Sample digits (8x8) upscaled with Pillow's bicubic filter: little detail in many pixels."""
