@@ -960,9 +960,9 @@ class GANAugmenter(BaseOverSampler):
             if len(self.generator_.inputs) == 3 and getattr(self, "_source_images", None) is None:
                 warnings.warn(
                     "This image model was loaded from a file, which holds no training images, "
-                    "so images are drawn from the noise alone, which the generator learned as a "
-                    "side task (right after fit, each image is an edit of a real image of its "
-                    "class, usually closer to the real ones).",
+                    "so each image is drawn from the noise alone and then edited once more "
+                    "(right after fit, each image is an edit of a real image of its class; "
+                    "those are closer to the real images).",
                     UserWarning,
                     stacklevel=3,
                 )
