@@ -160,7 +160,7 @@ class ConditionalGAN(keras.Model):
         of the class, not like a copy of its source.
     source_dropout : float, default=0.0
         With ``edit``, the share of edits made from an all-zero source (and of real
-        pairs judged with an all-zero partner): the generator also learns to draw
+        pairs whose source half is zeroed alike): the generator also learns to draw
         images from the noise alone, which is how a model without real images
         (loaded from a file) samples.
     """
