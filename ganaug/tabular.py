@@ -73,8 +73,33 @@ def _categorical_values(series):
     return values.reshape(-1, 1)
 
 
+class _ScaledQuantileTransformer(QuantileTransformer):
+    """scikit-learn's QuantileTransformer on values divided by ``scale_``, a power of two
+    near their spread (or their size, for a constant column).
+
+    QuantileTransformer reads any value within 1e-7 of the smallest or largest
+    quantile as that quantile, so a column whose values all lie within 1e-7 of each
+    other (amounts of 1e-8 mol, say) would come back as one or two values. Dividing
+    by a power of two is exact in floating point, so nothing else changes.
+    """
+
+    def fit(self, X, y=None):
+        X = np.asarray(X, dtype=np.float64)
+        size = float(np.ptp(X)) if X.size else 0.0
+        if size == 0.0 and X.size:
+            size = float(np.abs(X).max())
+        self.scale_ = float(2.0 ** np.floor(np.log2(size))) if size > 0 else 1.0
+        return super().fit(X / self.scale_)
+
+    def transform(self, X):
+        return super().transform(np.asarray(X, dtype=np.float64) / self.scale_)
+
+    def inverse_transform(self, X):
+        return super().inverse_transform(X) * self.scale_
+
+
 def _quantile_transformer(n_values):
-    return QuantileTransformer(
+    return _ScaledQuantileTransformer(
         n_quantiles=max(1, min(_MAX_QUANTILES, n_values)),
         output_distribution="normal",
         subsample=None,
@@ -98,13 +123,16 @@ def _smooth_quantiles(transformer):
     Examples
     --------
     >>> qt = _quantile_transformer(6).fit(np.array([[1.0], [2.0], [2.0], [2.0], [4.0], [8.0]]))
-    >>> _smooth_quantiles(qt).quantiles_.ravel().round(3).tolist()
+    >>> (_smooth_quantiles(qt).quantiles_.ravel() * qt.scale_).round(3).tolist()
     [1.333, 1.667, 2.0, 2.667, 4.667, 6.667]
     """
     q = transformer.quantiles_[:, 0]
     if len(q) > 1:
         padded = np.concatenate([q[:1], q, q[-1:]])
-        transformer.quantiles_ = ((padded[:-2] + padded[1:-1] + padded[2:]) / 3.0).reshape(-1, 1)
+        smoothed = (padded[:-2] + padded[1:-1] + padded[2:]) / 3.0
+        # (a + a + a) / 3 can round to just beyond a: kept inside the observed range
+        smoothed = np.clip(smoothed, q[0], q[-1])
+        transformer.quantiles_ = smoothed.reshape(-1, 1)
     return transformer
 
 
@@ -314,7 +342,8 @@ class TabularEncoder:
             if col.kind == "categorical":
                 state["categories"] = [tag(c) for c in col.transformer.categories_[0]]
             elif col.transformer is not None:
-                state["quantiles"] = col.transformer.quantiles_.ravel().tolist()
+                state["quantiles"] = col.transformer.quantiles_.ravel().tolist()  # divided by scale
+                state["scale"] = col.transformer.scale_
                 state["references"] = col.transformer.references_.tolist()
             columns.append(state)
         features = self.categorical_features
@@ -350,6 +379,7 @@ class TabularEncoder:
                 qt = _quantile_transformer(len(quantiles))
                 qt.quantiles_ = quantiles
                 qt.references_ = np.asarray(cs["references"], dtype=np.float64)
+                qt.scale_ = float(cs.get("scale", 1.0))  # files written before scaling: 1
                 qt.n_features_in_ = 1
                 col.transformer = qt
             encoder.columns_.append(col)
