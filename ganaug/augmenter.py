@@ -458,6 +458,8 @@ class GANAugmenter(BaseOverSampler):
 
         self.classes_, y_idx, counts = np.unique(y, return_inverse=True, return_counts=True)
         self._check_class_sizes(counts)
+        # Each class's row (or image) numbers, to recombine rows or pick images to edit.
+        self._class_rows = [np.flatnonzero(y_idx == k) for k in range(len(self.classes_))]
         if is_image_array(X):
             from ganaug.images import ImageEncoder
 
@@ -465,10 +467,9 @@ class GANAugmenter(BaseOverSampler):
             self.encoder_ = ImageEncoder(working_size=self.working_size).fit(X)
             self.working_size_ = self.encoder_.working_shape_
             encoded = self.encoder_.transform(X)
-            # The real images, which the generator edits, and each class's image numbers
-            # (kept in memory only: a saved model holds no training images).
+            # The real images, which the generator edits (kept in memory only: a saved
+            # model holds no training images).
             self._source_images, self._real_images = encoded, X
-            self._class_rows = [np.flatnonzero(y_idx == k) for k in range(len(self.classes_))]
             self.image_judge_ = self._fit_image_judge(encoded, y_idx, next(seeds))
         else:
             from ganaug.tabular import TabularEncoder
@@ -480,11 +481,10 @@ class GANAugmenter(BaseOverSampler):
             self.train_row_hashes_ = np.unique(self._copy_hashes(frame))
             self.shared_columns_ = self._shared_columns_for(frame, y_idx)
             # Real rows' values of the shared columns, to borrow from, and the real rows
-            # themselves and each class's row numbers, to recombine (kept in memory only:
-            # a saved model holds no training rows).
+            # themselves, to recombine (kept in memory only: a saved model holds no
+            # training rows).
             self._shared_pool = encoded[:, self.encoder_.columns_mask(self.shared_columns_)]
             self._real_rows = frame.reset_index(drop=True)
-            self._class_rows = [np.flatnonzero(y_idx == k) for k in range(len(self.classes_))]
             self.label_judge_ = self._fit_label_judge(encoded, y_idx, next(seeds))
             if self.encoder_.identifier_columns_:
                 names = ", ".join(shown(name) for name in self.encoder_.identifier_columns_)
@@ -674,7 +674,7 @@ class GANAugmenter(BaseOverSampler):
                 self._setting("discriminator_lr") * lr_scale,
                 self._setting("generator_lr") * lr_scale,
             )
-        edit = bool(getattr(gan, "edit", False))
+        edit = gan.edit
         batches = balanced_batches(
             encoded, y_idx, len(self.classes_), self.batch_size, steps, self._setting("epochs"),
             seed=next(seeds), pairs=edit,
@@ -725,10 +725,7 @@ class GANAugmenter(BaseOverSampler):
         real = np.concatenate([rng.choice(self._class_rows[k], (labels == k).sum()) for k in range(len(self.classes_))])
         rows = self._source_rows(labels, rng) if self._edits() else None
         encoded = self._run_generator(labels, rng, self.encoder_.canvas_shape_, _IMAGE_CHUNK, rows)
-        encoded, detail = self._edited(encoded, rows, rng)
-        fake = self.encoder_.upscaled(encoded)
-        if detail is not None:
-            fake = fake + detail
+        fake = self.encoder_.full_size(*self._edited(encoded, rows, rng))
         return PixelMap().fit(self.encoder_.scaled(X[real]), fake)
 
     def _edited(self, encoded, rows, rng):
@@ -770,7 +767,7 @@ class GANAugmenter(BaseOverSampler):
         def generate(at):
             rows = self._source_rows(labels[at], rng) if edits else None
             images = self._run_generator(labels[at], rng, shape, _IMAGE_CHUNK, rows)
-            if len(self.generator_.inputs) == 3 and not edits:
+            if self._takes_source() and not edits:
                 # no real images at hand: the image drawn from the noise alone is edited
                 # once more, as a real one would be
                 images = self._run_generator(labels[at], rng, shape, _IMAGE_CHUNK, sources=images)
@@ -785,10 +782,15 @@ class GANAugmenter(BaseOverSampler):
         encoded, detail = self._edited(encoded, rows if edits else None, rng)
         return self.encoder_.inverse_transform(encoded, detail, getattr(self, "pixel_map_", None))
 
+    def _takes_source(self):
+        """Whether the generator edits a source image (image models since DAGAN-style
+        editing; not table models, nor image models saved before it)."""
+        return len(self.generator_.inputs) == 3
+
     def _edits(self):
         """Whether the image generator edits real images, and they are at hand (a model
         loaded from a file holds none)."""
-        return len(self.generator_.inputs) == 3 and getattr(self, "_source_images", None) is not None
+        return self._takes_source() and getattr(self, "_source_images", None) is not None
 
     def _source_rows(self, labels, rng):
         """For an editing image generator, the number of one real image of its class per
@@ -809,7 +811,7 @@ class GANAugmenter(BaseOverSampler):
         n = len(labels)
         noise = _noise(rng, n, self.latent_dim)
         onehot = np.eye(len(self.classes_), dtype=np.float32)[labels]
-        if len(self.generator_.inputs) != 3:
+        if not self._takes_source():
             sources = None
         else:
             if source_rows is not None:
@@ -957,7 +959,7 @@ class GANAugmenter(BaseOverSampler):
         """
         self.n_copies_dropped_ = 0
         if self._is_image_model():
-            if len(self.generator_.inputs) == 3 and getattr(self, "_source_images", None) is None:
+            if self._takes_source() and not self._edits():
                 warnings.warn(
                     "This image model was loaded from a file, which holds no training images, "
                     "so each image is drawn from the noise alone and then edited once more "

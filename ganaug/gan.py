@@ -368,12 +368,19 @@ class ConditionalGAN(keras.Model):
             scores = self._critic(
                 ops.concatenate([real, fake], axis=0), ops.concatenate([label, fake_label], axis=0)
             )
-            real_score, fake_score = scores[:batch_size], scores[batch_size:]
-            d_loss = self._d_loss(real_score, fake_score)
-            g_loss = self._g_loss(fake_score)
-            if self.diversity_weight:
-                g_loss += self.diversity_weight * self._mode_seeking(fake, noise, half)
+            d_loss, g_loss = self._image_losses(scores, batch_size, fake, noise)
         return self._update_both(tape, d_loss, g_loss)
+
+    def _image_losses(self, scores, batch_size, fake, noise):
+        """Both losses from the critic's scores of ``batch_size`` real (or real pair)
+        inputs followed by the fakes; with ``diversity_weight``, the fakes come in two
+        halves of one class each and the generator's loss adds the mode-seeking term."""
+        real_score, fake_score = scores[:batch_size], scores[batch_size:]
+        d_loss = self._d_loss(real_score, fake_score)
+        g_loss = self._g_loss(fake_score)
+        if self.diversity_weight:
+            g_loss += self.diversity_weight * self._mode_seeking(fake, noise, batch_size // 2)
+        return d_loss, g_loss
 
     def _edit_step(self, data):
         """Editing image GANs (``edit``): like :meth:`_image_step`, with the generator
@@ -398,11 +405,7 @@ class ConditionalGAN(keras.Model):
                 axis=0,
             )
             scores = self._critic(pairs, ops.concatenate([label, fake_label], axis=0))
-            real_score, fake_score = scores[:batch_size], scores[batch_size:]
-            d_loss = self._d_loss(real_score, fake_score)
-            g_loss = self._g_loss(fake_score)
-            if self.diversity_weight:
-                g_loss += self.diversity_weight * self._mode_seeking(fake, noise, half)
+            d_loss, g_loss = self._image_losses(scores, batch_size, fake, noise)
         return self._update_both(tape, d_loss, g_loss)
 
     @staticmethod

@@ -294,13 +294,17 @@ class ImageEncoder:
             return np.zeros((len(X), *self.image_shape_[:2], self.canvas_shape_[2]), np.float32)
         return self.scaled(X) - self.upscaled(self.transform(X))
 
+    def full_size(self, Z, detail=None):
+        """GAN-space array -> float32 ``(n, H, W, C)`` in the scale of :meth:`scaled`:
+        :meth:`upscaled`, plus ``detail`` (from :meth:`detail`) if given."""
+        Z = self.upscaled(Z)
+        return Z if detail is None else Z + detail
+
     def inverse_transform(self, Z, detail=None, pixel_map=None):
         """GAN-space array -> images of the input shape and dtype (crop, upscale to the
         input size, rescale, round). ``detail`` (from :meth:`detail`) is added after the
         upscaling; ``pixel_map`` (a :class:`PixelMap`) then maps the pixel values."""
-        Z = self.upscaled(Z)
-        if detail is not None:
-            Z = Z + detail
+        Z = self.full_size(Z, detail)
         if pixel_map is not None:
             Z = pixel_map.transform(Z)
         if len(self.image_shape_) == 2:
