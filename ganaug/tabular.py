@@ -27,6 +27,8 @@ MAX_LEVELS = 5000  # categories per column; one-hot width and softmax size grow 
 _TEXT_NUMBER_LEVELS = 20  # above this many distinct numeric strings, ask for a conversion
 _MIN_IDENTIFIER_ROWS = 20  # a text column with a distinct value in each of this many rows
 _RANK_TEST_LEVELS = 10  # numeric columns with more distinct values get a rank test
+_LEVEL_MIN_ROWS = 3  # rows of a class that share a value for it to be a level (and stored)
+_LEVEL_SHARE = 0.9  # share of a class's present values its levels must hold (see _class_levels)
 #: Significance level of :func:`class_independence`: a column is taken as independent
 #: of the class when no test rejects independence at this level.
 INDEPENDENCE_ALPHA = 0.05
@@ -207,8 +209,9 @@ class TabularEncoder:
         """Learn each column's type, transformer and GAN-space layout.
 
         ``y`` (class indices ``0..k-1``), when given, records the share of missing
-        values of each column in each class, which :meth:`inverse_transform` then
-        reproduces.
+        values of each column in each class, and each numeric column's levels in each
+        class where it takes a few values there (``class_levels_``, see
+        :func:`_class_levels`), which :meth:`inverse_transform` then reproduces.
         """
         categorical = self._categorical_names(X)
         self.columns_ = []
@@ -230,6 +233,7 @@ class TabularEncoder:
                     missing = X[col.name].isna().to_numpy()
                     rates = np.bincount(y, weights=missing, minlength=n_classes) / np.maximum(counts, 1)
                     self.missing_rates_[col.name] = rates.tolist()
+        self.class_levels_ = _class_levels(X, y, self.columns_) if y is not None else {}
         return self
 
     def _fit_categorical(self, name, series):
@@ -326,8 +330,10 @@ class TabularEncoder:
 
         It holds what decoding needs, all derived from the training rows: each
         column's name, dtype and layout; each categorical column's categories; each
-        numeric column's quantiles (up to 1000 values of that column, sorted), and
-        each column's share of missing values per class.
+        numeric column's quantiles (up to 1000 values of that column, sorted),
+        each column's share of missing values per class and, per class, the values of
+        a numeric column that at least three of the class's rows share, where such
+        values hold nine tenths of them (``class_levels_``).
         """
         columns = []
         for col in self.columns_:
@@ -350,7 +356,9 @@ class TabularEncoder:
         if not isinstance(features, str):
             features = {"list": [tag(v) for v in features]}
         missing_rates = [[tag(k), v] for k, v in getattr(self, "missing_rates_", {}).items()]
-        return {"categorical_features": features, "columns": columns, "missing_rates": missing_rates}
+        class_levels = [[tag(k), v] for k, v in getattr(self, "class_levels_", {}).items()]
+        return {"categorical_features": features, "columns": columns, "missing_rates": missing_rates,
+                "class_levels": class_levels}
 
     @classmethod
     def from_state(cls, state):
@@ -385,6 +393,7 @@ class TabularEncoder:
             encoder.columns_.append(col)
         encoder._finish()
         encoder.missing_rates_ = {untag(k): list(v) for k, v in state.get("missing_rates", [])}
+        encoder.class_levels_ = {untag(k): list(v) for k, v in state.get("class_levels", [])}
         return encoder
 
     def missing_indicators(self):
@@ -443,9 +452,12 @@ class TabularEncoder:
         Softmax blocks are sampled (Gumbel-max) with ``random_state``; numeric values
         are mapped back through the quantile transformer, which keeps them inside the
         observed range, and rounded for integer columns. With ``y`` (the class index
-        of each row) and missing rates recorded at :meth:`fit`, each column is missing
-        in each class at the real rate: the rows made missing are those the generator
-        gives the highest probability of being missing (Gumbel-perturbed). Columns in
+        of each row), a numeric value goes to the nearest of its class's levels where
+        :meth:`fit` found them (a class whose disks come in 120, 212 and 340 MB gets
+        those sizes, not 214, the majority's), and with missing rates recorded at
+        :meth:`fit` each column is missing in each class at the real rate: the rows
+        made missing are those the generator gives the highest probability of being
+        missing (Gumbel-perturbed). Columns in
         ``as_given`` (encoded real values, say) are missing where ``Z`` says they are.
         """
         rng = np.random.default_rng(random_state)
@@ -484,6 +496,9 @@ class TabularEncoder:
             pos += 1
             if col.integral:
                 x = np.rint(x)
+            levels = getattr(self, "class_levels_", {}).get(col.name)
+            if levels is not None and y is not None and col.name not in as_given:
+                x = _snap_to_levels(x, np.asarray(y), levels)
             if col.has_missing:
                 rates = getattr(self, "missing_rates_", {}).get(col.name)
                 if y is not None and rates is not None and col.name not in as_given:
@@ -712,6 +727,56 @@ def _sample_block(probs, rng):
     cumulative = np.cumsum(np.clip(probs, 1e-12, None), axis=1)
     u = rng.random(len(cumulative)) * cumulative[:, -1]
     return np.minimum((cumulative <= u[:, None]).sum(axis=1), probs.shape[1] - 1)
+
+
+def _class_levels(X, y, columns):
+    """Per numeric column, per class: the class's levels, or None.
+
+    A class's levels in a column are the values that at least ``_LEVEL_MIN_ROWS`` of
+    its rows share, when those rows make up at least ``_LEVEL_SHARE`` of the rows
+    where the column is present: the column takes a few values in that class (disk
+    sizes of a maker's computers, a count, a year), and a decoded value is moved to
+    the nearest of them (:func:`_snap_to_levels`). A column of spread-out values has
+    None: it is decoded as a number.
+    """
+    levels = {}
+    y = np.asarray(y)
+    n_classes = int(y.max()) + 1 if len(y) else 0
+    for col in columns:
+        if col.kind != "numeric" or col.transformer is None:
+            continue
+        values = _numeric_values(X[col.name])
+        per_class = []
+        for k in range(n_classes):
+            present = values[(y == k) & ~np.isnan(values)]
+            found, counts = np.unique(present, return_counts=True)
+            shared = counts >= _LEVEL_MIN_ROWS
+            if present.size and counts[shared].sum() >= _LEVEL_SHARE * present.size:
+                per_class.append(found[shared].tolist())
+            else:
+                per_class.append(None)
+        if any(p is not None for p in per_class):
+            levels[col.name] = per_class
+    return levels
+
+
+def _snap_to_levels(x, y, levels):
+    """Each value moved to the nearest of its row's class's levels (classes with None
+    keep theirs).
+
+    >>> _snap_to_levels(np.array([1.2, 7.0, 7.0]), np.array([0, 0, 1]), [[1.0, 5.0, 10.0], None]).tolist()
+    [1.0, 5.0, 7.0]
+    """
+    x = x.copy()
+    for k, found in enumerate(levels):
+        at = np.flatnonzero(y == k)
+        if found is None or not at.size:
+            continue
+        found = np.asarray(found, dtype=np.float64)
+        above = np.minimum(np.searchsorted(found, x[at]), len(found) - 1)
+        lo, hi = found[np.maximum(above - 1, 0)], found[above]
+        x[at] = np.where(np.abs(x[at] - lo) <= np.abs(hi - x[at]), lo, hi)
+    return x
 
 
 def _restore_categorical(values, dtype):

@@ -126,3 +126,35 @@ def test_random_frames_decode_to_valid_rows(data, seed):
                     at = given == end
                     assert abs(got[at].iloc[0] - end) <= abs(end - neighbour) / 3 + rounding + tol
         np.testing.assert_allclose(got[~lone & given.notna()], given[~lone & given.notna()], rtol=1e-6, atol=tol)
+
+
+def test_a_class_gets_its_own_levels_of_a_column_with_few_values():
+    # Computers-like: the minority's disks come in sizes one or two MB off the majority's.
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1], [300, 60])
+    disk = np.concatenate([rng.choice([107, 214, 528], 300), rng.choice([120, 212, 527], 60)])
+    frame = pd.DataFrame({"disk": disk, "price": rng.normal(2000, 300, size=360)})
+    enc = TabularEncoder().fit(frame, y)
+    assert enc.class_levels_ == {"disk": [[107.0, 214.0, 528.0], [120.0, 212.0, 527.0]]}
+    Z = np.random.default_rng(1).normal(size=(2000, enc.output_dim_))
+    labels = np.repeat([0, 1], 1000)
+    out = enc.inverse_transform(Z, random_state=0, y=labels)
+    assert set(out["disk"][labels == 0]) == {107, 214, 528}
+    assert set(out["disk"][labels == 1]) == {120, 212, 527}
+    # price takes a different value in every row: decoded as a number, not snapped
+    assert out["price"].nunique() > 1500
+    # without labels, values are only rounded (the levels belong to a class)
+    assert len(set(enc.inverse_transform(Z, random_state=0)["disk"])) > 6
+    # the levels are saved with the encoder
+    again = TabularEncoder.from_state(enc.get_state())
+    assert again.class_levels_ == enc.class_levels_
+    pd.testing.assert_frame_equal(again.inverse_transform(Z, random_state=0, y=labels), out)
+
+
+def test_levels_need_three_rows_and_most_of_the_class():
+    y = np.repeat([0, 1], [12, 12])
+    # class 0: three levels of four rows each; class 1: two values shared by three
+    # rows (6 of 12 rows, below nine tenths) and six lone ones
+    x = [1] * 4 + [2] * 4 + [3] * 4 + [5] * 3 + [6] * 3 + [7, 8, 9, 10, 11, 12]
+    enc = TabularEncoder().fit(pd.DataFrame({"x": x}), y)
+    assert enc.class_levels_ == {"x": [[1.0, 2.0, 3.0], None]}
