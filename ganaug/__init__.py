@@ -11,6 +11,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CollapseWarning",
+    "FidelityWarning",
     "GANAugmenter",
     "GANTuner",
     "TrainingDivergedError",
@@ -25,6 +26,7 @@ _WHERE = {
     "GANTuner": "ganaug.tuning",
     "TrainingDivergedError": "ganaug.augmenter",
     "CollapseWarning": "ganaug.augmenter",
+    "FidelityWarning": "ganaug.augmenter",
     "compare": "ganaug.comparison",
     "load": "ganaug.augmenter",
     "load_recipe": "ganaug.recipes",

@@ -31,7 +31,7 @@ from ganaug import persistence
 from ganaug._labels import shown
 from ganaug.images import is_image_array
 
-__all__ = ["CollapseWarning", "GANAugmenter", "TrainingDivergedError", "load"]
+__all__ = ["CollapseWarning", "FidelityWarning", "GANAugmenter", "TrainingDivergedError", "load"]
 
 _SAMPLE_CHUNK = 65536
 _TRACE_ROWS = 16384  # rows from which the generator runs traced (see _run_generator)
@@ -48,6 +48,13 @@ _ROWS_PER_CLASS = 2000
 # second, not half a second, on a large class.
 _VARIETY_ROWS = 500
 _CALIBRATION_ROWS = 1000  # generated rows per class that calibration is learned from
+# The fidelity check (see GANAugmenter._check_fidelity): a class whose generated rows a
+# random forest trained on the real rows puts in the class this much less often than
+# it puts the class's own real rows there (out of bag) is made by interpolation instead.
+_FIDELITY_GAP = 0.25
+_FIDELITY_MIN_ROWS = 20  # real rows a class needs for the check
+_FIDELITY_TREES = 25
+_INTERPOLATION_NEIGHBOURS = 5
 _IMAGE_LABEL_REDRAWS = 6
 
 
@@ -57,6 +64,11 @@ class TrainingDivergedError(RuntimeError):
 
 class CollapseWarning(UserWarning):
     """Warned when a class's synthetic rows are far less varied than its real rows."""
+
+
+class FidelityWarning(UserWarning):
+    """Warned when a class's generated rows land outside the class's region far more often
+    than its real rows do, so that its rows are made by interpolation instead."""
 
 
 def _check_units(name, units):
@@ -224,7 +236,9 @@ class GANAugmenter(BaseOverSampler):
         be a copy) but it repeats a real row's class-dependent values, so set 0 when
         synthetic rows must not disclose training rows. Without shared columns a
         recombined row would be a copy, so none are made; nor for images, nor by a
-        model loaded from a file, which holds no training rows.
+        model loaded from a file, which holds no training rows. With 0 the classes
+        that fail the fidelity check (``interpolated_classes_``) are generated too,
+        with a warning, rather than interpolated between real rows.
     working_size : 'auto', int or None, default='auto'
         Images only: the size, as its shorter side, that the GAN and the label
         check work at; generated images are upscaled (Lanczos) to the input size.
@@ -276,6 +290,15 @@ class GANAugmenter(BaseOverSampler):
         Per class, the synthetic rows' variety against the real rows' (see
         :func:`ganaug.diagnostics.class_variety`); a :class:`CollapseWarning` names
         a class whose synthetic rows are far narrower.
+    fidelity_ : dict
+        Tables only: per class to be sampled (of at least 20 rows), ``{"real": a,
+        "synthetic": b}``: the share of its real rows (out of bag) and of its
+        generated rows that a random forest fitted on the real rows puts in the class.
+    interpolated_classes_ : list
+        Tables only: the classes whose generated rows the forest put in the class at
+        least 0.25 less often than their real rows. Their synthetic rows are
+        interpolated between neighbouring real rows of the class instead (in GAN
+        space, as SMOTE does between rows), and a :class:`FidelityWarning` names them.
     n_copies_dropped_ : int
         Synthetic rows dropped (and redrawn) by ``filter_copies`` in the last call
         to :meth:`fit_resample` or :meth:`sample`.
@@ -505,6 +528,7 @@ class GANAugmenter(BaseOverSampler):
                     self.pixel_map_ = self._fit_pixel_map(X, next(seeds))
                 else:
                     self.calibration_ = self._fit_calibration(encoded, y_idx, next(seeds))
+                    self._check_fidelity(encoded, y_idx, next(seeds))
                     self._check_variety(frame, y_idx, next(seeds))
                 return self
             except TrainingDivergedError:
@@ -567,6 +591,91 @@ class GANAugmenter(BaseOverSampler):
         labels = np.repeat(np.arange(n_classes), _CALIBRATION_ROWS)
         fake = self._run_generator(labels, np.random.RandomState(seed), (self.encoder_.output_dim_,), _SAMPLE_CHUNK)
         return OutputCalibration(self.encoder_).fit(encoded, y_idx, fake, labels, n_classes)
+
+    def _check_fidelity(self, encoded, y_idx, seed):
+        """Per class to be sampled, whether its generated rows land in the class's region
+        about as often as its real rows do; the classes where they do not are made by
+        interpolation between real rows (:meth:`_interpolated`), with a
+        :class:`FidelityWarning`.
+
+        A random forest is fitted on real rows in GAN space (at most ``_ROWS_PER_CLASS``
+        of each class); each class's real rows are judged out of bag, its generated
+        rows (as many, drawn and label-checked as in :meth:`_draw`, then decoded and
+        encoded again like real rows) by the whole forest. A linear label judge cannot
+        see a class that lives in pockets (computer models that differ from the
+        majority's by a few megabytes of disk, say): there the generator's rows, right
+        on average, fall between the pockets. The check fires when the share put in
+        the class is ``_FIDELITY_GAP`` lower for the generated rows, and only for
+        classes of at least ``_FIDELITY_MIN_ROWS`` real rows. ``fidelity_`` keeps both
+        shares per class. With ``recombine=0`` (generated rows only, so that no
+        synthetic row sits next to a real one) it warns but interpolates nothing.
+        """
+        from sklearn.ensemble import RandomForestClassifier
+
+        self.fidelity_, self.interpolated_classes_ = {}, []
+        self._neighbours = {}
+        n_classes = len(self.classes_)
+        counts = np.bincount(y_idx, minlength=n_classes)
+        wanted = [k for k in range(n_classes)
+                  if self.sampling_strategy_.get(self.classes_[k], 0) > 0 and counts[k] >= _FIDELITY_MIN_ROWS]
+        if n_classes < 2 or not wanted:
+            return
+        generated_only = not isinstance(self.recombine, str) and float(self.recombine) == 0.0
+        rng = np.random.RandomState(seed)
+        rows = _per_class_subset(y_idx, _ROWS_PER_CLASS, rng)
+        forest = RandomForestClassifier(
+            n_estimators=_FIDELITY_TREES, oob_score=True, class_weight="balanced_subsample",
+            random_state=rng.randint(np.iinfo(np.int32).max), n_jobs=1,
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # rows that no tree left out: judged as missed
+            forest.fit(encoded[rows], y_idx[rows])
+        real_hits = np.nan_to_num(forest.oob_decision_function_).argmax(axis=1) == y_idx[rows]
+        labels = np.repeat(wanted, counts[wanted].clip(max=_VARIETY_ROWS))
+        probe = self.encoder_.transform(self._draw(labels, rng, recombine=0.0))
+        fake_hits = forest.predict(probe) == labels
+        for k in wanted:
+            real = float(real_hits[y_idx[rows] == k].mean())
+            fake = float(fake_hits[labels == k].mean())
+            label = self.classes_[k].item() if hasattr(self.classes_[k], "item") else self.classes_[k]
+            self.fidelity_[label] = {"real": real, "synthetic": fake}
+            if real - fake <= _FIDELITY_GAP:
+                continue
+            if generated_only:
+                remedy = ("They are kept, as recombine=0 asks for generated rows only (with "
+                          "recombine='auto' they would be interpolated between real rows).")
+            else:
+                self.interpolated_classes_.append(label)
+                self._neighbours[k] = self._class_neighbours(encoded[y_idx == k])
+                remedy = ("Its rows are made by interpolation between neighbouring real rows "
+                          "of the class instead (interpolated_classes_).")
+            warnings.warn(
+                f"A forest trained on the real rows puts {fake:.0%} of the rows generated "
+                f"for class {shown(label)} in that class, against {real:.0%} of its real "
+                f"rows: the GAN has not learned where the class lies. {remedy} See fidelity_.",
+                FidelityWarning,
+                stacklevel=4,
+            )
+
+    @staticmethod
+    def _class_neighbours(real):
+        """A class's real rows in GAN space and, per row, its nearest other rows."""
+        from sklearn.neighbors import NearestNeighbors
+
+        n = min(_INTERPOLATION_NEIGHBOURS + 1, len(real))
+        neighbours = NearestNeighbors(n_neighbors=n).fit(real).kneighbors(real, return_distance=False)
+        return real, neighbours[:, 1:]
+
+    def _interpolated(self, k, n, rng):
+        """``n`` rows of class ``k`` in GAN space, each a random point on the segment from
+        a real row of the class to one of its nearest neighbours in the class (SMOTE's
+        rule, applied in GAN space, so that categories and missing values are decoded
+        as for generated rows)."""
+        real, neighbours = self._neighbours[k]
+        base = rng.randint(len(real), size=n)
+        other = neighbours[base, rng.randint(neighbours.shape[1], size=n)]
+        step = rng.random_sample((n, 1)).astype(np.float32)
+        return real[base] + step * (real[other] - real[base])
 
     def _check_variety(self, frame, y_idx, seed):
         """Compare, per class, the variety of generated rows with the real rows'.
@@ -978,6 +1087,19 @@ class GANAugmenter(BaseOverSampler):
                 UserWarning,
                 stacklevel=3,
             )
+        interpolated = getattr(self, "interpolated_classes_", [])
+        if interpolated and not getattr(self, "_neighbours", None):
+            wanted = set(self.classes_[np.unique(labels)].tolist())
+            missed = [c for c in interpolated if c in wanted]
+            if missed:
+                warnings.warn(
+                    "This model was loaded from a file, which holds no training rows, so the "
+                    f"rows of class(es) {', '.join(shown(c) for c in missed)} come from the "
+                    "generator, whose rows failed the fidelity check at fit (right after fit, "
+                    "they are interpolated between real rows: see interpolated_classes_).",
+                    UserWarning,
+                    stacklevel=3,
+                )
         frame = self._draw(labels, rng)
         if not self.filter_copies:
             return frame
@@ -1133,7 +1255,9 @@ class GANAugmenter(BaseOverSampler):
         """Generated rows in GAN space, calibrated, their shared columns taken from real rows.
 
         The generator's output goes through ``calibration_`` (each class's mean,
-        spread and level frequencies, see :meth:`_fit_calibration`).
+        spread and level frequencies, see :meth:`_fit_calibration`). Rows of the
+        classes that failed the fidelity check are interpolated between real rows
+        instead (:meth:`_interpolated`).
 
         Each row gets the shared columns (``shared_columns_``) of one real row of
         any class, drawn at random, in place of the generator's: those columns do
@@ -1143,10 +1267,16 @@ class GANAugmenter(BaseOverSampler):
         Returns the rows and, per row, the index of the real row its shared columns
         come from (-1 without shared columns).
         """
-        encoded = self._run_generator(labels, rng, (self.encoder_.output_dim_,), _SAMPLE_CHUNK)
-        calibration = getattr(self, "calibration_", None)
-        if calibration is not None:
-            encoded = calibration.transform(encoded, labels)
+        neighbours = getattr(self, "_neighbours", {})
+        interpolated = np.isin(labels, list(neighbours))
+        if interpolated.any():
+            encoded = np.empty((len(labels), self.encoder_.output_dim_), dtype=np.float32)
+            encoded[~interpolated] = self._generated(labels[~interpolated], rng)
+            for k in neighbours:
+                at = np.flatnonzero(labels == k)
+                encoded[at] = self._interpolated(k, len(at), rng)
+        else:
+            encoded = self._generated(labels, rng)
         pool = getattr(self, "_shared_pool", None)
         donors = np.full(len(labels), -1, dtype=np.int64)
         if pool is not None and pool.shape[1] and len(labels):
@@ -1154,6 +1284,12 @@ class GANAugmenter(BaseOverSampler):
             donors = rng.randint(len(pool), size=len(labels))
             encoded[:, mask] = pool[donors]
         return encoded, donors
+
+    def _generated(self, labels, rng):
+        """The generator's rows for the given class indices, calibrated."""
+        encoded = self._run_generator(labels, rng, (self.encoder_.output_dim_,), _SAMPLE_CHUNK)
+        calibration = getattr(self, "calibration_", None)
+        return encoded if calibration is None else calibration.transform(encoded, labels)
 
     def _decoded(self, encoded, labels, rng, donors):
         """Rows in GAN space -> DataFrame; borrowed columns get their donors' values as given."""
@@ -1290,6 +1426,7 @@ class GANAugmenter(BaseOverSampler):
             "history": self.history_,
             "table_format": getattr(self, "table_format_", None),
             "shared_columns": [persistence.tag(c) for c in getattr(self, "shared_columns_", [])],
+            "interpolated_classes": [persistence.tag(c) for c in getattr(self, "interpolated_classes_", [])],
         }
         if getattr(self, "calibration_", None) is not None:
             state["calibration"] = self.calibration_.get_state()
@@ -1327,6 +1464,7 @@ class GANAugmenter(BaseOverSampler):
         if state.get("table_format") is not None:
             aug.table_format_ = state["table_format"]
         aug.shared_columns_ = [persistence.untag(c) for c in state.get("shared_columns", [])]
+        aug.interpolated_classes_ = [persistence.untag(c) for c in state.get("interpolated_classes", [])]
         if state.get("label_judge") is not None:
             aug.label_judge_ = {k: np.asarray(v, dtype=np.float64) for k, v in state["label_judge"].items()}
         if state.get("train_row_hashes") is not None:

@@ -1,4 +1,5 @@
-"""Per-class variety, identifier columns, missing rates and the collapse warning."""
+"""Per-class variety, identifier columns, missing rates, the collapse warning and the
+fidelity check."""
 
 import warnings
 
@@ -6,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ganaug import CollapseWarning, GANAugmenter
+import ganaug
+from ganaug import CollapseWarning, FidelityWarning, GANAugmenter
 from ganaug.diagnostics import class_variety, collapsed_classes
 from ganaug.tabular import TabularEncoder
 
@@ -245,3 +247,57 @@ def test_calibration_gives_each_class_its_real_centre_and_levels(tiny):
     # class in the tail of the whole table's distribution comes out somewhat wider.
     assert calibrated[0] < 0.15 and calibrated[1] < 0.4 and calibrated[2] < 0.06
     assert sum(raw) > sum(calibrated) + 0.2
+
+
+def _pockets(seed=0):
+    """A rare class in four small discs, the common one everywhere else on the square."""
+    rng = np.random.default_rng(seed)
+    centres = np.array([[1.0, 1.0], [1.0, 3.0], [3.0, 1.0], [3.0, 3.0]])
+    rare = centres[rng.integers(0, 4, 120)] + rng.uniform(-0.2, 0.2, size=(120, 2))
+    common = rng.uniform(0, 4, size=(3000, 2))
+    common = common[np.min(np.linalg.norm(common[:, None] - centres, axis=2), axis=1) > 0.45][:480]
+    X = pd.DataFrame(np.vstack([common, rare]), columns=["a", "b"])
+    y = np.array(["common"] * len(common) + ["rare"] * len(rare))
+    return X, y, centres
+
+
+def test_a_class_in_pockets_that_the_gan_misses_is_interpolated(tiny, tmp_path):
+    X, y, centres = _pockets()
+    aug = GANAugmenter(**tiny, random_state=0)
+    with pytest.warns(FidelityWarning, match="class 'rare' in that class.*made by interpolation"):
+        X_res, y_res = aug.fit_resample(X, y)
+    assert aug.interpolated_classes_ == ["rare"]
+    shares = aug.fidelity_["rare"]
+    assert shares["real"] > 0.8 and shares["real"] - shares["synthetic"] > 0.25
+    new = X_res.iloc[len(X):][y_res[len(X):] == "rare"].to_numpy()
+    assert len(new) == 480 - 120
+    near = np.min(np.linalg.norm(new[:, None] - centres, axis=2), axis=1) < 0.45
+    assert near.mean() > 0.9  # between neighbours of a disc, so inside it
+    # A loaded model holds no real rows to interpolate between, and says so.
+    aug.save(tmp_path / "pockets.ganaug")
+    loaded = ganaug.load(tmp_path / "pockets.ganaug")
+    assert loaded.interpolated_classes_ == ["rare"]
+    with pytest.warns(UserWarning, match="class\\(es\\) 'rare' come from the generator"):
+        loaded.sample(y={"rare": 10}, random_state=0)
+
+
+def test_generated_rows_only_are_kept_with_recombine_0(tiny):
+    X, y, centres = _pockets()
+    aug = GANAugmenter(**tiny, recombine=0.0, random_state=0)
+    with pytest.warns(FidelityWarning, match="They are kept, as recombine=0"):
+        X_res, y_res = aug.fit_resample(X, y)
+    assert aug.interpolated_classes_ == [] and "rare" in aug.fidelity_
+    new = X_res.iloc[len(X):].to_numpy()
+    near = np.min(np.linalg.norm(new[:, None] - centres, axis=2), axis=1) < 0.45
+    assert near.mean() < 0.5  # the generator's rows, not the discs'
+
+
+def test_a_class_the_gan_places_well_is_generated(tiny):
+    from sklearn.datasets import make_blobs
+
+    X, y = make_blobs(n_samples=[480, 120], centers=[[0, 0], [5, 5]], random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FidelityWarning)
+        aug = GANAugmenter(**tiny, random_state=0).fit(pd.DataFrame(X, columns=["a", "b"]), y)
+    assert aug.interpolated_classes_ == []
+    assert aug.fidelity_[1]["synthetic"] > 0.9
