@@ -96,3 +96,44 @@ def test_benchmark_prints_tables_ranks_and_losses(tmp_path, capsys):
         assert heading in out
     for method in ("| none |", "| random |", "| smote |", "| ganaug |"):
         assert method in out
+
+
+class _Recorder:
+    """A sampler that records the training rows and the random_state it was given."""
+
+    seen = []
+
+    def __init__(self, random_state=None):
+        self.random_state = random_state
+
+    def get_params(self, deep=True):
+        return {"random_state": self.random_state}
+
+    def set_params(self, **params):
+        self.random_state = params.get("random_state", self.random_state)
+        return self
+
+    def fit_resample(self, X, y):
+        _Recorder.seen.append((X["row"].to_numpy(), self.random_state))
+        return X, y
+
+
+def test_fidelity_scan_fits_the_benchmarks_training_folds():
+    """benchmarks/fidelity_scan.py says which classes the devsuite's ganaug arm
+    interpolated: it must fit on the very rows and seed that arm is given."""
+    from ganaug.comparison import _fold_seed, cross_validate_arms
+
+    spec = importlib.util.spec_from_file_location("fidelity_scan", ROOT / "benchmarks" / "fidelity_scan.py")
+    scan = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scan)
+    rng = np.random.default_rng(0)
+    y = pd.Series(np.repeat([0, 1, 2], [120, 50, 30]))
+    X = pd.DataFrame({"row": np.arange(len(y)), "x": rng.normal(size=len(y))})
+    _Recorder.seen = []
+    list(cross_validate_arms(X, y, classifiers=("logreg",), arms=[("rec", _Recorder())], folds=5,
+                             repeats=2, random_state=3, imbalance_ratio=10))
+    expected = list(scan.training_folds(y, 5, 2, 3, 10.0))
+    assert len(_Recorder.seen) == len(expected) == 10
+    for (rows, seed), (fold, train) in zip(_Recorder.seen, expected):
+        np.testing.assert_array_equal(rows, train)
+        assert seed == _fold_seed(3, fold)
