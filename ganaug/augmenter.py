@@ -600,8 +600,9 @@ class GANAugmenter(BaseOverSampler):
 
         A random forest is fitted on real rows in GAN space (at most ``_ROWS_PER_CLASS``
         of each class); each class's real rows are judged out of bag, its generated
-        rows (as many, drawn and label-checked as in :meth:`_draw`, then decoded and
-        encoded again like real rows) by the whole forest. A linear label judge cannot
+        rows (as many, at most ``_VARIETY_ROWS``, drawn and label-checked as in
+        :meth:`_draw`, then decoded and encoded again like real rows) by the whole
+        forest. A linear label judge cannot
         see a class that lives in pockets (computer models that differ from the
         majority's by a few megabytes of disk, say): there the generator's rows, right
         on average, fall between the pockets. The check fires when the share put in
