@@ -372,8 +372,14 @@ def _seeded(sampler, seed, categorical, categorical_features):
     return sampler
 
 
-def _resample(arm, sampler, X, y, categorical, categorical_features, augmenter, seed):
-    """(X_res, y_res, transform of the test fold or None) for one arm."""
+def _resample(arm, sampler, X, y, categorical, categorical_features, augmenter, seed, classes=None):
+    """(X_res, y_res, transform of the test fold or None) for one arm.
+
+    ``y`` holds class codes; the ``ganaug`` arm gets the labels themselves
+    (``classes[y]``), so that what it warns (a class that collapsed, one whose rows it
+    interpolates) names classes as the user wrote them. Its rows are the same either
+    way: its classes are the same, in the same order.
+    """
     if arm in ("none", "balanced") and sampler is None:
         return X, y, None
     if arm == "random" and sampler is None:
@@ -388,8 +394,12 @@ def _resample(arm, sampler, X, y, categorical, categorical_features, augmenter, 
             from ganaug.augmenter import GANAugmenter
 
             augmenter = GANAugmenter()
-        sampler = augmenter
-    sampler = _seeded(sampler, seed, categorical, categorical_features)
+        sampler = _seeded(augmenter, seed, categorical, categorical_features)
+        if classes is not None:
+            X_res, y_res = sampler.fit_resample(X, pd.Series(classes[y.to_numpy()], name=y.name))
+            return X_res, np.searchsorted(classes, np.asarray(y_res)), None
+    else:
+        sampler = _seeded(sampler, seed, categorical, categorical_features)
     X_res, y_res = sampler.fit_resample(X, y)
     return X_res, y_res, None
 
@@ -519,7 +529,7 @@ def cross_validate_arms(X, y, *, classifiers=("hgb",), arms=None, augmenter=None
             if todo:
                 start = time.perf_counter()
                 X_res, y_res, transform = _resample(arm, sampler, X_tr, y_tr, categorical,
-                                                    categorical_features, augmenter, seed)
+                                                    categorical_features, augmenter, seed, classes)
                 resample_s = time.perf_counter() - start
                 X_eval = transform(X_te) if transform is not None else X_te
                 variety = _synthetic_variety(X_tr, y_tr, X_res, y_res) if len(X_res) > len(X_tr) else {}

@@ -85,6 +85,28 @@ def test_ganaug_arm_takes_raw_rows_with_missing_values(small):
     assert (result.records.query("arm == 'ganaug'")["resample_s"] > 0).all()
 
 
+def test_ganaug_arm_warns_with_the_users_labels():
+    """The protocol codes classes as integers, but GANAugmenter's warnings name them as
+    the user wrote them, and its rows are the same as with the codes."""
+    rng = np.random.default_rng(0)
+    centres = np.array([[1.0, 1.0], [1.0, 3.0], [3.0, 1.0], [3.0, 3.0]])
+    rare = centres[rng.integers(0, 4, 150)] + rng.uniform(-0.2, 0.2, size=(150, 2))
+    common = rng.uniform(0, 4, size=(3000, 2))
+    common = common[np.min(np.linalg.norm(common[:, None] - centres, axis=2), axis=1) > 0.45][:600]
+    X = pd.DataFrame(np.vstack([common, rare]), columns=["a", "b"])
+    y = pd.Series(["common"] * len(common) + ["rare"] * len(rare))
+    run = dict(classifiers=("logreg",), arms=["ganaug"], augmenter=ganaug.GANAugmenter(**TINY),
+               folds=2, repeats=1, random_state=0)
+    with pytest.warns(ganaug.FidelityWarning) as caught:
+        named = pd.DataFrame(cross_validate_arms(X, y, **run))
+    messages = [str(w.message) for w in caught if issubclass(w.category, ganaug.FidelityWarning)]
+    assert messages and all("class 'rare'" in m for m in messages)
+    with pytest.warns(ganaug.FidelityWarning, match="class 1 "):
+        coded = pd.DataFrame(cross_validate_arms(X, (y == "rare").astype(int), **run))
+    pd.testing.assert_frame_equal(named.drop(columns=["resample_s", "fit_s"]),
+                                  coded.drop(columns=["resample_s", "fit_s"]))
+
+
 def test_imbalance_cut_applies_to_training_folds_only(small):
     X, y = small
     plain = pd.DataFrame(cross_validate_arms(X, y, classifiers="logreg", arms=["none"],
