@@ -6,9 +6,10 @@ say for each.
     python benchmarks/fidelity_scan.py --seed 1 --tables Computers,Salaries --folds 2
 
 Each fit is the one ``benchmarks/devsuite.py`` makes for the ``ganaug`` arm of that
-table and fold (the same classes as integer codes, the same repeated stratified
-folds, the same cut to imbalance ratio 10 and the same per-fold ``random_state``),
-so the classes listed are those the benchmark's rows were interpolated for. Per
+table and fold (the same repeated stratified folds, the same cut to imbalance ratio
+10 and the same per-fold ``random_state``; the classes as integer codes, which give
+the same fit as their labels), so the classes listed are those the benchmark's rows
+were interpolated for. Per
 table: the fits where the check fired, and per class the mean share of its real rows
 (out of bag) and of its generated rows that the check's forest put in the class.
 """
