@@ -10,7 +10,16 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["shown"]
+__all__ = ["plain", "shown"]
+
+
+def plain(value):
+    """A NumPy scalar as the Python value it holds; anything else as it is.
+
+    >>> plain(np.int64(2)), plain(np.str_("rare")), plain("rare")
+    (2, 'rare', 'rare')
+    """
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def shown(value):
@@ -23,6 +32,4 @@ def shown(value):
     >>> shown(np.int64(2)), shown(np.str_("rare")), shown("rare"), shown(np.float64(2.5))
     ('2', "'rare'", "'rare'", '2.5')
     """
-    if isinstance(value, np.generic):
-        value = value.item()
-    return repr(value)
+    return repr(plain(value))

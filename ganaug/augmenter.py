@@ -28,7 +28,7 @@ from sklearn.utils.validation import (
 )
 
 from ganaug import persistence
-from ganaug._labels import shown
+from ganaug._labels import plain, shown
 from ganaug.images import is_image_array
 
 __all__ = ["CollapseWarning", "FidelityWarning", "GANAugmenter", "TrainingDivergedError", "load"]
@@ -621,7 +621,7 @@ class GANAugmenter(BaseOverSampler):
                   if self.sampling_strategy_.get(self.classes_[k], 0) > 0 and counts[k] >= _FIDELITY_MIN_ROWS]
         if n_classes < 2 or not wanted:
             return
-        generated_only = not isinstance(self.recombine, str) and float(self.recombine) == 0.0
+        generated_only = self._recombine_setting() == 0.0
         rng = np.random.RandomState(seed)
         rows = _per_class_subset(y_idx, _ROWS_PER_CLASS, rng)
         forest = RandomForestClassifier(
@@ -638,7 +638,7 @@ class GANAugmenter(BaseOverSampler):
         for k in wanted:
             real = float(real_hits[y_idx[rows] == k].mean())
             fake = float(fake_hits[labels == k].mean())
-            label = self.classes_[k].item() if hasattr(self.classes_[k], "item") else self.classes_[k]
+            label = plain(self.classes_[k])
             self.fidelity_[label] = {"real": real, "synthetic": fake}
             if real - fake <= _FIDELITY_GAP:
                 continue
@@ -1149,6 +1149,10 @@ class GANAugmenter(BaseOverSampler):
         if (self._is_image_model() or not getattr(self, "shared_columns_", None)
                 or getattr(self, "_real_rows", None) is None):
             return 0.0
+        return self._recombine_setting()
+
+    def _recombine_setting(self):
+        """``recombine`` as a share ('auto' is ``RECOMBINE_AUTO``)."""
         return RECOMBINE_AUTO if isinstance(self.recombine, str) else float(self.recombine)
 
     def _shared_values(self, rows):

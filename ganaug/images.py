@@ -30,6 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ganaug._labels import plain
+
 __all__ = [
     "IMAGE_GAN",
     "IMAGE_SUFFIXES",
@@ -930,5 +932,5 @@ def image_quality(real, fake, extractor, *, y_real=None, y_fake=None):
         for label in np.unique(y_fake):
             a, b = f_real[y_real == label], f_fake[y_fake == label]
             if len(a) > 2 and len(b) > 2:
-                out[label.item() if hasattr(label, "item") else label] = scores(a, b)
+                out[plain(label)] = scores(a, b)
     return out

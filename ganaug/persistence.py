@@ -24,6 +24,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ganaug._labels import plain
+
 __all__ = [
     "FORMAT_VERSION",
     "dtype_from_spec",
@@ -52,8 +54,7 @@ def tag(value):
     >>> untag(tag(np.int64(2)))
     2
     """
-    if isinstance(value, np.generic):
-        value = value.item()
+    value = plain(value)
     if value is None or value is pd.NA or value is pd.NaT:
         return ["none", None]
     if isinstance(value, bool):
