@@ -27,7 +27,6 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from sklearn.model_selection import RepeatedStratifiedKFold  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -36,15 +35,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from devsuite import fetch, load_table, pick, read_suite  # noqa: E402
 
 from ganaug import GANAugmenter  # noqa: E402
-from ganaug.comparison import _fold_seed, cut_imbalance  # noqa: E402
-
-
-def training_folds(y, folds, repeats, seed, ratio):
-    """(fold, training row numbers) as ``cross_validate_arms`` makes them."""
-    splits = RepeatedStratifiedKFold(n_splits=folds, n_repeats=repeats, random_state=seed).split(
-        np.zeros(len(y)), y)
-    for fold, (train, _) in enumerate(splits):
-        yield fold, train[cut_imbalance(y.iloc[train], ratio, np.random.default_rng([seed, fold]))]
+from ganaug.comparison import _fold_seed, _protocol_folds  # noqa: E402
 
 
 def main(argv=None):
@@ -67,7 +58,7 @@ def main(argv=None):
         classes, codes = np.unique(y.to_numpy(), return_inverse=True)
         y = pd.Series(codes, name=y.name)
         shares, hits, n_fired = {}, {}, 0
-        for fold, train in training_folds(y, 5, 2, args.seed, args.ratio):
+        for fold, train, _ in _protocol_folds(y, 5, 2, args.seed, args.ratio):
             if fold >= args.folds:
                 break
             aug = GANAugmenter(random_state=_fold_seed(args.seed, fold))

@@ -424,6 +424,20 @@ def _fold_seed(random_state, fold):
     return int(np.random.SeedSequence([random_state, fold]).generate_state(1)[0] >> 1)
 
 
+def _protocol_folds(y, folds, repeats, random_state, imbalance_ratio):
+    """``(fold, train, test)`` row numbers of the protocol: repeated stratified folds,
+    training rows cut to ``imbalance_ratio`` (None: not cut), test rows never cut."""
+    from sklearn.model_selection import RepeatedStratifiedKFold
+
+    splits = RepeatedStratifiedKFold(n_splits=folds, n_repeats=repeats,
+                                     random_state=random_state).split(np.zeros((len(y), 1)), y)
+    for fold, (train, test) in enumerate(splits):
+        if imbalance_ratio is not None:
+            rng = np.random.default_rng([random_state, fold])
+            train = train[cut_imbalance(y.iloc[train], imbalance_ratio, rng)]
+        yield fold, train, test
+
+
 def cross_validate_arms(X, y, *, classifiers=("hgb",), arms=None, augmenter=None, folds=5,
                         repeats=2, random_state=0, imbalance_ratio=None,
                         categorical_features="auto", skip=(), progress=None):
@@ -480,7 +494,6 @@ def cross_validate_arms(X, y, *, classifiers=("hgb",), arms=None, augmenter=None
     """
     from sklearn.base import clone
     from sklearn.exceptions import ConvergenceWarning
-    from sklearn.model_selection import RepeatedStratifiedKFold
 
     X = _as_frame(X)
     y = pd.Series(np.asarray(y), name=getattr(y, "name", None))
@@ -511,12 +524,7 @@ def cross_validate_arms(X, y, *, classifiers=("hgb",), arms=None, augmenter=None
         for name, clf in named.items()
     }
     skip = set(skip)
-    splits = RepeatedStratifiedKFold(n_splits=folds, n_repeats=repeats,
-                                     random_state=random_state).split(X, y)
-    for fold, (train, test) in enumerate(splits):
-        if imbalance_ratio is not None:
-            rng = np.random.default_rng([random_state, fold])
-            train = train[cut_imbalance(y.iloc[train], imbalance_ratio, rng)]
+    for fold, train, test in _protocol_folds(y, folds, repeats, random_state, imbalance_ratio):
         X_tr, y_tr = X.iloc[train].reset_index(drop=True), y.iloc[train].reset_index(drop=True)
         X_te, y_te = X.iloc[test].reset_index(drop=True), y.iloc[test].to_numpy()
         seed = _fold_seed(random_state, fold)

@@ -132,8 +132,8 @@ def test_fidelity_scan_fits_the_benchmarks_training_folds():
     _Recorder.seen = []
     list(cross_validate_arms(X, y, classifiers=("logreg",), arms=[("rec", _Recorder())], folds=5,
                              repeats=2, random_state=3, imbalance_ratio=10))
-    expected = list(scan.training_folds(y, 5, 2, 3, 10.0))
+    expected = list(scan._protocol_folds(y, 5, 2, 3, 10.0))
     assert len(_Recorder.seen) == len(expected) == 10
-    for (rows, seed), (fold, train) in zip(_Recorder.seen, expected):
+    for (rows, seed), (fold, train, _) in zip(_Recorder.seen, expected):
         np.testing.assert_array_equal(rows, train)
         assert seed == _fold_seed(3, fold)
