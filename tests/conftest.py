@@ -3,6 +3,7 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
@@ -16,6 +17,19 @@ TINY = dict(epochs=2, steps_per_epoch=10, batch_size=64, latent_dim=8, generator
 @pytest.fixture
 def tiny():
     return dict(TINY)
+
+
+def pockets(n_rare, n_common, seed=0):
+    """A rare class in four small discs, the common one everywhere else on the square:
+    (X, labels, the discs' centres)."""
+    rng = np.random.default_rng(seed)
+    centres = np.array([[1.0, 1.0], [1.0, 3.0], [3.0, 1.0], [3.0, 3.0]])
+    rare = centres[rng.integers(0, 4, n_rare)] + rng.uniform(-0.2, 0.2, size=(n_rare, 2))
+    common = rng.uniform(0, 4, size=(3000, 2))
+    common = common[np.min(np.linalg.norm(common[:, None] - centres, axis=2), axis=1) > 0.45][:n_common]
+    X = pd.DataFrame(np.vstack([common, rare]), columns=["a", "b"])
+    y = np.array(["common"] * len(common) + ["rare"] * len(rare))
+    return X, y, centres
 
 
 @pytest.fixture

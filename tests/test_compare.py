@@ -21,7 +21,7 @@ from ganaug.comparison import (
     cut_imbalance,
 )
 
-from .conftest import ROOT, TINY
+from .conftest import ROOT, TINY, pockets
 
 SIMPLE = ["none", "balanced", "random", "smote"]
 
@@ -88,13 +88,8 @@ def test_ganaug_arm_takes_raw_rows_with_missing_values(small):
 def test_ganaug_arm_warns_with_the_users_labels():
     """The protocol codes classes as integers, but GANAugmenter's warnings name them as
     the user wrote them, and its rows are the same as with the codes."""
-    rng = np.random.default_rng(0)
-    centres = np.array([[1.0, 1.0], [1.0, 3.0], [3.0, 1.0], [3.0, 3.0]])
-    rare = centres[rng.integers(0, 4, 150)] + rng.uniform(-0.2, 0.2, size=(150, 2))
-    common = rng.uniform(0, 4, size=(3000, 2))
-    common = common[np.min(np.linalg.norm(common[:, None] - centres, axis=2), axis=1) > 0.45][:600]
-    X = pd.DataFrame(np.vstack([common, rare]), columns=["a", "b"])
-    y = pd.Series(["common"] * len(common) + ["rare"] * len(rare))
+    X, labels, _ = pockets(150, 600)
+    y = pd.Series(labels)
     run = dict(classifiers=("logreg",), arms=["ganaug"], augmenter=ganaug.GANAugmenter(**TINY),
                folds=2, repeats=1, random_state=0)
     with pytest.warns(ganaug.FidelityWarning) as caught:

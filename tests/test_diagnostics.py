@@ -12,6 +12,8 @@ from ganaug import CollapseWarning, FidelityWarning, GANAugmenter
 from ganaug.diagnostics import class_variety, collapsed_classes
 from ganaug.tabular import TabularEncoder
 
+from .conftest import pockets
+
 
 def _table(n=120, seed=0):
     rng = np.random.default_rng(seed)
@@ -249,20 +251,8 @@ def test_calibration_gives_each_class_its_real_centre_and_levels(tiny):
     assert sum(raw) > sum(calibrated) + 0.2
 
 
-def _pockets(seed=0):
-    """A rare class in four small discs, the common one everywhere else on the square."""
-    rng = np.random.default_rng(seed)
-    centres = np.array([[1.0, 1.0], [1.0, 3.0], [3.0, 1.0], [3.0, 3.0]])
-    rare = centres[rng.integers(0, 4, 120)] + rng.uniform(-0.2, 0.2, size=(120, 2))
-    common = rng.uniform(0, 4, size=(3000, 2))
-    common = common[np.min(np.linalg.norm(common[:, None] - centres, axis=2), axis=1) > 0.45][:480]
-    X = pd.DataFrame(np.vstack([common, rare]), columns=["a", "b"])
-    y = np.array(["common"] * len(common) + ["rare"] * len(rare))
-    return X, y, centres
-
-
 def test_a_class_in_pockets_that_the_gan_misses_is_interpolated(tiny, tmp_path):
-    X, y, centres = _pockets()
+    X, y, centres = pockets(120, 480)
     aug = GANAugmenter(**tiny, random_state=0)
     with pytest.warns(FidelityWarning, match="class 'rare' in that class.*made by interpolation"):
         X_res, y_res = aug.fit_resample(X, y)
@@ -282,7 +272,7 @@ def test_a_class_in_pockets_that_the_gan_misses_is_interpolated(tiny, tmp_path):
 
 
 def test_generated_rows_only_are_kept_with_recombine_0(tiny):
-    X, y, centres = _pockets()
+    X, y, centres = pockets(120, 480)
     aug = GANAugmenter(**tiny, recombine=0.0, random_state=0)
     with pytest.warns(FidelityWarning, match="They are kept, as recombine=0"):
         X_res, y_res = aug.fit_resample(X, y)
