@@ -34,7 +34,6 @@ from ganaug.images import is_image_array
 __all__ = ["CollapseWarning", "FidelityWarning", "GANAugmenter", "TrainingDivergedError", "load"]
 
 _SAMPLE_CHUNK = 65536
-_TRACE_ROWS = 16384  # rows from which the generator runs traced (see _run_generator)
 _COPY_REDRAWS = 5
 _IMAGE_CHUNK = 1024
 _MIN_STEPS_PER_EPOCH = 10
@@ -929,19 +928,15 @@ class GANAugmenter(BaseOverSampler):
             elif sources is None:
                 sources = np.zeros((n, *shape), dtype=np.float32)
         encoded = np.zeros((n, *shape), dtype=np.float32)
-        # Many rows go through Keras's traced predict step (about a third faster, and
-        # no new oneDNN kernels per batch shape); it costs a trace (about 0.1 s) per
-        # generator, so the few rows a fit draws go through eager calls.
-        traced = n >= _TRACE_ROWS or getattr(self.generator_, "predict_function", None) is not None
+        from ganaug.gan import sampling_function
+
+        generate = sampling_function(self.generator_)  # traced once per generator
         with _quiet_retracing():
             for start in range(0, n, chunk):
                 batch = [noise[start : start + chunk], onehot[start : start + chunk]]
                 if sources is not None:
                     batch.append(sources[start : start + chunk])
-                if traced:
-                    encoded[start : start + chunk] = self.generator_.predict_on_batch(batch)
-                else:
-                    encoded[start : start + chunk] = np.asarray(self.generator_(batch, training=False))
+                encoded[start : start + chunk] = generate(*batch).numpy()
         _check_finite(encoded)
         return encoded
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import OrderedDict
 
 import keras
@@ -608,6 +609,28 @@ class TrainerCache:
 
 #: The process's cache of compiled table GANs (see :class:`TrainerCache`).
 TRAINERS = TrainerCache()
+
+
+_SAMPLING_FUNCTIONS = weakref.WeakKeyDictionary()
+
+
+def sampling_function(generator):
+    """The generator's inference pass as one ``tf.function``, traced once for any batch size.
+
+    Called directly, a Keras model runs eagerly, layer by layer: 10-40 ms a call for a
+    small tabular generator, most of it Python overhead, and a fit draws two or three
+    dozen small batches. Keras's ``predict_on_batch`` is traced but traces twice before
+    it relaxes the batch dimension. This function is traced once (about 0.1 s) with the
+    batch dimension left open, then costs 2-5 ms per call; its outputs are the eager
+    call's. Kept per generator, and only as long as the generator lives.
+    """
+    function = _SAMPLING_FUNCTIONS.get(generator)
+    if function is None:
+        model = weakref.ref(generator)  # the function must not keep its key alive
+        signature = [tf.TensorSpec((None, *x.shape[1:]), x.dtype) for x in generator.inputs]
+        function = tf.function(lambda *x: model()(list(x), training=False), input_signature=signature)
+        _SAMPLING_FUNCTIONS[generator] = function
+    return function
 
 
 class StopOnNonFinite(keras.callbacks.Callback):

@@ -8,6 +8,7 @@ import textwrap
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from ganaug import GANAugmenter
 
@@ -62,18 +63,20 @@ def test_global_random_state_untouched(penguins):
     assert np.random.random() == expected
 
 
-def test_large_draws_run_traced_with_the_eager_numbers(penguins):
-    """From _TRACE_ROWS rows the generator runs through Keras's traced predict step;
-    it must give the numbers an eager call gives, so a seed's output does not depend
-    on how many rows were asked for at once."""
-    from ganaug.augmenter import _TRACE_ROWS, _noise
+@pytest.mark.parametrize("n", [7, 5000])
+def test_draws_run_traced_with_the_eager_numbers(penguins, n):
+    """The generator runs through one traced function (ganaug.gan.sampling_function),
+    whatever the number of rows; it must give the numbers an eager call gives, and
+    be traced once, so that draws of any size cost no new trace."""
+    from ganaug.augmenter import _noise
+    from ganaug.gan import sampling_function
 
     X, y = penguins
     aug = GANAugmenter(**TINY, random_state=0).fit(X, y)
-    labels = np.arange(_TRACE_ROWS) % len(aug.classes_)
+    labels = np.arange(n) % len(aug.classes_)
     shape = (aug.encoder_.output_dim_,)
     traced = aug._run_generator(labels, np.random.RandomState(1), shape, 4096)
-    assert aug.generator_.predict_function is not None  # the traced path ran
+    assert sampling_function(aug.generator_).experimental_get_tracing_count() == 1
     noise = _noise(np.random.RandomState(1), len(labels), aug.latent_dim)
     onehot = np.eye(len(aug.classes_), dtype=np.float32)[labels]
     eager = np.asarray(aug.generator_([noise, onehot], training=False))
