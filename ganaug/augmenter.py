@@ -218,8 +218,8 @@ class GANAugmenter(BaseOverSampler):
         Columns whose values are taken from real rows of any class rather than from
         the generator. 'auto' takes the columns whose distribution does not differ
         between classes (a chi-squared test of independence from the class for
-        categories and few-valued numbers, a Kruskal-Wallis test for the rest;
-        p-value above 0.05, kept in ``class_dependence_``), unless that is every
+        categories and few-valued numbers, Kruskal-Wallis and Kolmogorov-Smirnov
+        tests for the rest; p-value above 0.05, kept in ``class_dependence_``), unless that is every
         column. Each synthetic row then carries the joint values of one real row in
         those columns, so their variety, missing values and relations among them are
         the real ones, while the GAN models only what depends on the class. A list

@@ -178,6 +178,27 @@ def test_shared_columns_come_from_real_rows_of_any_class(tiny):
     assert set(zip(out["noise"], out["level"])) & class0_only
 
 
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_a_class_narrower_at_the_same_centre_is_not_shared(n_classes):
+    """A rank test sees a shift, not a spread: a rare class whose values sit in the
+    middle third of the others' (Computers' 'trend' in some folds) must still count
+    as depending on the class, or its synthetic rows take the whole table's spread."""
+    from scipy.stats import kruskal
+
+    from ganaug.tabular import class_independence
+
+    rng = np.random.default_rng(0)
+    sizes = [900, 100, 60][:n_classes]
+    y = np.repeat(np.arange(n_classes), sizes)
+    wide = rng.uniform(0, 30, size=len(y))
+    narrow = np.where(y == 1, 10 + wide / 3, wide).round(1)  # same median, a third the spread
+    frame = pd.DataFrame({"narrow": narrow, "same": rng.uniform(0, 30, size=len(y)).round(1)})
+    assert kruskal(*[narrow[y == k] for k in range(n_classes)]).pvalue > 0.05  # blind to it
+    p = class_independence(frame, y)
+    assert p["narrow"] < 1e-6
+    assert p["same"] > 0.05
+
+
 def test_recombined_rows_pair_a_real_row_of_the_class_with_shared_columns_of_another(tiny):
     frame, y = _shared_table()
     frame["id"] = [f"row {i}" for i in range(len(frame))]
