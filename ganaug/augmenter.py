@@ -1552,8 +1552,9 @@ def _check_finite(encoded):
 
 @contextlib.contextmanager
 def _quiet_retracing():
-    """Hide TensorFlow's warning that a predict function was traced again: each new
-    generator (one per fit) traces its own, and TensorFlow counts them together."""
+    """Hide TensorFlow's warning that a function was traced again: each new generator
+    (one per fit) traces its own sampling function (ganaug.gan.sampling_function),
+    and TensorFlow counts them together."""
     logger = logging.getLogger("tensorflow")
     level = logger.level
     logger.setLevel(max(level, logging.ERROR))
