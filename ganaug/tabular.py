@@ -691,11 +691,16 @@ def class_independence(frame, y, columns=None):
 def _spread_pvalue(values, y, classes):
     """Kolmogorov-Smirnov p-value that each class's values have the distribution of
     the other classes' values, Bonferroni-corrected over the classes (one test for
-    two classes)."""
+    two classes).
+
+    The asymptotic p-value: SciPy's exact one, its default up to 10,000 rows, cost
+    0.9 s for a 10,000-row table of 15 numeric columns and 3 classes, and over the
+    devsuite's 322 protocol folds it changed one shared-column decision.
+    """
     from scipy.stats import ks_2samp
 
     tested = classes[:1] if len(classes) == 2 else classes
-    p = min(ks_2samp(values[y == c], values[y != c]).pvalue for c in tested)
+    p = min(ks_2samp(values[y == c], values[y != c], method="asymp").pvalue for c in tested)
     return min(1.0, p * len(tested))
 
 
