@@ -389,17 +389,17 @@ def _resample(arm, sampler, X, y, categorical, categorical_features, augmenter, 
         return X_res, y_res, None
     if arm == "smote" and sampler is None:
         return _smote(X, y, categorical, seed)
-    if sampler is None:  # ganaug
+    ganaug = sampler is None
+    if ganaug:
         if augmenter is None:
             from ganaug.augmenter import GANAugmenter
 
             augmenter = GANAugmenter()
-        sampler = _seeded(augmenter, seed, categorical, categorical_features)
-        if classes is not None:
-            X_res, y_res = sampler.fit_resample(X, pd.Series(classes[y.to_numpy()], name=y.name))
-            return X_res, np.searchsorted(classes, np.asarray(y_res)), None
-    else:
-        sampler = _seeded(sampler, seed, categorical, categorical_features)
+        sampler = augmenter
+    sampler = _seeded(sampler, seed, categorical, categorical_features)
+    if ganaug and classes is not None:
+        X_res, y_res = sampler.fit_resample(X, pd.Series(classes[y.to_numpy()], name=y.name))
+        return X_res, np.searchsorted(classes, np.asarray(y_res)), None
     X_res, y_res = sampler.fit_resample(X, y)
     return X_res, y_res, None
 
