@@ -135,20 +135,21 @@ class GANAugmenter(BaseOverSampler):
 
     Image arrays of shape ``(n, H, W)`` or ``(n, H, W, C)`` (uint8 or float, H and W
     from 8 to 128, 1, 3 or 4 channels) are detected by their shape and trained with
-    convolutional networks for a fixed budget of 1,500 steps. The generator edits a
-    real image of the class (DAGAN, Antoniou et al., 2017: a U-Net with conditional
-    batch normalisation), and a spectrally normalised projection discriminator
-    (hinge loss, differentiable augmentation) judges pairs: (a real image, another
-    real image of its class) against (a real image, its edit). A synthetic image is
-    an edit taken a uniform-random part of the way from its source, from an
-    exponential moving average of the generator's weights; the detail the working
-    size lost is added back and the pixel values are mapped to the real images'
-    (:class:`ganaug.images.PixelMap`). With ``filter_labels`` an edit that a small
+    convolutional networks for a fixed budget of 1,500 steps. The generator moves a
+    real image of the class: from the image, the noise and the label (a U-Net with
+    conditional batch normalisation) it draws an affine map, and its output is the
+    image warped by it (:class:`ganaug.networks.FlowWarp`). A spectrally normalised
+    projection discriminator (hinge loss, differentiable augmentation) judges the
+    warps against other real images of the class, and a mode-seeking term keeps two
+    warps of one image apart: the warps a class's images admit are learned from the
+    data. A synthetic image is a real image of its class (each used in turn) moved
+    by a warp drawn from an exponential moving average of the generator's weights,
+    applied to the image at its own size. With ``filter_labels`` a warp that a small
     CNN trained on the real images assigns to another class is drawn again. Images
     come back in the same shape and dtype (see :mod:`ganaug.images`). A model
     loaded from a file holds no training images, so it draws images from the noise
-    alone (a quarter of training edits start from no source, for this), with a
-    warning.
+    alone (half the training warps give the generator no source, for this), with
+    a warning.
 
     Parameters
     ----------
@@ -825,29 +826,16 @@ class GANAugmenter(BaseOverSampler):
 
     def _fit_pixel_map(self, X, seed, n=2048):
         """A :class:`ganaug.images.PixelMap` from ``n`` real and ``n`` generated images,
-        class-balanced (real ones drawn with replacement), made as sampling makes them
-        (without the label check)."""
+        class-balanced (real ones drawn with replacement), drawn from the noise alone
+        as a model without the real images at hand (loaded from a file) draws them,
+        the only images the map is used for (without the label check)."""
         from ganaug.images import PixelMap
 
         rng = np.random.RandomState(seed)
         labels = np.resize(np.arange(len(self.classes_)), n)
         real = np.concatenate([rng.choice(self._class_rows[k], (labels == k).sum()) for k in range(len(self.classes_))])
-        rows = self._source_rows(labels, rng) if self._edits() else None
-        encoded = self._run_generator(labels, rng, self.encoder_.canvas_shape_, _IMAGE_CHUNK, rows)
-        fake = self.encoder_.full_size(*self._edited(encoded, rows, rng))
+        fake = self.encoder_.upscaled(self._from_noise(labels, rng))
         return PixelMap().fit(self.encoder_.scaled(X[real]), fake)
-
-    def _edited(self, encoded, rows, rng):
-        """An editing generator's outputs ``encoded`` for the real images numbered ``rows``
-        taken part of the way from the source: ``source + u * (edit - source)``, ``u``
-        drawn uniformly from [0, 1] per image; and what the working size lost of each
-        source (:meth:`ganaug.images.ImageEncoder.detail`), to add back at the input
-        size. ``rows`` None (no sources): ``encoded`` as it is, and no detail."""
-        if rows is None:
-            return encoded, None
-        source = self._source_images[rows]
-        strength = rng.uniform(0.0, 1.0, (len(rows), 1, 1, 1)).astype(np.float32)
-        return source + strength * (encoded - source), self.encoder_.detail(self._real_images[rows])
 
     def _fit_image_judge(self, encoded, y_idx, seed):
         """A small CNN on the real images (``ganaug.images.ImageJudge``), for ``filter_labels``;
@@ -869,32 +857,69 @@ class GANAugmenter(BaseOverSampler):
         """
         from ganaug.images import check_labels
 
-        shape = self.encoder_.canvas_shape_
         judge = getattr(self, "image_judge_", None)
-        edits = self._edits()
+        if self._edits():
+            return self._generate_warps(labels, rng, judge)
 
         def generate(at):
-            rows = self._source_rows(labels[at], rng) if edits else None
-            images = self._run_generator(labels[at], rng, shape, _IMAGE_CHUNK, rows)
-            if self._takes_source() and not edits:
-                # no real images at hand: the image drawn from the noise alone is edited
-                # once more, as a real one would be
-                images = self._run_generator(labels[at], rng, shape, _IMAGE_CHUNK, sources=images)
-            return images, (rows if edits else np.zeros(len(at), np.intp))
+            return self._from_noise(labels[at], rng)
 
         if not self.filter_labels or judge is None or not len(labels):
-            encoded, rows = generate(np.arange(len(labels)))
+            encoded = generate(np.arange(len(labels)))
         else:
-            encoded, self.label_agreement_, rows = check_labels(
-                generate, judge, labels, _IMAGE_LABEL_REDRAWS, tagged=True
-            )
-        encoded, detail = self._edited(encoded, rows if edits else None, rng)
-        return self.encoder_.inverse_transform(encoded, detail, getattr(self, "pixel_map_", None))
+            encoded, self.label_agreement_ = check_labels(generate, judge, labels, _IMAGE_LABEL_REDRAWS)
+        return self.encoder_.inverse_transform(encoded, pixel_map=getattr(self, "pixel_map_", None))
+
+    def _from_noise(self, labels, rng):
+        """GAN-space images for the given class indices drawn without real images: an
+        editing generator draws one from the noise alone (an all-zero source) and
+        moves it once more, as it would a real one."""
+        shape = self.encoder_.canvas_shape_
+        images = self._run_generator(labels, rng, shape, _IMAGE_CHUNK)
+        if self._takes_source():
+            images = self._run_generator(labels, rng, shape, _IMAGE_CHUNK, sources=images)
+        return images
 
     def _takes_source(self):
-        """Whether the generator edits a source image (image models since DAGAN-style
-        editing; not table models, nor image models saved before it)."""
+        """Whether the generator moves a source image (image models since editing
+        generators; not table models, nor image models saved before them)."""
         return len(self.generator_.inputs) == 3
+
+    def _generate_warps(self, labels, rng, judge):
+        """Images for the given class indices from a warping generator (see
+        :class:`ganaug.networks.FlowWarp`) with the real images at hand: each is a real
+        image of its class moved along the displacement field the generator draws for
+        it. The label check judges the warp at the working size; the image returned is
+        the warp of the real image at its own size (:meth:`ImageEncoder.warp_full_size`),
+        so nothing of it is lost to the working size."""
+        from ganaug.images import check_labels
+
+        flow_model, field = self._flow_model(), (*self.encoder_.canvas_shape_[:2], 2)
+        rows_drawn, flows_drawn = [], []
+
+        def generate(at):
+            rows = self._source_rows(labels[at], rng)
+            flows = self._run_generator(labels[at], rng, field, _IMAGE_CHUNK, rows, model=flow_model)
+            images = self.encoder_.warp(self._source_images[rows], flows)
+            start = sum(len(r) for r in rows_drawn)
+            rows_drawn.append(rows)
+            flows_drawn.append(flows)
+            return images, np.arange(start, start + len(at))
+
+        if not self.filter_labels or judge is None or not len(labels):
+            _, tags = generate(np.arange(len(labels)))
+        else:
+            _, self.label_agreement_, tags = check_labels(
+                generate, judge, labels, _IMAGE_LABEL_REDRAWS, tagged=True
+            )
+        rows, flows = np.concatenate(rows_drawn)[tags], np.concatenate(flows_drawn)[tags]
+        return self.encoder_.warp_full_size(self._real_images[rows], flows)
+
+    def _flow_model(self):
+        """The warping generator's displacement fields: ``(noise, label, source) -> flow``."""
+        import keras
+
+        return keras.Model(self.generator_.inputs, self.generator_.get_layer("flow").output)
 
     def _edits(self):
         """Whether the image generator edits real images, and they are at hand (a model
@@ -913,7 +938,7 @@ class GANAugmenter(BaseOverSampler):
             picked[at] = np.concatenate([rng.permutation(rows) for _ in range(rounds)])[: len(at)]
         return picked
 
-    def _run_generator(self, labels, rng, shape, chunk, source_rows=None, sources=None):
+    def _run_generator(self, labels, rng, shape, chunk, source_rows=None, sources=None, model=None):
         """The generator's output for the given class indices, in chunks; never NaN.
         An editing image generator edits the real images numbered ``source_rows``, or
         the images ``sources`` (None: all-zero sources, images from the noise alone)."""
@@ -930,7 +955,7 @@ class GANAugmenter(BaseOverSampler):
         encoded = np.zeros((n, *shape), dtype=np.float32)
         from ganaug.gan import sampling_function
 
-        generate = sampling_function(self.generator_)  # traced once per generator
+        generate = sampling_function(model or self.generator_)  # traced once per model
         with _quiet_retracing():
             for start in range(0, n, chunk):
                 batch = [noise[start : start + chunk], onehot[start : start + chunk]]
@@ -1067,8 +1092,8 @@ class GANAugmenter(BaseOverSampler):
             if self._takes_source() and not self._edits():
                 warnings.warn(
                     "This image model was loaded from a file, which holds no training images, "
-                    "so each image is drawn from the noise alone and then edited once more "
-                    "(right after fit, each image is an edit of a real image of its class; "
+                    "so each image is drawn from the noise alone and then warped once more "
+                    "(right after fit, each image is a warp of a real image of its class; "
                     "those are closer to the real images).",
                     UserWarning,
                     stacklevel=3,

@@ -151,19 +151,17 @@ class ConditionalGAN(keras.Model):
         generator's loss, which rewards two images of one class for differing as
         much as their noise vectors do, so that a class's images keep their variety.
     edit : bool, default=False
-        Image GANs whose generator edits a real image (``build_conv_generator(...,
-        source=True)``), as in DAGAN (Antoniou et al., 2017). Batches are then
-        ``(images, partners, labels)``, a partner being another real image of the
-        same class (``balanced_batches(..., pairs=True)``); the generator edits each
-        image, and the discriminator judges pairs stacked along the channels: (a
-        real image, another real image of its class) against (a real image, the
-        generator's edit of it). An edit is thus pushed to look like another image
-        of the class, not like a copy of its source.
+        Image GANs whose generator moves a real image (``build_conv_generator(...,
+        source=True)``: an affine warp of the source). Batches are then ``(images,
+        partners, labels)``, a partner being another real image of the same class
+        (``balanced_batches(..., pairs=True)``); the generator warps each image, and
+        the discriminator judges the warps against the partners. A warp that bends
+        an image out of its class's look is pushed back; the mode-seeking term
+        (``diversity_weight``) keeps the warps of one image apart.
     source_dropout : float, default=0.0
-        With ``edit``, the share of edits made from an all-zero source (and of real
-        pairs whose source half is zeroed alike): the generator also learns to draw
-        images from the noise alone, which is how a model without real images
-        (loaded from a file) samples.
+        With ``edit``, the share of edits made from an all-zero source: the
+        generator also learns to draw images from the noise alone, which is how a
+        model without real images (loaded from a file) samples.
     """
 
     def __init__(
@@ -385,27 +383,23 @@ class ConditionalGAN(keras.Model):
 
     def _edit_step(self, data):
         """Editing image GANs (``edit``): like :meth:`_image_step`, with the generator
-        editing the first half of the batch's real images (twice, with two noises,
-        for the mode-seeking term) and the discriminator judging pairs."""
+        warping the first half of the batch's real images (twice, with two noises, for
+        the mode-seeking term); the real images the discriminator sees are their
+        partners, other real images of the same classes."""
         real, partner, label = data
         batch_size = ops.shape(real)[0]
         half = batch_size // 2
         fake_label = ops.concatenate([label[:half], label[:half]], axis=0)
         source = ops.concatenate([real[:half], real[:half]], axis=0)
         noise = self._noise(2 * half)
-        real_source = real
         if self.source_dropout:
             kept = keras.random.uniform((half, 1, 1, 1), seed=self.seed_generator) >= self.source_dropout
             source = source * ops.cast(ops.concatenate([kept, kept], axis=0), real.dtype)
-            kept = keras.random.uniform((batch_size, 1, 1, 1), seed=self.seed_generator) >= self.source_dropout
-            real_source = real * ops.cast(kept, real.dtype)
         with tf.GradientTape(persistent=True) as tape:
             fake = self.generator([noise, fake_label, source], training=True)
-            pairs = ops.concatenate(
-                [ops.concatenate([partner, real_source], axis=-1), ops.concatenate([fake, source], axis=-1)],
-                axis=0,
+            scores = self._critic(
+                ops.concatenate([partner, fake], axis=0), ops.concatenate([label, fake_label], axis=0)
             )
-            scores = self._critic(pairs, ops.concatenate([label, fake_label], axis=0))
             d_loss, g_loss = self._image_losses(scores, batch_size, fake, noise)
         return self._update_both(tape, d_loss, g_loss)
 

@@ -9,7 +9,7 @@ Four concerns live here, all for images:
 - :func:`read_image_folder` and :func:`write_images` read and write a folder with
   one subfolder per class (the layout of ``keras.utils.image_dataset_from_directory``),
   with errors that name the file and writes that never leave a partial PNG;
-- :func:`build_image_gan` (the conditional image GAN, whose generator edits a real
+- :func:`build_image_gan` (the conditional image GAN, whose generator warps a real
   image of the class, and its settings, :data:`IMAGE_GAN`), :class:`ImageJudge` with
   :func:`check_labels`, the label check of generated images
   (``GANAugmenter(filter_labels=True)``), and :class:`PixelMap`, which gives
@@ -288,27 +288,18 @@ class ImageEncoder:
         left = (self.canvas_shape_[1] - w) // 2
         return resize_images(Z[:, top : top + h, left : left + w, :], self.image_shape_[:2], UP)
 
-    def detail(self, X):
-        """What the working size loses of images ``X``: their scaled pixels minus their
-        downscale/upscale round trip (zero where the networks work at the input size)."""
-        X = np.asarray(X)
-        if tuple(self.working_shape_) == tuple(self.image_shape_[:2]):
-            return np.zeros((len(X), *self.image_shape_[:2], self.canvas_shape_[2]), np.float32)
-        return self.scaled(X) - self.upscaled(self.transform(X))
-
-    def full_size(self, Z, detail=None):
-        """GAN-space array -> float32 ``(n, H, W, C)`` in the scale of :meth:`scaled`:
-        :meth:`upscaled`, plus ``detail`` (from :meth:`detail`) if given."""
-        Z = self.upscaled(Z)
-        return Z if detail is None else Z + detail
-
-    def inverse_transform(self, Z, detail=None, pixel_map=None):
+    def inverse_transform(self, Z, pixel_map=None):
         """GAN-space array -> images of the input shape and dtype (crop, upscale to the
-        input size, rescale, round). ``detail`` (from :meth:`detail`) is added after the
-        upscaling; ``pixel_map`` (a :class:`PixelMap`) then maps the pixel values."""
-        Z = self.full_size(Z, detail)
+        input size, rescale, round); ``pixel_map`` (a :class:`PixelMap`) maps the pixel
+        values after the upscaling."""
+        Z = self.upscaled(Z)
         if pixel_map is not None:
             Z = pixel_map.transform(Z)
+        return self.from_scaled(Z)
+
+    def from_scaled(self, Z):
+        """Float images ``(n, H, W, C)`` in the scale of :meth:`scaled` -> images of the
+        input shape and dtype (rescale, round)."""
         if len(self.image_shape_) == 2:
             Z = Z[..., 0]
         lo, hi = self.value_range_
@@ -317,6 +308,39 @@ class ImageEncoder:
             info = np.iinfo(self.dtype_)
             X = np.clip(np.rint(X), info.min, info.max)
         return X.astype(self.dtype_)
+
+    def warp(self, Z, flows, chunk=1024):
+        """GAN-space images ``Z`` moved along displacement fields ``flows`` (``(n, H',
+        W', 2)``, in canvas pixels; :class:`ganaug.networks.FlowWarp`)."""
+        from ganaug.networks import FlowWarp
+
+        layer, out = FlowWarp(), np.empty_like(Z)
+        for start in range(0, len(Z), chunk):
+            z, f = Z[start : start + chunk], flows[start : start + chunk]
+            out[start : start + chunk] = np.asarray(layer([z, f, np.zeros_like(z)]))
+        return out
+
+    def warp_full_size(self, X, flows, chunk=1024):
+        """Images ``X`` (input shape and dtype) moved along ``flows`` (canvas pixels, as
+        the generator draws them at the working size), at their own size: the working
+        area of each field is resized to the image and its displacements scaled to
+        match. Small images are warped at a multiple of their size (at least 32 pixels
+        on the shorter side, bicubic) and averaged back down, so that a sub-pixel move
+        looks as the images' own downscaling made them, not blurred. Returns images of
+        the input shape and dtype."""
+        height, width = self.image_shape_[:2]
+        h, w = self.working_shape_
+        top, left = (self.canvas_shape_[0] - h) // 2, (self.canvas_shape_[1] - w) // 2
+        k = max(1, min(4, math.ceil(32 / min(height, width))))
+        big = (height * k, width * k)
+        out = np.empty((len(X), height, width, self.canvas_shape_[2]), np.float32)
+        for start in range(0, len(X), chunk):
+            f = flows[start : start + chunk, top : top + h, left : left + w, :]
+            f = resize_images(f, big, "bilinear") * np.array([big[0] / h, big[1] / w], np.float32)
+            S = resize_images(self.scaled(X[start : start + chunk]), big, "bicubic")
+            moved = self.warp(S, f.astype(np.float32))
+            out[start : start + chunk] = resize_images(moved, (height, width), DOWN)
+        return self.from_scaled(out)
 
     def get_state(self):
         """The fitted state as plain JSON-safe values (for :mod:`ganaug.persistence`)."""
@@ -394,8 +418,11 @@ class PixelMap:
 IMAGE_GAN = {
     "loss": "hinge",  # used when GANAugmenter's loss is left at 'minimax'
     "diversity_weight": 0.02,  # mode-seeking term in the generator's loss
-    "edit": True,  # the generator edits a real image of the class (DAGAN)
-    "source_dropout": 0.25,  # share of edits from no source: how a loaded model samples
+    "edit": True,  # the generator moves a real image of the class (an affine warp)
+    # the warp's reach: its matrix within 2x this of the identity, its shift within
+    # this share of the side
+    "warp": 0.1,
+    "source_dropout": 0.5,  # share of edits from no source: how a loaded model samples
     "ema_decay": 0.999,
     "translation": 0.125,  # DiffAugment, as shares of the image's own size
     "cutout": 0.5,
@@ -441,11 +468,10 @@ def build_image_gan(encoder, n_classes, latent_dim, filters, loss, seeds):
     canvas, stages = encoder.canvas_shape_, encoder.stages_
     edit = IMAGE_GAN["edit"] and loss != "wgan-gp"
     generator = networks.build_conv_generator(
-        latent_dim, n_classes, canvas, stages, filters[0], seeds=seeds, source=edit
+        latent_dim, n_classes, canvas, stages, filters[0], seeds=seeds, source=edit, warp=IMAGE_GAN["warp"]
     )
-    # an editing GAN's discriminator judges pairs of images stacked along the channels
-    pair = (*canvas[:2], canvas[2] * (2 if edit else 1))
-    discriminator = networks.build_conv_discriminator(pair, n_classes, stages, filters[1], seeds=seeds)
+
+    discriminator = networks.build_conv_discriminator(canvas, n_classes, stages, filters[1], seeds=seeds)
     return ConditionalGAN(
         generator, discriminator, latent_dim,
         loss=IMAGE_GAN["loss"] if loss == "minimax" else loss, seed=next(seeds),

@@ -7,6 +7,7 @@ import numpy as np
 from keras import layers, ops
 
 __all__ = [
+    "FlowWarp",
     "SpanActivation",
     "build_conv_discriminator",
     "build_conv_generator",
@@ -70,6 +71,85 @@ class SpanActivation(layers.Layer):
         config.update(
             {"spans": [list(span) for span in self.spans], "tau": self.tau, "seed": self.seed}
         )
+        return config
+
+
+@keras.saving.register_keras_serializable(package="ganaug")
+class FlowWarp(layers.Layer):
+    """Move a source image's pixels along a displacement field: ``[source, flow,
+    residual] -> image``.
+
+    Each output pixel ``(i, j)`` is the source sampled (bilinearly) at ``(i +
+    flow[i, j, 0], j + flow[i, j, 1])``, coordinates clamped to the image (the edge
+    pixels fill what comes in from outside). A warp keeps the source's pixel values
+    and strokes, so the image stays a real image of the class, moved and bent.
+
+    An all-zero source stands for none (a model loaded from a file holds no real
+    images): that image is ``residual`` instead, the generator's drawing from the
+    noise alone.
+    """
+
+    def call(self, inputs):
+        source, flow, residual = inputs
+        shape = ops.shape(source)
+        height, width, channels = source.shape[1], source.shape[2], source.shape[3]
+        rows = ops.reshape(ops.arange(height, dtype=flow.dtype), (1, height, 1))
+        cols = ops.reshape(ops.arange(width, dtype=flow.dtype), (1, 1, width))
+        y = ops.clip(rows + flow[..., 0], 0.0, height - 1.0)
+        x = ops.clip(cols + flow[..., 1], 0.0, width - 1.0)
+        y0, x0 = ops.floor(y), ops.floor(x)
+        wy, wx = (y - y0)[..., None], (x - x0)[..., None]
+        y0, x0 = ops.cast(y0, "int32"), ops.cast(x0, "int32")
+        y1, x1 = ops.minimum(y0 + 1, height - 1), ops.minimum(x0 + 1, width - 1)
+        flat = ops.reshape(source, (shape[0], height * width, channels))
+
+        def at(yy, xx):
+            index = ops.reshape(yy * width + xx, (shape[0], height * width, 1))
+            picked = ops.take_along_axis(flat, ops.repeat(index, channels, axis=2), axis=1)
+            return ops.reshape(picked, shape)
+
+        top = at(y0, x0) * (1.0 - wx) + at(y0, x1) * wx
+        bottom = at(y1, x0) * (1.0 - wx) + at(y1, x1) * wx
+        warped = top * (1.0 - wy) + bottom * wy
+        has_source = ops.cast(ops.max(ops.abs(source), axis=(1, 2, 3), keepdims=True) > 0, source.dtype)
+        return warped + (1.0 - has_source) * residual
+
+    def compute_output_shape(self, input_shape):
+        return input_shape[0]
+
+
+@keras.saving.register_keras_serializable(package="ganaug")
+class AffineFlow(layers.Layer):
+    """Six numbers per image in [-1, 1] -> the displacement field of an affine map of
+    the image about its centre: ``(n, 6) -> (n, H, W, 2)``, in pixels.
+
+    The first four, times ``linear``, are added to the identity matrix; the last two,
+    times ``shift`` and the side, move the image. Each output pixel ``p`` reads the
+    source at ``c + A (p - c) + t`` (see :class:`FlowWarp`).
+    """
+
+    def __init__(self, height, width, linear=0.2, shift=0.1, **kwargs):
+        super().__init__(**kwargs)
+        self.height, self.width = int(height), int(width)
+        self.linear, self.shift = float(linear), float(shift)
+
+    def call(self, params):
+        cy, cx = (self.height - 1) / 2.0, (self.width - 1) / 2.0
+        y = ops.reshape(ops.arange(self.height, dtype=params.dtype) - cy, (1, self.height, 1))
+        x = ops.reshape(ops.arange(self.width, dtype=params.dtype) - cx, (1, 1, self.width))
+        a = params[:, :4] * self.linear
+        t = params[:, 4:] * self.shift * float(min(self.height, self.width))
+        a, t = a[:, :, None, None], t[:, :, None, None]
+        dy = a[:, 0] * y + a[:, 1] * x + t[:, 0]
+        dx = a[:, 2] * y + a[:, 3] * x + t[:, 1]
+        return ops.stack([dy, dx], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.height, self.width, 2)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"height": self.height, "width": self.width, "linear": self.linear, "shift": self.shift})
         return config
 
 
@@ -200,7 +280,9 @@ def _class_norm(h, label, name):
     return layers.Add(name=f"{name}_shifted")([h, beta])
 
 
-def build_conv_generator(latent_dim, n_classes, canvas_shape, stages, filters=32, *, seeds, source=False):
+def build_conv_generator(
+    latent_dim, n_classes, canvas_shape, stages, filters=32, *, seeds, source=False, warp=0.1
+):
     """The conditional convolutional generator: ``(noise, one-hot label) -> image``, or,
     with ``source``, ``(noise, one-hot label, source image) -> image``.
 
@@ -210,13 +292,18 @@ def build_conv_generator(latent_dim, n_classes, canvas_shape, stages, filters=32
     each of them, conditional batch normalisation (a per-class scale and shift of
     the normalised features) and ReLU: the label steers every stage.
 
-    With ``source``, the generator edits a real image of the class, as the
-    generator of DAGAN (Antoniou et al., 2017) does: the source goes through a 3x3
-    convolution and ``stages`` 4x4 stride-2 convolutions (LeakyReLU), whose outputs
-    join the upsampling path at each resolution (a U-Net), so the generator can
-    keep what it wants of the source and change the rest as the noise says. An
-    all-zero source stands for none (the generator then draws from the noise
-    alone; see :class:`ganaug.gan.ConditionalGAN`'s ``source_dropout``).
+    With ``source``, the generator moves a real image of the class: the source goes
+    through a 3x3 convolution and ``stages`` 4x4 stride-2 convolutions (LeakyReLU),
+    which join the noise and label at the smallest grid and the upsampling path at
+    each resolution (a U-Net, as DAGAN's generator, Antoniou et al., 2017). From the
+    pooled smallest grid, the noise and the label, a dense layer gives the six
+    numbers of an affine map (:class:`AffineFlow`, starting at the identity; its
+    matrix within ``2 * warp`` of the identity, its shift within ``warp`` of the
+    side), and the output is the source warped by it (:class:`FlowWarp`). The
+    image the upsampling path draws is used only for an all-zero source, which
+    stands for none (the generator then draws from the noise alone; see
+    :class:`ganaug.gan.ConditionalGAN`'s ``source_dropout``). The displacement field
+    is the layer named ``flow``; ganaug applies it to the real image at its own size.
 
     Parameters
     ----------
@@ -228,6 +315,9 @@ def build_conv_generator(latent_dim, n_classes, canvas_shape, stages, filters=32
     filters : int, default=32
         Channels of the last stage; each earlier stage has twice as many.
     seeds : iterator of int
+    source : bool, default=False
+    warp : float, default=0.1
+        The reach of the affine map (with ``source``).
 
     Examples
     --------
@@ -263,6 +353,12 @@ def build_conv_generator(latent_dim, n_classes, canvas_shape, stages, filters=32
     h = layers.Reshape((h0, w0, width0), name="grid")(h)
     if source:
         h = layers.Concatenate(name="grid_source")([h, skips[stages]])
+    if source:
+        # an affine map of the source, starting at the identity
+        params = layers.GlobalAveragePooling2D(name="warp_pool")(h)
+        params = layers.Concatenate(name="warp_condition")([params, noise, label])
+        params = layers.Dense(6, activation="tanh", kernel_initializer="zeros", name="warp_params")(params)
+        flow = AffineFlow(height, width, linear=2 * warp, shift=warp, name="flow")(params)
     for i in range(stages):
         h = _class_norm(h, label, f"cbn_{i}")
         h = layers.ReLU(name=f"relu_{i}")(h)
@@ -277,6 +373,8 @@ def build_conv_generator(latent_dim, n_classes, canvas_shape, stages, filters=32
     out = layers.Conv2D(
         channels, 3, padding="same", activation="tanh", kernel_initializer=_glorot(seeds), name="image"
     )(h)
+    if source:
+        out = FlowWarp(name="warp")([image, flow, out])
     return keras.Model(inputs, out, name="conv_generator")
 
 
