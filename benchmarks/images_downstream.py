@@ -23,7 +23,9 @@ For the ``ganaug`` arm it also judges the generated images with a CNN trained on
 all real images of the set (``referee``): the share it assigns to their intended
 class (label agreement), and per minority class the coverage (Naeem et al., 2020)
 of the real test images by generated ones minus their coverage by the class's
-real training images (0: as varied as real images; negative: less).
+real training images (0: as varied as real images; negative: less). The same gap
+is computed for random over-sampling's copies, the floor of anything made from the
+training images alone.
 
 Results go to a JSON-lines file (``--out``) one fold at a time; a rerun with the
 same file skips the folds it holds, so an interrupted run resumes.
@@ -229,7 +231,7 @@ def run_fold(name, X, y, repeat, fold, train, test, arms, classifiers, ratio, fe
         record = {"set": name, "repeat": repeat, "fold": fold, "arm": arm, "minority": minority,
                   "n_train": int(len(train)), "n_resampled": int(len(y_res)), "seconds": seconds,
                   "cpu_seconds": cpu, "load": load}
-        if arm == "ganaug" and features is not None:
+        if arm in ("ganaug", "ros") and features is not None:
             n = len(train)
             record["quality"] = generated_quality(
                 features, X[train], y[train], X[test], y[test], X_res[n:], np.asarray(y_res[n:]), minority, seed
@@ -292,13 +294,19 @@ def report(records, sets, classifiers, arms):
         print("\n### Generated images (ganaug arm): label agreement and coverage gap\n")
         print("Agreement: share of generated images that a CNN trained on the set's real images")
         print("assigns to their intended class. Coverage gap: per minority class, coverage of the")
-        print("real test images by generated ones minus by the class's real training images.\n")
-        print("| set | fold seed | agreement | mean coverage gap | worst class gap | fit s (cpu s, load) |")
+        print("real test images by generated ones minus by the class's real training images; the")
+        print("same gap for random over-sampling's copies (ros) is the floor of anything made from")
+        print("the training images alone.\n")
+        print("| set | fold seed | agreement | mean coverage gap (ros) | worst class gap (ros) | fit s (cpu s, load) |")
         print("|---|---|---|---|---|---|")
+        copies = {(r["set"], r["repeat"], r["fold"]): r["quality"] for r in records
+                  if r["arm"] == "ros" and "quality" in r}
         for r in quality:
             gaps = list(r["quality"]["coverage_gap"].values())
+            ros = list(copies.get((r["set"], r["repeat"], r["fold"]), {}).get("coverage_gap", {}).values())
+            ros_mean, ros_min = (f"{np.mean(ros):+.3f}", f"{min(ros):+.3f}") if ros else ("n/a", "n/a")
             print(f"| {r['set']} | {1000 * r['repeat'] + r['fold']} | {r['quality']['agreement']:.3f} | "
-                  f"{np.mean(gaps):+.3f} | {min(gaps):+.3f} | {r['seconds']:.0f} "
+                  f"{np.mean(gaps):+.3f} ({ros_mean}) | {min(gaps):+.3f} ({ros_min}) | {r['seconds']:.0f} "
                   f"({r.get('cpu_seconds', float('nan')):.0f}, {r.get('load', float('nan')):.1f}) |")
     print("\n### Mean rank (1 = best; over classifiers and folds; balanced accuracy / minority recall)\n")
     shown = [name for name in sets if any(r["set"] == name for r in records)]
@@ -364,7 +372,7 @@ def main(argv=None):
                 arms = [a for a in args.arms if (name, repeat, fold, a) not in done]
                 if not arms:
                     continue
-                if features is None and "ganaug" in arms:
+                if features is None and {"ganaug", "ros"} & set(arms):
                     features = referee(X, y)
                 start = time.perf_counter()
                 new = run_fold(name, X, y, repeat, fold, train, test, arms, args.classifiers, args.ratio, features)
