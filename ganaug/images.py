@@ -320,7 +320,7 @@ class ImageEncoder:
             out[start : start + chunk] = np.asarray(layer([z, f, np.zeros_like(z)]))
         return out
 
-    def warp_full_size(self, X, flows, chunk=1024):
+    def warp_full_size(self, X, flows, chunk=256):
         """Images ``X`` (input shape and dtype) moved along ``flows`` (canvas pixels, as
         the generator draws them at the working size), at their own size: the working
         area of each field is resized to the image and its displacements scaled to
