@@ -7,7 +7,9 @@ Protocol (repeated stratified k-fold on each image set of ``image_sets.py``):
   left as it is (balanced, real images only);
 - arms: ``none`` (the imbalanced fold), ``ros`` (imblearn ``RandomOverSampler``),
   ``smote`` (imblearn ``SMOTE`` on the flattened pixels), ``ganaug``
-  (``GANAugmenter`` with its defaults, ``random_state`` per fold);
+  (``GANAugmenter`` with its defaults, ``random_state`` per fold); optionally
+  ``warp`` (``--arms ... warp``: the copies of random over-sampling, each moved by a
+  hand-set random affine map, ``random_warps``: the classic augmentation, no GAN);
 - classifiers: logistic regression and an RBF SVM on pixels scaled to [0, 1], and
   a small Keras CNN trained for a fixed number of steps (the same for every arm);
 - metrics on the test fold: balanced accuracy, and minority recall (mean recall of
@@ -54,6 +56,7 @@ sys.path[:0] = [str(HERE.parent), str(HERE)]  # this checkout's ganaug, and imag
 import image_sets  # noqa: E402
 
 ARMS = ("none", "ros", "smote", "ganaug")
+OPTIONAL_ARMS = ("warp",)  # hand-set random affine warps, no GAN (--arms ... warp)
 CLASSIFIERS = ("logreg", "svm", "cnn")
 METRICS = ("balanced_accuracy", "minority_recall")
 
@@ -84,7 +87,33 @@ def resample(arm, X, y, seed):
         from ganaug import GANAugmenter
 
         return GANAugmenter(random_state=seed).fit_resample(X, y)
-    raise ValueError(f"arm must be one of {ARMS}. Got {arm!r} instead.")
+    if arm == "warp":
+        idx, y_res = resample("ros", np.arange(len(y)), y, seed)
+        rng = np.random.default_rng(seed)
+        return np.concatenate([X, random_warps(X[idx[len(y):]], rng)]), y_res
+    raise ValueError(f"arm must be one of {ARMS + OPTIONAL_ARMS}. Got {arm!r} instead.")
+
+
+def random_warps(X, rng, rotation=10.0, scale=0.1, shear=0.1, shift=0.06):
+    """Each image moved by a random affine map about its centre, drawn uniformly within
+    hand-set ranges (rotation in degrees; scale, shear and shift as shares), bilinear,
+    edge pixels filling in: the classic augmentation, with no GAN."""
+    from scipy import ndimage
+
+    out = np.empty_like(X)
+    height, width = X.shape[1:3]
+    rows, cols = np.meshgrid(np.arange(height) - (height - 1) / 2, np.arange(width) - (width - 1) / 2, indexing="ij")
+    for i, image in enumerate(X):
+        a, s = np.deg2rad(rng.uniform(-rotation, rotation)), 1.0 + rng.uniform(-scale, scale)
+        m = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]]) @ np.array([[1.0, rng.uniform(-shear, shear)], [0.0, 1.0]]) / s
+        dy, dx = rng.uniform(-shift, shift, 2) * (height, width)
+        y, x = rows - dy, cols - dx
+        coords = [m[0, 0] * y + m[0, 1] * x + (height - 1) / 2, m[1, 0] * y + m[1, 1] * x + (width - 1) / 2]
+        channels = image[..., None] if image.ndim == 2 else image
+        moved = np.stack([ndimage.map_coordinates(channels[..., c].astype(np.float64), coords, order=1, mode="nearest")
+                          for c in range(channels.shape[-1])], axis=-1)
+        out[i] = np.clip(np.rint(moved), 0, 255).reshape(image.shape).astype(X.dtype)
+    return out
 
 
 def referee(X, y, seed=0, epochs=30, batch_size=64):
@@ -231,7 +260,7 @@ def run_fold(name, X, y, repeat, fold, train, test, arms, classifiers, ratio, fe
         record = {"set": name, "repeat": repeat, "fold": fold, "arm": arm, "minority": minority,
                   "n_train": int(len(train)), "n_resampled": int(len(y_res)), "seconds": seconds,
                   "cpu_seconds": cpu, "load": load}
-        if arm in ("ganaug", "ros") and features is not None:
+        if arm in ("ganaug", "ros", "warp") and features is not None:
             n = len(train)
             record["quality"] = generated_quality(
                 features, X[train], y[train], X[test], y[test], X_res[n:], np.asarray(y_res[n:]), minority, seed
@@ -346,7 +375,7 @@ def timing(sizes=(8, 28, 64), n=1000, seed=0):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", nargs="+", default=list(image_sets.SETS), choices=image_sets.SETS)
-    parser.add_argument("--arms", nargs="+", default=list(ARMS), choices=ARMS)
+    parser.add_argument("--arms", nargs="+", default=list(ARMS), choices=ARMS + OPTIONAL_ARMS)
     parser.add_argument("--classifiers", nargs="+", default=list(CLASSIFIERS), choices=CLASSIFIERS)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=1)
@@ -372,7 +401,7 @@ def main(argv=None):
                 arms = [a for a in args.arms if (name, repeat, fold, a) not in done]
                 if not arms:
                     continue
-                if features is None and {"ganaug", "ros"} & set(arms):
+                if features is None and {"ganaug", "ros", "warp"} & set(arms):
                     features = referee(X, y)
                 start = time.perf_counter()
                 new = run_fold(name, X, y, repeat, fold, train, test, arms, args.classifiers, args.ratio, features)
