@@ -897,17 +897,21 @@ class GANAugmenter(BaseOverSampler):
         flow_model, field = self._flow_model(), (*self.encoder_.canvas_shape_[:2], 2)
         rows_drawn, flows_drawn = [], []
 
-        def generate(at):
+        def draw(at):
+            """Source rows and fields for ``labels[at]``, kept; returns their tags."""
             rows = self._source_rows(labels[at], rng)
             flows = self._run_generator(labels[at], rng, field, _IMAGE_CHUNK, rows, model=flow_model)
-            images = self.encoder_.warp(self._source_images[rows], flows)
             start = sum(len(r) for r in rows_drawn)
             rows_drawn.append(rows)
             flows_drawn.append(flows)
-            return images, np.arange(start, start + len(at))
+            return np.arange(start, start + len(at))
+
+        def generate(at):  # the warps at the working size, for the judge
+            tags = draw(at)
+            return self.encoder_.warp(self._source_images[rows_drawn[-1]], flows_drawn[-1]), tags
 
         if not self.filter_labels or judge is None or not len(labels):
-            _, tags = generate(np.arange(len(labels)))
+            tags = draw(np.arange(len(labels)))
         else:
             _, self.label_agreement_, tags = check_labels(
                 generate, judge, labels, _IMAGE_LABEL_REDRAWS, tagged=True
