@@ -325,9 +325,10 @@ class ImageEncoder:
         the generator draws them at the working size), at their own size: the working
         area of each field is resized to the image and its displacements scaled to
         match. Small images are warped at a multiple of their size (at least 32 pixels
-        on the shorter side, bicubic) and averaged back down, so that a sub-pixel move
-        looks as the images' own downscaling made them, not blurred. Returns images of
-        the input shape and dtype."""
+        on the shorter side; each pixel a block of that many) and averaged back down:
+        each pixel becomes the mean of the source area its moved footprint covers, so a
+        sub-pixel move is not blurred beyond what the move itself asks, and no move
+        gives back the image itself. Returns images of the input shape and dtype."""
         height, width = self.image_shape_[:2]
         h, w = self.working_shape_
         top, left = (self.canvas_shape_[0] - h) // 2, (self.canvas_shape_[1] - w) // 2
@@ -337,7 +338,7 @@ class ImageEncoder:
         for start in range(0, len(X), chunk):
             f = flows[start : start + chunk, top : top + h, left : left + w, :]
             f = resize_images(f, big, "bilinear") * np.array([big[0] / h, big[1] / w], np.float32)
-            S = resize_images(self.scaled(X[start : start + chunk]), big, "bicubic")
+            S = resize_images(self.scaled(X[start : start + chunk]), big, "nearest")
             moved = self.warp(S, f.astype(np.float32))
             out[start : start + chunk] = resize_images(moved, (height, width), DOWN)
         return self.from_scaled(out)

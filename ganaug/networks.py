@@ -296,10 +296,13 @@ def build_conv_generator(
     through a 3x3 convolution and ``stages`` 4x4 stride-2 convolutions (LeakyReLU),
     which join the noise and label at the smallest grid and the upsampling path at
     each resolution (a U-Net, as DAGAN's generator, Antoniou et al., 2017). From the
-    pooled smallest grid, the noise and the label, a dense layer gives the six
-    numbers of an affine map (:class:`AffineFlow`, starting at the identity; its
-    matrix within ``2 * warp`` of the identity, its shift within ``warp`` of the
-    side), and the output is the source warped by it (:class:`FlowWarp`). The
+    noise, a dense layer without bias gives the six numbers of an affine map
+    (:class:`AffineFlow`; its matrix within ``2 * warp`` of the identity, its shift
+    within ``warp`` of the side), each scaled by a spread that the pooled source
+    features and the label set: linear in the noise, the moves of one source are
+    symmetric about it (they average to no move), so the warps vary the real images
+    without drifting from them; the GAN learns how far, per source and class. The
+    output is the source warped by the map (:class:`FlowWarp`). The
     image the upsampling path draws is used only for an all-zero source, which
     stands for none (the generator then draws from the noise alone; see
     :class:`ganaug.gan.ConditionalGAN`'s ``source_dropout``). The displacement field
@@ -355,9 +358,16 @@ def build_conv_generator(
         h = layers.Concatenate(name="grid_source")([h, skips[stages]])
     if source:
         # an affine map of the source, starting at the identity
-        params = layers.GlobalAveragePooling2D(name="warp_pool")(h)
-        params = layers.Concatenate(name="warp_condition")([params, noise, label])
-        params = layers.Dense(6, activation="tanh", kernel_initializer="zeros", name="warp_params")(params)
+        # centred on the source: a direction linear in the noise (the opposite noise
+        # gives the opposite move, so the moves of a source average to none), its
+        # spread set per source and class; it starts small (about 0.1 of the reach)
+        pooled = layers.GlobalAveragePooling2D(name="warp_pool")(skips[stages])
+        spread = layers.Concatenate(name="warp_condition")([pooled, label])
+        spread = layers.Dense(6, activation="exponential", kernel_initializer="zeros", name="warp_spread")(spread)
+        start = keras.initializers.RandomNormal(stddev=0.1 / latent_dim**0.5, seed=next(seeds))
+        direction = layers.Dense(6, use_bias=False, kernel_initializer=start, name="warp_direction")(noise)
+        params = layers.Multiply(name="warp_scaled")([direction, spread])
+        params = layers.Activation("tanh", name="warp_params")(params)
         flow = AffineFlow(height, width, linear=2 * warp, shift=warp, name="flow")(params)
     for i in range(stages):
         h = _class_norm(h, label, f"cbn_{i}")

@@ -288,6 +288,40 @@ def test_affine_flow_is_the_displacement_of_an_affine_map():
     np.testing.assert_allclose(field[1, ..., 1], -0.2 * x - 0.1 * 5, atol=1e-6)
 
 
+def test_warps_of_a_source_are_symmetric_about_it():
+    """The affine map is odd in the noise: noise z and -z move a source in opposite
+    directions, so the moves of one source average to none (no drift of the
+    synthetic class from the real one)."""
+    import keras
+
+    X, y = _imbalanced()
+    aug = GANAugmenter(random_state=0, **TINY).fit(X, y)
+    params = keras.Model(aug.generator_.inputs, aug.generator_.get_layer("warp_params").output)
+    rng = np.random.default_rng(1)
+    source = aug._source_images[aug._class_rows[1]]
+    z = rng.normal(size=(len(source), 8)).astype(np.float32)
+    label = np.eye(2, dtype=np.float32)[[1] * len(source)]
+    forward = np.asarray(params([z, label, source]))
+    backward = np.asarray(params([-z, label, source]))
+    assert np.abs(forward).max() > 1e-3  # the sources are moved
+    np.testing.assert_allclose(forward, -backward, atol=1e-6)
+    np.testing.assert_array_equal(np.asarray(params([0 * z, label, source])), 0.0)
+
+
+@pytest.mark.parametrize("side", [8, 20])
+def test_full_size_warp_gives_the_image_back_for_no_move(side):
+    """At the images' own size (supersampled for small ones), no move gives the image
+    back exactly, and a whole-pixel shift moves it by one pixel (edges filling in)."""
+    rng = np.random.default_rng(0)
+    X = rng.integers(0, 256, (4, side, side), dtype=np.uint8)
+    enc = ImageEncoder(working_size=8).fit(X)
+    flows = np.zeros((4, *enc.canvas_shape_[:2], 2), np.float32)
+    np.testing.assert_array_equal(enc.warp_full_size(X, flows), X)
+    flows[..., 1] = enc.working_shape_[1] / side  # one pixel of the image, in working pixels
+    moved = enc.warp_full_size(X, flows).astype(int)
+    assert np.abs(moved[:, :, :-1] - X[:, :, 1:].astype(int)).max() <= 1
+
+
 @pytest.mark.parametrize("side", [8, 20])
 def test_synthetic_images_are_real_images_of_their_class_moved(side):
     """Each synthetic image is a real image of its class, warped: dark digits of one
