@@ -357,10 +357,10 @@ def build_conv_generator(
     if source:
         h = layers.Concatenate(name="grid_source")([h, skips[stages]])
     if source:
-        # an affine map of the source, starting at the identity
-        # centred on the source: a direction linear in the noise (the opposite noise
-        # gives the opposite move, so the moves of a source average to none), its
-        # spread set per source and class; it starts small (about 0.1 of the reach)
+        # an affine map of the source, centred on it: a direction linear in the noise
+        # (the opposite noise gives the opposite move, so the moves of a source
+        # average to none), its spread set per source and class; it starts small
+        # (about 0.1 of the reach)
         pooled = layers.GlobalAveragePooling2D(name="warp_pool")(skips[stages])
         spread = layers.Concatenate(name="warp_condition")([pooled, label])
         spread = layers.Dense(6, activation="exponential", kernel_initializer="zeros", name="warp_spread")(spread)
