@@ -471,7 +471,6 @@ def build_image_gan(encoder, n_classes, latent_dim, filters, loss, seeds):
     generator = networks.build_conv_generator(
         latent_dim, n_classes, canvas, stages, filters[0], seeds=seeds, source=edit, warp=IMAGE_GAN["warp"]
     )
-
     discriminator = networks.build_conv_discriminator(canvas, n_classes, stages, filters[1], seeds=seeds)
     return ConditionalGAN(
         generator, discriminator, latent_dim,

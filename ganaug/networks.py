@@ -356,7 +356,6 @@ def build_conv_generator(
     h = layers.Reshape((h0, w0, width0), name="grid")(h)
     if source:
         h = layers.Concatenate(name="grid_source")([h, skips[stages]])
-    if source:
         # an affine map of the source, centred on it: a direction linear in the noise
         # (the opposite noise gives the opposite move, so the moves of a source
         # average to none), its spread set per source and class; it starts small
