@@ -9,7 +9,10 @@ Protocol (repeated stratified k-fold on each image set of ``image_sets.py``):
   ``smote`` (imblearn ``SMOTE`` on the flattened pixels), ``ganaug``
   (``GANAugmenter`` with its defaults, ``random_state`` per fold); optionally
   ``warp`` (``--arms ... warp``: the copies of random over-sampling, each moved by a
-  hand-set random affine map, ``random_warps``: the classic augmentation, no GAN);
+  hand-set random affine map, ``random_warps``: the classic augmentation, no GAN) and
+  ``real`` (``--arms ... real``: the fold before the cut, the real images the cut
+  removed put back; a reference, left out of the ranks: what perfect new images of
+  the cut classes would give);
 - classifiers: logistic regression and an RBF SVM on pixels scaled to [0, 1], and
   a small Keras CNN trained for a fixed number of steps (the same for every arm);
 - metrics on the test fold: balanced accuracy, and minority recall (mean recall of
@@ -29,7 +32,9 @@ images, asked of the fitted sampler (``sample``), minus their coverage by those 
 training images (0: as varied as real images; negative: less; the mean of 10 draws).
 The same gap is computed for random over-sampling's copies (drawn with replacement,
 as ``RandomOverSampler`` draws them) and, with the ``warp`` arm, for random warps of
-such copies. ``coverage_gap_subset`` in the records is the older reading: the same
+such copies, and, with the ``real`` arm, for real images the cut removed (never
+trained on): the gap a perfect generator would show, the noise floor of the measure
+with so few images per class. ``coverage_gap_subset`` in the records is the older reading: the same
 number of images taken at random from ``fit_resample``'s output, where every real
 image recurs (about 9 times each at ratio 10), so a draw of that size repeats some
 and leaves others out.
@@ -61,7 +66,9 @@ sys.path[:0] = [str(HERE.parent), str(HERE)]  # this checkout's ganaug, and imag
 import image_sets  # noqa: E402
 
 ARMS = ("none", "ros", "smote", "ganaug")
-OPTIONAL_ARMS = ("warp",)  # hand-set random affine warps, no GAN (--arms ... warp)
+OPTIONAL_ARMS = ("warp", "real")  # hand-set random affine warps, no GAN; the uncut fold (a reference)
+REFERENCES = ("real",)  # arms shown beside the others but left out of the ranks
+VARIETY_ARMS = ("ganaug", "ros", "warp", "real")  # the arms whose new images are judged
 CLASSIFIERS = ("logreg", "svm", "cnn")
 METRICS = ("balanced_accuracy", "minority_recall")
 
@@ -74,12 +81,21 @@ def unflat(F, shape):
     return np.clip(np.rint(F * 255.0), 0, 255).astype(np.uint8).reshape(-1, *shape)
 
 
-def resample(arm, X, y, seed):
+def resample(arm, X, y, seed, cut=None):
     """The training images of one arm, uint8, real images first; and ``draw(c, n, k)``,
     ``n`` new images of class ``c`` made the arm's way (draw number ``k``), for the
-    variety measure (None for the arms it is not taken for)."""
+    variety measure (None for the arms it is not taken for). ``cut``: the images and
+    labels the imbalance cut removed from the fold, for the ``real`` arm."""
     if arm == "none":
         return X, y, None
+    if arm == "real":
+        X_cut, y_cut = cut
+
+        def draw(c, n, k):
+            rows = np.flatnonzero(y_cut == c)
+            return X_cut[np.random.default_rng([seed, k]).choice(rows, min(n, len(rows)), replace=False)]
+
+        return np.concatenate([X, X_cut]), np.concatenate([y, y_cut]), draw
     if arm == "ros":
         from imblearn.over_sampling import RandomOverSampler
 
@@ -198,14 +214,16 @@ def recall(real, fake, k=5):
 
 
 def generated_quality(features, X_train, y_train, X_test, y_test, X_gen, y_gen, minority, seed, draw, draws=10):
-    """Label agreement of the generated images (``X_gen``, the arm's added images), and
+    """Label agreement of the generated images (``X_gen``, the arm's added images) and of
+    the minority classes' real training images (``source_agreement``: what the referee
+    makes of the images the new ones are made from), and
     per minority class the coverage of the real test images by as many new images as
     the class has real training images (``draw(c, n, k)``, mean of ``draws`` draws)
     minus their coverage by those real images; 0 means as much variety as real images,
     negative less; ``recall_gap`` likewise for recall. ``coverage_gap_subset``: the
     coverage gap with the new images taken at random from ``X_gen`` instead."""
     f_gen, pred = features(X_gen)
-    f_train, _ = features(X_train)
+    f_train, pred_train = features(X_train)
     f_test, _ = features(X_test)
     rng = np.random.default_rng(seed)
     gaps, recalls, subset = {}, {}, {}
@@ -221,8 +239,9 @@ def generated_quality(features, X_train, y_train, X_test, y_test, X_gen, y_gen, 
         if m >= 2:
             picked = np.mean([coverage(test, gen[rng.choice(len(gen), m, replace=False)]) for _ in range(draws)])
             subset[int(c)] = float(picked - coverage(test, real[:m]))
+    sources = np.isin(y_train, minority)
     return {"agreement": float(np.mean(pred == y_gen)), "coverage_gap": gaps, "recall_gap": recalls,
-            "coverage_gap_subset": subset}
+            "coverage_gap_subset": subset, "source_agreement": float(np.mean(pred_train[sources] == y_train[sources]))}
 
 
 def cnn_predict(X, y, X_test, seed, steps=600, batch_size=64):
@@ -289,16 +308,18 @@ def run_fold(name, X, y, repeat, fold, train, test, arms, classifiers, ratio, fe
     seed = 1000 * repeat + fold
     rng = np.random.default_rng(seed)
     minority = sorted(int(c) for c in rng.choice(np.unique(y), 5, replace=False))
-    train = train[image_sets.cut_classes(y[train], ratio, minority, rng)]
+    kept = np.zeros(len(train), dtype=bool)
+    kept[image_sets.cut_classes(y[train], ratio, minority, rng)] = True
+    train, removed = train[kept], train[~kept]
     records = []
     for arm in arms:
         start, cpu, load = time.perf_counter(), time.process_time(), os.getloadavg()[0]
-        X_res, y_res, draw = resample(arm, X[train], y[train], seed)
+        X_res, y_res, draw = resample(arm, X[train], y[train], seed, (X[removed], y[removed]))
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         record = {"set": name, "repeat": repeat, "fold": fold, "arm": arm, "minority": minority,
                   "n_train": int(len(train)), "n_resampled": int(len(y_res)), "seconds": seconds,
                   "cpu_seconds": cpu, "load": load}
-        if arm in ("ganaug", "ros", "warp") and features is not None:
+        if arm in VARIETY_ARMS and features is not None:
             n = len(train)
             record["quality"] = generated_quality(
                 features, X[train], y[train], X[test], y[test], X_res[n:], np.asarray(y_res[n:]), minority, seed, draw
@@ -360,13 +381,15 @@ def report(records, sets, classifiers, arms):
     if quality:
         print("\n### Generated images (ganaug arm): label agreement and coverage gap\n")
         print("Agreement: share of generated images that a CNN trained on the set's real images")
-        print("assigns to their intended class. Coverage gap: per minority class, coverage of the")
+        print("assigns to their intended class (in brackets: the share of the minority classes' real")
+        print("training images, which the new ones are made from, that it assigns to their class).")
+        print("Coverage gap: per minority class, coverage of the")
         print("real test images by as many new images as the class has real training images (asked")
         print("of the fitted sampler; mean of 10 draws) minus by those real images (0: as varied as")
         print("real images). The same gap for random over-sampling's copies (ros) is the floor of")
         print("anything made from the training images alone. Within 0.1: classes whose gap is at")
         print("least -0.1.\n")
-        print("| set | fold seed | agreement | mean coverage gap (ros) | worst class gap (ros) | within 0.1 | fit s (cpu s, load) |")
+        print("| set | fold seed | agreement (real sources) | mean coverage gap (ros) | worst class gap (ros) | within 0.1 | fit s (cpu s, load) |")
         print("|---|---|---|---|---|---|---|")
         copies = {(r["set"], r["repeat"], r["fold"]): r["quality"] for r in records
                   if r["arm"] == "ros" and "quality" in r}
@@ -375,9 +398,12 @@ def report(records, sets, classifiers, arms):
             ros = list(copies.get((r["set"], r["repeat"], r["fold"]), {}).get("coverage_gap", {}).values())
             ros_mean, ros_min = (f"{np.mean(ros):+.3f}", f"{min(ros):+.3f}") if ros else ("n/a", "n/a")
             within = sum(g >= -0.1 for g in gaps)
-            print(f"| {r['set']} | {1000 * r['repeat'] + r['fold']} | {r['quality']['agreement']:.3f} | "
+            sources = r["quality"].get("source_agreement")
+            sources = "n/a" if sources is None else f"{sources:.3f}"
+            print(f"| {r['set']} | {1000 * r['repeat'] + r['fold']} | {r['quality']['agreement']:.3f} ({sources}) | "
                   f"{np.mean(gaps):+.3f} ({ros_mean}) | {min(gaps):+.3f} ({ros_min}) | {within}/{len(gaps)} | "
                   f"{r['seconds']:.0f} ({r.get('cpu_seconds', float('nan')):.0f}, {r.get('load', float('nan')):.1f}) |")
+    if any(r["set"] in sets and r["arm"] in VARIETY_ARMS and "quality" in r for r in records):
         print("\nPer set, over folds (class gaps pooled): mean coverage gap and the share of class gaps")
         print("of at least -0.1; the same for recall (Kynkaanniemi et al., 2019: the share of real test")
         print("images inside the new images' k-NN balls); and the mean coverage gap of the older reading")
@@ -385,7 +411,7 @@ def report(records, sets, classifiers, arms):
         print("| set | arm | agreement mean (min) | coverage gap | within 0.1 | recall gap | within 0.1 | coverage gap, subset |")
         print("|---|---|---|---|---|---|---|---|")
         for name in sets:
-            for arm in ("ganaug", "ros", "warp"):
+            for arm in VARIETY_ARMS:
                 rs = [r for r in records if r["set"] == name and r["arm"] == arm and "quality" in r]
                 gaps = [g for r in rs for g in r["quality"]["coverage_gap"].values()]
                 if not gaps:
@@ -398,6 +424,7 @@ def report(records, sets, classifiers, arms):
                       f"{np.mean([g >= -0.1 for g in gaps]):.2f} | {np.mean(rec) if rec else nan:+.3f} | "
                       f"{np.mean([g >= -0.1 for g in rec]) if rec else nan:.2f} | {np.mean(old) if old else nan:+.3f} |")
     print("\n### Mean rank (1 = best; over classifiers and folds; balanced accuracy / minority recall)\n")
+    arms = [a for a in arms if a not in REFERENCES]
     shown = [name for name in sets if any(r["set"] == name for r in records)]
     print("| arm | " + " | ".join(shown) + " | all sets |")
     print("|---" * (len(shown) + 2) + "|")
@@ -461,7 +488,7 @@ def main(argv=None):
                 arms = [a for a in args.arms if (name, repeat, fold, a) not in done]
                 if not arms:
                     continue
-                if features is None and {"ganaug", "ros", "warp"} & set(arms):
+                if features is None and set(VARIETY_ARMS) & set(arms):
                     features = referee(X, y)
                 start = time.perf_counter()
                 new = run_fold(name, X, y, repeat, fold, train, test, arms, args.classifiers, args.ratio, features)
