@@ -55,6 +55,8 @@ _FIDELITY_MIN_ROWS = 20  # real rows a class needs for the check
 _FIDELITY_TREES = 25
 _INTERPOLATION_NEIGHBOURS = 5
 _IMAGE_LABEL_REDRAWS = 6
+# warps of images: redraws from the same real image first, then as many from others
+_IMAGE_SOURCE_REDRAWS = 6
 
 
 class TrainingDivergedError(RuntimeError):
@@ -891,18 +893,25 @@ class GANAugmenter(BaseOverSampler):
         image of its class moved along the displacement field the generator draws for
         it. The label check judges the warp at the working size; the image returned is
         the warp of the real image at its own size (:meth:`ImageEncoder.warp_full_size`),
-        so nothing of it is lost to the working size."""
+        so nothing of it is lost to the working size. A warp the judge assigns to another
+        class is drawn again from the same real image, up to ``_IMAGE_LABEL_REDRAWS``
+        times, so that the unusual images of a class are moved as often as the others
+        (a new real image in their place would narrow the class); only a real image none
+        of whose warps the judge accepts is then replaced by other images of its class,
+        for up to ``_IMAGE_SOURCE_REDRAWS`` more draws."""
         from ganaug.images import check_labels
 
         flow_model, field = self._flow_model(), (*self.encoder_.canvas_shape_[:2], 2)
+        rows = self._source_rows(labels, rng)
         rows_drawn, flows_drawn = [], []
 
         def draw(at):
             """Source rows and fields for ``labels[at]``, kept; returns their tags."""
-            rows = self._source_rows(labels[at], rng)
-            flows = self._run_generator(labels[at], rng, field, _IMAGE_CHUNK, rows, model=flow_model)
-            start = sum(len(r) for r in rows_drawn)
-            rows_drawn.append(rows)
+            if len(flows_drawn) > _IMAGE_LABEL_REDRAWS:  # the same image failed every time
+                rows[at] = self._source_rows(labels[at], rng)
+            flows = self._run_generator(labels[at], rng, field, _IMAGE_CHUNK, rows[at], model=flow_model)
+            start = sum(len(f) for f in flows_drawn)
+            rows_drawn.append(rows[at])
             flows_drawn.append(flows)
             return np.arange(start, start + len(at))
 
@@ -914,7 +923,7 @@ class GANAugmenter(BaseOverSampler):
             tags = draw(np.arange(len(labels)))
         else:
             _, self.label_agreement_, tags = check_labels(
-                generate, judge, labels, _IMAGE_LABEL_REDRAWS, tagged=True
+                generate, judge, labels, _IMAGE_LABEL_REDRAWS + _IMAGE_SOURCE_REDRAWS, tagged=True
             )
         rows, flows = np.concatenate(rows_drawn)[tags], np.concatenate(flows_drawn)[tags]
         return self.encoder_.warp_full_size(self._real_images[rows], flows)

@@ -252,6 +252,57 @@ def test_generator_edits_real_images_of_the_class():
     assert not any((X == image).all(axis=(1, 2)).any() for image in X_new)
 
 
+def _capture_sources(aug):
+    """Make ``aug`` record the real images its warps are made from."""
+    sources = []
+    warp_full_size = aug.encoder_.warp_full_size
+    aug.encoder_.warp_full_size = lambda images, flows: sources.append(images) or warp_full_size(images, flows)
+    return sources
+
+
+def test_label_check_redraws_a_warp_from_the_same_real_image():
+    """A warp the judge rejects is drawn again from the same real image, so that every
+    real image of the class is still moved as often as the others (a new source in its
+    place would leave the unusual images of a class out)."""
+    X, y = _imbalanced()
+    aug = GANAugmenter(random_state=0, **TINY).fit(X, y)
+    rng = np.random.default_rng(0)
+    verdicts = []
+
+    class FirstDrawCoin:  # rejects half the first warps, at random; accepts every redraw
+        def predict_proba(self, images):
+            keep = rng.random(len(images)) < 0.5 if not verdicts else np.ones(len(images), bool)
+            verdicts.append(keep)
+            return np.stack([~keep, keep], axis=1).astype(float)
+
+    sources = _capture_sources(aug)
+    aug.filter_labels, aug.image_judge_ = True, FirstDrawCoin()
+    aug.sample(y={1: 12}, random_state=3)
+    assert len(verdicts) == 2 and 0 < verdicts[0].sum() < 12  # some warps were redrawn
+    rows = [int(np.flatnonzero((X == image).all(axis=(1, 2)))[0]) for image in sources[0]]
+    assert Counter(rows) == {20: 3, 21: 3, 22: 3, 23: 3}
+
+
+def test_label_check_replaces_a_real_image_none_of_whose_warps_pass():
+    """A real image whose every warp the judge rejects is replaced by other real
+    images of its class once the redraws from it are spent."""
+    X, y = _imbalanced()
+    X[20] = 0  # class 1's first image all black: any warp of it is all black
+    aug = GANAugmenter(random_state=0, **TINY).fit(X, y)
+
+    class NoBlack:  # rejects all-black images (the lowest value in GAN space)
+        def predict_proba(self, images):
+            keep = images.reshape(len(images), -1).max(axis=1) > images.min() + 1e-3
+            return np.stack([~keep, keep], axis=1).astype(float)
+
+    sources = _capture_sources(aug)
+    aug.filter_labels, aug.image_judge_ = True, NoBlack()
+    X_new, _ = aug.sample(y={1: 12}, random_state=3)
+    assert X_new.reshape(12, -1).max(axis=1).min() > 0  # no black image kept
+    rows = Counter(int(np.flatnonzero((X == image).all(axis=(1, 2)))[0]) for image in sources[0])
+    assert set(rows) == {21, 22, 23} and sum(rows.values()) == 12
+
+
 def test_flow_warp_moves_pixels_and_draws_from_noise_without_a_source():
     """FlowWarp reads the source at each pixel plus its displacement (bilinear, edge
     pixels filling in from outside); an all-zero source gives the residual."""
