@@ -34,8 +34,8 @@ The same gap is computed for random over-sampling's copies (drawn with replaceme
 as ``RandomOverSampler`` draws them) and, with the ``warp`` arm, for random warps of
 such copies, and, with the ``real`` arm, for real images the cut removed (never
 trained on): the gap a perfect generator would show, the noise floor of the measure
-with so few images per class. ``coverage_gap_subset`` in the records is the older reading: the same
-number of images taken at random from ``fit_resample``'s output, where every real
+with so few images per class. ``coverage_gap_subset`` in the records is the older
+reading: the same number of images taken at random from ``fit_resample``'s output, where every real
 image recurs (about 9 times each at ratio 10), so a draw of that size repeats some
 and leaves others out.
 
@@ -383,12 +383,11 @@ def report(records, sets, classifiers, arms):
         print("Agreement: share of generated images that a CNN trained on the set's real images")
         print("assigns to their intended class (in brackets: the share of the minority classes' real")
         print("training images, which the new ones are made from, that it assigns to their class).")
-        print("Coverage gap: per minority class, coverage of the")
-        print("real test images by as many new images as the class has real training images (asked")
-        print("of the fitted sampler; mean of 10 draws) minus by those real images (0: as varied as")
-        print("real images). The same gap for random over-sampling's copies (ros) is the floor of")
-        print("anything made from the training images alone. Within 0.1: classes whose gap is at")
-        print("least -0.1.\n")
+        print("Coverage gap: per minority class, coverage of the real test images by as many new")
+        print("images as the class has real training images (asked of the fitted sampler; mean of")
+        print("10 draws) minus by those real images (0: as varied as real images). The same gap for")
+        print("random over-sampling's copies (ros) is the floor of anything made from the training")
+        print("images alone. Within 0.1: classes whose gap is at least -0.1.\n")
         print("| set | fold seed | agreement (real sources) | mean coverage gap (ros) | worst class gap (ros) | within 0.1 | fit s (cpu s, load) |")
         print("|---|---|---|---|---|---|---|")
         copies = {(r["set"], r["repeat"], r["fold"]): r["quality"] for r in records
@@ -407,7 +406,8 @@ def report(records, sets, classifiers, arms):
         print("\nPer set, over folds (class gaps pooled): mean coverage gap and the share of class gaps")
         print("of at least -0.1; the same for recall (Kynkaanniemi et al., 2019: the share of real test")
         print("images inside the new images' k-NN balls); and the mean coverage gap of the older reading")
-        print("(images taken at random from fit_resample's output, where every real image recurs):\n")
+        print("(images taken at random from fit_resample's output, where every real image recurs).")
+        print("Arm real: real images the cut removed, never trained on (the measure's floor):\n")
         print("| set | arm | agreement mean (min) | coverage gap | within 0.1 | recall gap | within 0.1 | coverage gap, subset |")
         print("|---|---|---|---|---|---|---|---|")
         for name in sets:
