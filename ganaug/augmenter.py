@@ -55,7 +55,8 @@ _FIDELITY_MIN_ROWS = 20  # real rows a class needs for the check
 _FIDELITY_TREES = 25
 _INTERPOLATION_NEIGHBOURS = 5
 _IMAGE_LABEL_REDRAWS = 6
-# warps of images: redraws from the same real image first, then as many from others
+# warps of images: redraws from the same real image first, then as many from its
+# nearest images of the class, one after another
 _IMAGE_SOURCE_REDRAWS = 6
 
 
@@ -216,7 +217,8 @@ class GANAugmenter(BaseOverSampler):
         only the safest rows, which would pull a classifier's boundary inwards.
         For images, a small CNN fitted on the real images (``image_judge_``) checks
         each generated image, and one it assigns to another class is generated
-        again, up to 6 times.
+        again: from the same real image up to 6 times, then from the real images
+        of its class nearest to that one (6 more).
     shared_columns : 'auto', list of str or int, or None, default='auto'
         Columns whose values are taken from real rows of any class rather than from
         the generator. 'auto' takes the columns whose distribution does not differ
@@ -897,18 +899,21 @@ class GANAugmenter(BaseOverSampler):
         class is drawn again from the same real image, up to ``_IMAGE_LABEL_REDRAWS``
         times, so that the unusual images of a class are moved as often as the others
         (a new real image in their place would narrow the class); only a real image none
-        of whose warps the judge accepts is then replaced by other images of its class,
-        for up to ``_IMAGE_SOURCE_REDRAWS`` more draws."""
+        of whose warps the judge accepts is then replaced, for up to
+        ``_IMAGE_SOURCE_REDRAWS`` more draws, by the real images of its class nearest to
+        it, the nearest first (:meth:`_neighbour_rows`), so that its part of the class is
+        still drawn from."""
         from ganaug.images import check_labels
 
         flow_model, field = self._flow_model(), (*self.encoder_.canvas_shape_[:2], 2)
         rows = self._source_rows(labels, rng)
+        first = rows.copy()
         rows_drawn, flows_drawn = [], []
 
         def draw(at):
             """Source rows and fields for ``labels[at]``, kept; returns their tags."""
             if len(flows_drawn) > _IMAGE_LABEL_REDRAWS:  # the same image failed every time
-                rows[at] = self._source_rows(labels[at], rng)
+                rows[at] = self._neighbour_rows(first[at], labels[at], len(flows_drawn) - _IMAGE_LABEL_REDRAWS)
             flows = self._run_generator(labels[at], rng, field, _IMAGE_CHUNK, rows[at], model=flow_model)
             start = sum(len(f) for f in flows_drawn)
             rows_drawn.append(rows[at])
@@ -949,6 +954,25 @@ class GANAugmenter(BaseOverSampler):
             rows = self._class_rows[k]
             rounds = -(-len(at) // len(rows))
             picked[at] = np.concatenate([rng.permutation(rows) for _ in range(rounds)])[: len(at)]
+        return picked
+
+    def _neighbour_rows(self, rows, labels, rank):
+        """For real images numbered ``rows`` (of the classes ``labels``), the number of
+        the ``rank``-th nearest other real image of the same class (Euclidean, in GAN
+        space; 1 = the nearest), the farthest where the class has fewer."""
+        from sklearn.metrics import pairwise_distances
+
+        picked = np.array(rows, dtype=np.intp)
+        images = self._source_images.reshape(len(self._source_images), -1)
+        for k in np.unique(labels):
+            at = np.flatnonzero(labels == k)
+            members = self._class_rows[k]
+            if len(members) < 2:
+                continue
+            distance = pairwise_distances(images[rows[at]], images[members])
+            distance[rows[at, None] == members[None, :]] = -1.0  # the image itself comes first
+            order = np.argsort(distance, axis=1, kind="stable")
+            picked[at] = members[order[:, min(rank, len(members) - 1)]]
         return picked
 
     def _run_generator(self, labels, rng, shape, chunk, source_rows=None, sources=None, model=None):
