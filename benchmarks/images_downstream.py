@@ -130,10 +130,11 @@ def copies(X, y, c, n, rng):
     return X[rows[rng.integers(0, len(rows), n)]]
 
 
-def random_warps(X, rng, rotation=10.0, scale=0.1, shear=0.1, shift=0.06):
+def random_warps(X, rng, rotation=10.0, scale=0.1, shear=0.1, shift=0.06, order=1):
     """Each image moved by a random affine map about its centre, drawn uniformly within
-    hand-set ranges (rotation in degrees; scale, shear and shift as shares), bilinear,
-    edge pixels filling in: the classic augmentation, with no GAN."""
+    hand-set ranges (rotation in degrees; scale, shear and shift as shares), bilinear
+    (``order=1``; 0: nearest pixel), edge pixels filling in: the classic augmentation,
+    with no GAN."""
     from scipy import ndimage
 
     out = np.empty_like(X)
@@ -146,7 +147,7 @@ def random_warps(X, rng, rotation=10.0, scale=0.1, shear=0.1, shift=0.06):
         y, x = rows - dy, cols - dx
         coords = [m[0, 0] * y + m[0, 1] * x + (height - 1) / 2, m[1, 0] * y + m[1, 1] * x + (width - 1) / 2]
         channels = image[..., None] if image.ndim == 2 else image
-        moved = np.stack([ndimage.map_coordinates(channels[..., c].astype(np.float64), coords, order=1, mode="nearest")
+        moved = np.stack([ndimage.map_coordinates(channels[..., c].astype(np.float64), coords, order=order, mode="nearest")
                           for c in range(channels.shape[-1])], axis=-1)
         out[i] = np.clip(np.rint(moved), 0, 255).reshape(image.shape).astype(X.dtype)
     return out
