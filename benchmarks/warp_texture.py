@@ -10,12 +10,15 @@ images' high-frequency energy) of 300 real images and of their hand-set random w
 (``images_downstream.random_warps``), bilinear and nearest-pixel. With ``--cnn SET``
 it also runs fold 0 of the downstream benchmark's protocol on that set with the
 ``warp`` arm both ways and prints the small CNN's balanced accuracy and minority
-recall on the test fold (random over-sampling beside them).
+recall on the test fold (random over-sampling beside them). With ``--gan SET`` it fits
+a default ``GANAugmenter`` on that fold's training images and prints the Laplacian of
+60 new images per minority class beside that of their real images.
 
 Run from the repository root::
 
     python benchmarks/warp_texture.py
     python benchmarks/warp_texture.py --cnn colour32
+    python benchmarks/warp_texture.py --sets colour32 --gan colour32
 """
 
 from __future__ import annotations
@@ -44,23 +47,42 @@ def high_frequency(X):
     return float(np.mean([np.abs(ndimage.laplace(A[i, ..., c])).mean() for i in range(len(A)) for c in range(A.shape[-1])]))
 
 
-def cnn_fold(name, seed=0):
-    """Fold 0 of the downstream protocol: the CNN on random over-sampling and on the
-    ``warp`` arm with bilinear and with nearest-pixel warps."""
+def first_fold(name, seed=0):
+    """Fold 0 of the downstream protocol: its cut training images and labels, the test
+    fold's, and the minority classes."""
     X, y = image_sets.make_set(name)
     _, fold, train, test = next(bench.folds(y, 5, 1))
     rng = np.random.default_rng(seed)
     minority = sorted(int(c) for c in rng.choice(np.unique(y), 5, replace=False))
     kept = np.zeros(len(train), dtype=bool)
     kept[image_sets.cut_classes(y[train], 10.0, minority, rng)] = True
-    X_train, y_train = X[train[kept]], y[train[kept]]
+    return X[train[kept]], y[train[kept]], X[test], y[test], minority
+
+
+def gan_fold(name, seed=0):
+    """The Laplacian of a default GANAugmenter's new minority images on fold 0."""
+    from ganaug import GANAugmenter
+
+    X_train, y_train, _, _, minority = first_fold(name, seed)
+    aug = GANAugmenter(random_state=seed).fit(X_train, y_train)
+    new, _ = aug.sample(y={c: 60 for c in minority}, random_state=seed)
+    real = X_train[np.isin(y_train, minority)]
+    print(f"{name} fold 0, GANAugmenter (working size {aug.working_size_[0]}x{aug.working_size_[1]}): "
+          f"new minority images' Laplacian {high_frequency(new):.1f}, their real images' "
+          f"{high_frequency(real):.1f}", flush=True)
+
+
+def cnn_fold(name, seed=0):
+    """Fold 0 of the downstream protocol: the CNN on random over-sampling and on the
+    ``warp`` arm with bilinear and with nearest-pixel warps."""
+    X_train, y_train, X_test, y_test, minority = first_fold(name, seed)
     X_ros, y_res, _ = bench.resample("ros", X_train, y_train, seed)
     arms = {"ros": X_ros}
     for order, label in ((1, "warp, bilinear"), (0, "warp, nearest")):
         extra = bench.random_warps(X_ros[len(y_train):], np.random.default_rng(seed), order=order)
         arms[label] = np.concatenate([X_train, extra])
     for label, X_res in arms.items():
-        score = bench.scores(y[test], bench.predict("cnn", X_res, y_res, X[test], seed), minority)
+        score = bench.scores(y_test, bench.predict("cnn", X_res, y_res, X_test, seed), minority)
         print(f"{name} fold 0, CNN, {label}: balanced accuracy {score['balanced_accuracy']:.3f}, "
               f"minority recall {score['minority_recall']:.3f}, added images' Laplacian "
               f"{high_frequency(X_res[len(y_train):][:300]):.1f}", flush=True)
@@ -70,6 +92,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", nargs="+", default=list(image_sets.SETS), choices=image_sets.SETS)
     parser.add_argument("--cnn", nargs="*", default=[], choices=image_sets.SETS)
+    parser.add_argument("--gan", nargs="*", default=[], choices=image_sets.SETS)
     args = parser.parse_args(argv)
     print("| set | real | warps, bilinear | warps, nearest |\n|---|---|---|---|")
     for name in args.sets:
@@ -81,6 +104,8 @@ def main(argv=None):
         print(f"| {name} | " + " | ".join(f"{v:.1f}" for v in cells) + " |", flush=True)
     for name in args.cnn:
         cnn_fold(name)
+    for name in args.gan:
+        gan_fold(name)
 
 
 if __name__ == "__main__":
