@@ -305,13 +305,19 @@ def folds(y, n_folds, repeats):
         yield i // n_folds, i % n_folds, train, test
 
 
-def run_fold(name, X, y, repeat, fold, train, test, arms, classifiers, ratio, features=None):
+def cut_fold(y, train, repeat, fold, ratio):
+    """The fold's seed, its 5 minority classes (drawn with that seed), and the training
+    rows kept and removed by cutting those classes to ``ratio`` (``image_sets.cut_classes``)."""
     seed = 1000 * repeat + fold
     rng = np.random.default_rng(seed)
     minority = sorted(int(c) for c in rng.choice(np.unique(y), 5, replace=False))
     kept = np.zeros(len(train), dtype=bool)
     kept[image_sets.cut_classes(y[train], ratio, minority, rng)] = True
-    train, removed = train[kept], train[~kept]
+    return seed, minority, train[kept], train[~kept]
+
+
+def run_fold(name, X, y, repeat, fold, train, test, arms, classifiers, ratio, features=None):
+    seed, minority, train, removed = cut_fold(y, train, repeat, fold, ratio)
     records = []
     for arm in arms:
         start, cpu, load = time.perf_counter(), time.process_time(), os.getloadavg()[0]

@@ -47,23 +47,20 @@ def high_frequency(X):
     return float(np.mean([np.abs(ndimage.laplace(A[i, ..., c])).mean() for i in range(len(A)) for c in range(A.shape[-1])]))
 
 
-def first_fold(name, seed=0):
-    """Fold 0 of the downstream protocol: its cut training images and labels, the test
-    fold's, and the minority classes."""
+def first_fold(name):
+    """Fold 0 of the downstream protocol (``images_downstream.cut_fold``): its seed, its
+    cut training images and labels, the test fold's, and the minority classes."""
     X, y = image_sets.make_set(name)
-    _, fold, train, test = next(bench.folds(y, 5, 1))
-    rng = np.random.default_rng(seed)
-    minority = sorted(int(c) for c in rng.choice(np.unique(y), 5, replace=False))
-    kept = np.zeros(len(train), dtype=bool)
-    kept[image_sets.cut_classes(y[train], 10.0, minority, rng)] = True
-    return X[train[kept]], y[train[kept]], X[test], y[test], minority
+    repeat, fold, train, test = next(bench.folds(y, 5, 1))
+    seed, minority, train, _ = bench.cut_fold(y, train, repeat, fold, 10.0)
+    return seed, X[train], y[train], X[test], y[test], minority
 
 
-def gan_fold(name, seed=0):
+def gan_fold(name):
     """The Laplacian of a default GANAugmenter's new minority images on fold 0."""
     from ganaug import GANAugmenter
 
-    X_train, y_train, _, _, minority = first_fold(name, seed)
+    seed, X_train, y_train, _, _, minority = first_fold(name)
     aug = GANAugmenter(random_state=seed).fit(X_train, y_train)
     new, _ = aug.sample(y={c: 60 for c in minority}, random_state=seed)
     real = X_train[np.isin(y_train, minority)]
@@ -72,10 +69,10 @@ def gan_fold(name, seed=0):
           f"{high_frequency(real):.1f}", flush=True)
 
 
-def cnn_fold(name, seed=0):
+def cnn_fold(name):
     """Fold 0 of the downstream protocol: the CNN on random over-sampling and on the
     ``warp`` arm with bilinear and with nearest-pixel warps."""
-    X_train, y_train, X_test, y_test, minority = first_fold(name, seed)
+    seed, X_train, y_train, X_test, y_test, minority = first_fold(name)
     X_ros, y_res, _ = bench.resample("ros", X_train, y_train, seed)
     arms = {"ros": X_ros}
     for order, label in ((1, "warp, bilinear"), (0, "warp, nearest")):
