@@ -147,7 +147,9 @@ class GANAugmenter(BaseOverSampler):
     warps of one image apart: the warps a class's images admit are learned from the
     data. A synthetic image is a real image of its class (each used in turn) moved
     by a warp drawn from an exponential moving average of the generator's weights,
-    applied to the image at its own size. With ``filter_labels`` a warp that a small
+    applied to the image at its own size (from 32 pixels a side its shape is moved
+    smoothly and its pixel grain to the nearest pixel, so that the new images are as
+    grainy as the real ones). With ``filter_labels`` a warp that a small
     CNN trained on the real images assigns to another class is drawn again. Images
     come back in the same shape and dtype (see :mod:`ganaug.images`). A model
     loaded from a file holds no training images, so it draws images from the noise

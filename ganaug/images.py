@@ -61,6 +61,9 @@ MIN_SIDE, MAX_SIDE = 8, 128
 WORKING_SIDES = (8, 16, 32)
 ROUNDTRIP_ERROR = 0.05
 _ROUNDTRIP_IMAGES = 1000  # images the round trip is measured on (evenly spaced)
+# The blur (pixels, at the image's own size) that splits an image into the shape a warp
+# moves smoothly and the grain it moves to the nearest pixel (ImageEncoder.warp_full_size).
+GRAIN_SIGMA = 1.0
 
 
 def is_image_array(X):
@@ -320,27 +323,48 @@ class ImageEncoder:
             out[start : start + chunk] = np.asarray(layer([z, f, np.zeros_like(z)]))
         return out
 
-    def warp_full_size(self, X, flows, chunk=256):
+    def warp_full_size(self, X, flows, chunk=256, grain=GRAIN_SIGMA):
         """Images ``X`` (input shape and dtype) moved along ``flows`` (canvas pixels, as
         the generator draws them at the working size), at their own size: the working
         area of each field is resized to the image and its displacements scaled to
-        match. Small images are warped at a multiple of their size (at least 32 pixels
-        on the shorter side; each pixel a block of that many) and averaged back down:
-        each pixel becomes the mean of the source area its moved footprint covers, so a
-        sub-pixel move is not blurred beyond what the move itself asks, and no move
-        gives back the image itself. Returns images of the input shape and dtype."""
+        match.
+
+        Small images (under 32 pixels on the shorter side) are warped at a multiple of
+        their size (at least 32 pixels; each pixel a block of that many) and averaged
+        back down: each pixel becomes the mean of the source area its moved footprint
+        covers. Their pixels are their shape (a stroke is a pixel or two wide), so
+        nothing of them is set apart. Larger images are split into their shape (a
+        Gaussian blur of ``grain`` pixels), moved bilinearly, and their grain (the
+        rest: pixel noise, fine texture), moved by the same field to the nearest pixel,
+        so that it keeps its strength: a smooth resampling would average the pixel
+        noise away, and a classifier could learn that smoothness as the sign of the
+        classes that got new images (``benchmarks/warp_texture.py``). ``grain=0``
+        moves the whole image bilinearly. No move gives back the image itself. Returns
+        images of the input shape and dtype."""
+        from scipy import ndimage
+
         height, width = self.image_shape_[:2]
         h, w = self.working_shape_
         top, left = (self.canvas_shape_[0] - h) // 2, (self.canvas_shape_[1] - w) // 2
         k = max(1, min(4, math.ceil(32 / min(height, width))))
-        big = (height * k, width * k)
+        big, grain = (height * k, width * k), grain if k == 1 else 0.0
+        rows, cols = np.arange(height)[None, :, None], np.arange(width)[None, None, :]
         out = np.empty((len(X), height, width, self.canvas_shape_[2]), np.float32)
         for start in range(0, len(X), chunk):
             f = flows[start : start + chunk, top : top + h, left : left + w, :]
-            f = resize_images(f, big, "bilinear") * np.array([big[0] / h, big[1] / w], np.float32)
-            S = resize_images(self.scaled(X[start : start + chunk]), big, "nearest")
-            moved = self.warp(S, f.astype(np.float32))
+            S = self.scaled(X[start : start + chunk])
+            shape = ndimage.gaussian_filter(S, (0, grain, grain, 0), mode="nearest") if grain else S
+            fine = resize_images(f, big, "bilinear") * np.array([big[0] / h, big[1] / w], np.float32)
+            moved = self.warp(resize_images(shape, big, "nearest"), fine.astype(np.float32))
             out[start : start + chunk] = resize_images(moved, (height, width), DOWN)
+            if grain:
+                coarse = resize_images(f, (height, width), "bilinear") * np.array([height / h, width / w], np.float32)
+                # the nearest pixel, halves rounded up alike (np.rint's round-half-to-even
+                # would move every other pixel of a half-pixel shift and double its neighbour)
+                y = np.clip(np.floor(rows + coarse[..., 0] + 0.5), 0, height - 1).astype(np.intp)
+                x = np.clip(np.floor(cols + coarse[..., 1] + 0.5), 0, width - 1).astype(np.intp)
+                n = np.arange(len(S))[:, None, None]
+                out[start : start + chunk] += (S - shape)[n, y, x]
         return self.from_scaled(out)
 
     def get_state(self):

@@ -635,3 +635,22 @@ def test_fid_on_cnn_features(tmp_path):
     assert same["all"]["fid"] < 1e-3
     noise = np.random.default_rng(0).integers(0, 256, X.shape, dtype=np.uint8)
     assert image_quality(X, noise, ext)["all"]["fid"] > 10 * max(same["all"]["fid"], 1e-3)
+
+
+def test_full_size_warp_keeps_the_grain_of_a_noisy_image():
+    """A half-pixel move resamples every pixel; moved smoothly as a whole, an image of
+    pixel noise loses much of its high-frequency energy (a classifier could learn the
+    smoothness as the sign of the classes that got new images). The grain is moved to
+    the nearest pixel instead, so the warp keeps the energy of its source."""
+    from scipy import ndimage
+
+    rng = np.random.default_rng(0)
+    X = np.clip(rng.normal(128, 40, (6, 32, 32, 3)), 0, 255).astype(np.uint8)
+    enc = ImageEncoder(working_size=16).fit(X)
+    flows = np.full((6, *enc.canvas_shape_[:2], 2), 0.25, np.float32)  # half a pixel at 32x32
+
+    def energy(A):
+        return np.mean([np.abs(ndimage.laplace(a[..., c].astype(float))).mean() for a in A for c in range(3)])
+
+    assert energy(enc.warp_full_size(X, flows)) > 0.9 * energy(X)
+    assert energy(enc.warp_full_size(X, flows, grain=0)) < 0.7 * energy(X)
