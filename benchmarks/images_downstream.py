@@ -9,7 +9,9 @@ Protocol (repeated stratified k-fold on each image set of ``image_sets.py``):
   ``smote`` (imblearn ``SMOTE`` on the flattened pixels), ``ganaug``
   (``GANAugmenter`` with its defaults, ``random_state`` per fold); optionally
   ``warp`` (``--arms ... warp``: the copies of random over-sampling, each moved by a
-  hand-set random affine map, ``random_warps``: the classic augmentation, no GAN) and
+  hand-set random affine map, ``random_warps``: the classic augmentation, no GAN),
+  ``warp_grain`` (the same maps, the images' grain moved to the nearest pixel as
+  ``GANAugmenter`` moves it, so that it is not smoothed away) and
   ``real`` (``--arms ... real``: the fold before the cut, the real images the cut
   removed put back; a reference, left out of the ranks: what perfect new images of
   the cut classes would give);
@@ -66,9 +68,10 @@ sys.path[:0] = [str(HERE.parent), str(HERE)]  # this checkout's ganaug, and imag
 import image_sets  # noqa: E402
 
 ARMS = ("none", "ros", "smote", "ganaug")
-OPTIONAL_ARMS = ("warp", "real")  # hand-set random affine warps, no GAN; the uncut fold (a reference)
+# hand-set random affine warps, no GAN (bilinear; the grain kept); the uncut fold (a reference)
+OPTIONAL_ARMS = ("warp", "warp_grain", "real")
 REFERENCES = ("real",)  # arms shown beside the others but left out of the ranks
-VARIETY_ARMS = ("ganaug", "ros", "warp", "real")  # the arms whose new images are judged
+VARIETY_ARMS = ("ganaug", "ros", "warp", "warp_grain", "real")  # the arms whose new images are judged
 CLASSIFIERS = ("logreg", "svm", "cnn")
 METRICS = ("balanced_accuracy", "minority_recall")
 
@@ -112,15 +115,15 @@ def resample(arm, X, y, seed, cut=None):
         aug = GANAugmenter(random_state=seed)
         X_res, y_res = aug.fit_resample(X, y)
         return X_res, y_res, lambda c, n, k: aug.sample(y={c: n}, random_state=np.random.RandomState([seed, k]))[0]
-    if arm == "warp":
+    if arm in ("warp", "warp_grain"):
         X_ros, y_res, _ = resample("ros", np.arange(len(y)), y, seed)
-        rng = np.random.default_rng(seed)
+        rng, grain = np.random.default_rng(seed), 1.0 if arm == "warp_grain" else 0.0
 
         def draw(c, n, k):
             rng_k = np.random.default_rng([seed, k])
-            return random_warps(copies(X, y, c, n, rng_k), rng_k)
+            return random_warps(copies(X, y, c, n, rng_k), rng_k, grain=grain)
 
-        return np.concatenate([X, random_warps(X[X_ros[len(y):]], rng)]), y_res, draw
+        return np.concatenate([X, random_warps(X[X_ros[len(y):]], rng, grain=grain)]), y_res, draw
     raise ValueError(f"arm must be one of {ARMS + OPTIONAL_ARMS}. Got {arm!r} instead.")
 
 
@@ -130,11 +133,13 @@ def copies(X, y, c, n, rng):
     return X[rows[rng.integers(0, len(rows), n)]]
 
 
-def random_warps(X, rng, rotation=10.0, scale=0.1, shear=0.1, shift=0.06, order=1):
+def random_warps(X, rng, rotation=10.0, scale=0.1, shear=0.1, shift=0.06, order=1, grain=0.0):
     """Each image moved by a random affine map about its centre, drawn uniformly within
     hand-set ranges (rotation in degrees; scale, shear and shift as shares), bilinear
     (``order=1``; 0: nearest pixel), edge pixels filling in: the classic augmentation,
-    with no GAN."""
+    with no GAN. With ``grain`` (pixels) the image is split as ``GANAugmenter`` splits
+    it (``ImageEncoder.warp_full_size``): its Gaussian blur of that width moved with
+    ``order``, the rest (the grain) by the same map to the nearest pixel."""
     from scipy import ndimage
 
     out = np.empty_like(X)
@@ -146,9 +151,14 @@ def random_warps(X, rng, rotation=10.0, scale=0.1, shear=0.1, shift=0.06, order=
         dy, dx = rng.uniform(-shift, shift, 2) * (height, width)
         y, x = rows - dy, cols - dx
         coords = [m[0, 0] * y + m[0, 1] * x + (height - 1) / 2, m[1, 0] * y + m[1, 1] * x + (width - 1) / 2]
-        channels = image[..., None] if image.ndim == 2 else image
-        moved = np.stack([ndimage.map_coordinates(channels[..., c].astype(np.float64), coords, order=order, mode="nearest")
+        channels = (image[..., None] if image.ndim == 2 else image).astype(np.float64)
+        shape = ndimage.gaussian_filter(channels, (grain, grain, 0), mode="nearest") if grain else channels
+        moved = np.stack([ndimage.map_coordinates(shape[..., c], coords, order=order, mode="nearest")
                           for c in range(channels.shape[-1])], axis=-1)
+        if grain:
+            y_near, x_near = (np.clip(np.floor(v + 0.5), 0, side - 1).astype(np.intp)
+                              for v, side in zip(coords, (height, width)))
+            moved += (channels - shape)[y_near, x_near]
         out[i] = np.clip(np.rint(moved), 0, 255).reshape(image.shape).astype(X.dtype)
     return out
 

@@ -7,9 +7,11 @@ and then put their real, noisy test images elsewhere.
 
 For each image set of ``image_sets.py`` this prints the mean absolute Laplacian (the
 images' high-frequency energy) of 300 real images and of their hand-set random warps
-(``images_downstream.random_warps``), bilinear and nearest-pixel. With ``--cnn SET``
+(``images_downstream.random_warps``), bilinear, nearest-pixel, and bilinear with the
+grain kept (the blurred image moved bilinearly, the rest to the nearest pixel, as
+``GANAugmenter`` moves its images). With ``--cnn SET``
 it also runs fold 0 of the downstream benchmark's protocol on that set with the
-``warp`` arm both ways and prints the small CNN's balanced accuracy and minority
+``warp`` arm the three ways and prints the small CNN's balanced accuracy and minority
 recall on the test fold (random over-sampling beside them). With ``--gan SET`` it fits
 a default ``GANAugmenter`` on that fold's training images and prints the Laplacian of
 60 new images per minority class beside that of their real images.
@@ -71,12 +73,12 @@ def gan_fold(name):
 
 def cnn_fold(name):
     """Fold 0 of the downstream protocol: the CNN on random over-sampling and on the
-    ``warp`` arm with bilinear and with nearest-pixel warps."""
+    ``warp`` arm with bilinear, nearest-pixel and grain-keeping warps."""
     seed, X_train, y_train, X_test, y_test, minority = first_fold(name)
     X_ros, y_res, _ = bench.resample("ros", X_train, y_train, seed)
     arms = {"ros": X_ros}
-    for order, label in ((1, "warp, bilinear"), (0, "warp, nearest")):
-        extra = bench.random_warps(X_ros[len(y_train):], np.random.default_rng(seed), order=order)
+    for order, grain, label in ((1, 0.0, "warp, bilinear"), (0, 0.0, "warp, nearest"), (1, 1.0, "warp, grain kept")):
+        extra = bench.random_warps(X_ros[len(y_train):], np.random.default_rng(seed), order=order, grain=grain)
         arms[label] = np.concatenate([X_train, extra])
     for label, X_res in arms.items():
         score = bench.scores(y_test, bench.predict("cnn", X_res, y_res, X_test, seed), minority)
@@ -91,12 +93,13 @@ def main(argv=None):
     parser.add_argument("--cnn", nargs="*", default=[], choices=image_sets.SETS)
     parser.add_argument("--gan", nargs="*", default=[], choices=image_sets.SETS)
     args = parser.parse_args(argv)
-    print("| set | real | warps, bilinear | warps, nearest |\n|---|---|---|---|")
+    print("| set | real | warps, bilinear | warps, nearest | warps, grain kept |\n|---|---|---|---|---|")
     for name in args.sets:
         X, _ = image_sets.make_set(name)
         X = X[:300]
         cells = [high_frequency(X)] + [
-            high_frequency(bench.random_warps(X, np.random.default_rng(0), order=order)) for order in (1, 0)
+            high_frequency(bench.random_warps(X, np.random.default_rng(0), order=order, grain=grain))
+            for order, grain in ((1, 0.0), (0, 0.0), (1, 1.0))
         ]
         print(f"| {name} | " + " | ".join(f"{v:.1f}" for v in cells) + " |", flush=True)
     for name in args.cnn:

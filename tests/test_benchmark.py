@@ -137,3 +137,26 @@ def test_fidelity_scan_fits_the_benchmarks_training_folds():
     for (rows, seed), (fold, train, _) in zip(_Recorder.seen, expected):
         np.testing.assert_array_equal(rows, train)
         assert seed == _fold_seed(3, fold)
+
+
+def test_image_benchmark_warps_keep_the_grain_when_asked():
+    """benchmarks/images_downstream.py's hand-set warps: bilinear ones smooth away the
+    pixel noise of noisy images; with ``grain`` they keep its strength, and a zero map
+    (no rotation, scale, shear or shift) gives every image back either way."""
+    from scipy import ndimage
+
+    spec = importlib.util.spec_from_file_location("images_downstream", ROOT / "benchmarks" / "images_downstream.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    rng = np.random.default_rng(0)
+    X = np.clip(rng.normal(128, 40, (8, 32, 32, 3)), 0, 255).astype(np.uint8)
+
+    def energy(A):
+        return np.mean([np.abs(ndimage.laplace(a[..., c].astype(float))).mean() for a in A for c in range(3)])
+
+    smooth = bench.random_warps(X, np.random.default_rng(1))
+    grainy = bench.random_warps(X, np.random.default_rng(1), grain=1.0)
+    assert energy(smooth) < 0.8 * energy(X) < energy(grainy)
+    for grain in (0.0, 1.0):
+        still = bench.random_warps(X, np.random.default_rng(1), rotation=0, scale=0, shear=0, shift=0, grain=grain)
+        np.testing.assert_array_equal(still, X)
