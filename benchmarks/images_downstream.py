@@ -133,9 +133,21 @@ def copies(X, y, c, n, rng):
     return X[rows[rng.integers(0, len(rows), n)]]
 
 
+def random_affine(rng, height, width, rotation=10.0, scale=0.1, shear=0.1, shift=0.06):
+    """The source coordinates ``[rows, cols]`` (each ``(height, width)``) of one random
+    affine map about the image's centre, drawn uniformly within hand-set ranges
+    (rotation in degrees; scale, shear and shift as shares): each output pixel reads
+    the source there."""
+    rows, cols = np.meshgrid(np.arange(height) - (height - 1) / 2, np.arange(width) - (width - 1) / 2, indexing="ij")
+    a, s = np.deg2rad(rng.uniform(-rotation, rotation)), 1.0 + rng.uniform(-scale, scale)
+    m = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]]) @ np.array([[1.0, rng.uniform(-shear, shear)], [0.0, 1.0]]) / s
+    dy, dx = rng.uniform(-shift, shift, 2) * (height, width)
+    y, x = rows - dy, cols - dx
+    return [m[0, 0] * y + m[0, 1] * x + (height - 1) / 2, m[1, 0] * y + m[1, 1] * x + (width - 1) / 2]
+
+
 def random_warps(X, rng, rotation=10.0, scale=0.1, shear=0.1, shift=0.06, order=1, grain=0.0):
-    """Each image moved by a random affine map about its centre, drawn uniformly within
-    hand-set ranges (rotation in degrees; scale, shear and shift as shares), bilinear
+    """Each image moved by a random affine map (:func:`random_affine`), bilinear
     (``order=1``; 0: nearest pixel), edge pixels filling in: the classic augmentation,
     with no GAN. With ``grain`` (pixels) the image is split as ``GANAugmenter`` splits
     it (``ImageEncoder.warp_full_size``): its Gaussian blur of that width moved with
@@ -144,13 +156,8 @@ def random_warps(X, rng, rotation=10.0, scale=0.1, shear=0.1, shift=0.06, order=
 
     out = np.empty_like(X)
     height, width = X.shape[1:3]
-    rows, cols = np.meshgrid(np.arange(height) - (height - 1) / 2, np.arange(width) - (width - 1) / 2, indexing="ij")
     for i, image in enumerate(X):
-        a, s = np.deg2rad(rng.uniform(-rotation, rotation)), 1.0 + rng.uniform(-scale, scale)
-        m = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]]) @ np.array([[1.0, rng.uniform(-shear, shear)], [0.0, 1.0]]) / s
-        dy, dx = rng.uniform(-shift, shift, 2) * (height, width)
-        y, x = rows - dy, cols - dx
-        coords = [m[0, 0] * y + m[0, 1] * x + (height - 1) / 2, m[1, 0] * y + m[1, 1] * x + (width - 1) / 2]
+        coords = random_affine(rng, height, width, rotation, scale, shear, shift)
         channels = (image[..., None] if image.ndim == 2 else image).astype(np.float64)
         shape = ndimage.gaussian_filter(channels, (grain, grain, 0), mode="nearest") if grain else channels
         moved = np.stack([ndimage.map_coordinates(shape[..., c], coords, order=order, mode="nearest")

@@ -45,14 +45,11 @@ PER_CLASS = 200
 def hand_set_displacement(h, w, n=2000, seed=1):
     """RMS displacement (share of the side) of ``random_warps``' maps on an ``h`` x ``w`` grid."""
     rng = np.random.default_rng(seed)
-    rows, cols = np.meshgrid(np.arange(h) - (h - 1) / 2, np.arange(w) - (w - 1) / 2, indexing="ij")
+    rows, cols = np.meshgrid(np.arange(h), np.arange(w), indexing="ij")
     out = np.empty(n)
-    for i in range(n):  # the draws of random_warps, in its order
-        a, s = np.deg2rad(rng.uniform(-10, 10)), 1.0 + rng.uniform(-0.1, 0.1)
-        m = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]]) @ np.array([[1.0, rng.uniform(-0.1, 0.1)], [0.0, 1.0]]) / s
-        dy, dx = rng.uniform(-0.06, 0.06, 2) * (h, w)
-        y, x = rows - dy, cols - dx
-        out[i] = np.sqrt((((m[0, 0] * y + m[0, 1] * x - rows) / h) ** 2 + ((m[1, 0] * y + m[1, 1] * x - cols) / w) ** 2).mean())
+    for i in range(n):
+        y, x = bench.random_affine(rng, h, w)
+        out[i] = np.sqrt((((y - rows) / h) ** 2 + ((x - cols) / w) ** 2).mean())
     return out
 
 
