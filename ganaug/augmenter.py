@@ -55,8 +55,9 @@ _FIDELITY_MIN_ROWS = 20  # real rows a class needs for the check
 _FIDELITY_TREES = 25
 _INTERPOLATION_NEIGHBOURS = 5
 _IMAGE_LABEL_REDRAWS = 6
-# warps of images: redraws from the same real image first, then as many from its
-# nearest images of the class, one after another
+# warps of images: redraws from the same real image first; an image none of whose
+# warps passes is kept once as it is, and its other draws go to its nearest images of
+# the class, one after another, up to this many
 _IMAGE_SOURCE_REDRAWS = 6
 
 
@@ -218,9 +219,11 @@ class GANAugmenter(BaseOverSampler):
         as cleanly separated as the real one: neither rows deep in another class nor
         only the safest rows, which would pull a classifier's boundary inwards.
         For images, a small CNN fitted on the real images (``image_judge_``) checks
-        each generated image, and one it assigns to another class is generated
-        again: from the same real image up to 6 times, then from the real images
-        of its class nearest to that one (6 more).
+        each generated image, and one it does not give its class with probability
+        0.95 or more is generated again from the same real image, up to 6 times;
+        a real image none of whose warps passes is then kept once as it is (a
+        copy), and its other draws come from the real images of its class nearest
+        to it (up to 6 draws).
     shared_columns : 'auto', list of str or int, or None, default='auto'
         Columns whose values are taken from real rows of any class rather than from
         the generator. 'auto' takes the columns whose distribution does not differ
@@ -899,41 +902,58 @@ class GANAugmenter(BaseOverSampler):
         the warp of the real image at its own size (:meth:`ImageEncoder.warp_full_size`),
         so nothing of it is lost to the working size. A warp the judge assigns to another
         class is drawn again from the same real image, up to ``_IMAGE_LABEL_REDRAWS``
-        times, so that the unusual images of a class are moved as often as the others
-        (a new real image in their place would narrow the class); only a real image none
-        of whose warps the judge accepts is then replaced, for up to
-        ``_IMAGE_SOURCE_REDRAWS`` more draws, by the real images of its class nearest to
-        it, the nearest first (:meth:`_neighbour_rows`), so that its part of the class is
-        still drawn from."""
+        times, so that the unusual images of a class are moved as often as the others.
+        A real image none of whose warps the judge accepts is returned once as it is (a
+        copy), so that its part of the class is not lost; where it was to be moved
+        again, the warps come instead from the real images of its class nearest to it,
+        the nearest first (:meth:`_neighbour_rows`, up to ``_IMAGE_SOURCE_REDRAWS``
+        draws), so that an image the judge doubts is not repeated."""
         from ganaug.images import check_labels
 
         flow_model, field = self._flow_model(), (*self.encoder_.canvas_shape_[:2], 2)
         rows = self._source_rows(labels, rng)
-        first = rows.copy()
-        rows_drawn, flows_drawn = [], []
+        sources = rows.copy()  # the real image each position's next warp moves
+        flows_drawn, sources_drawn = [], []
 
         def draw(at):
-            """Source rows and fields for ``labels[at]``, kept; returns their tags."""
-            if len(flows_drawn) > _IMAGE_LABEL_REDRAWS:  # the same image failed every time
-                rows[at] = self._neighbour_rows(first[at], labels[at], len(flows_drawn) - _IMAGE_LABEL_REDRAWS)
-            flows = self._run_generator(labels[at], rng, field, _IMAGE_CHUNK, rows[at], model=flow_model)
-            start = sum(len(f) for f in flows_drawn)
-            rows_drawn.append(rows[at])
-            flows_drawn.append(flows)
+            """Fields for ``labels[at]``, kept; returns their tags."""
+            flows_drawn.append(self._run_generator(labels[at], rng, field, _IMAGE_CHUNK, sources[at], model=flow_model))
+            sources_drawn.append(sources[at])
+            start = sum(len(f) for f in flows_drawn[:-1])
             return np.arange(start, start + len(at))
 
         def generate(at):  # the warps at the working size, for the judge
             tags = draw(at)
-            return self.encoder_.warp(self._source_images[rows_drawn[-1]], flows_drawn[-1]), tags
+            return self.encoder_.warp(self._source_images[sources[at]], flows_drawn[-1]), tags
 
+        copied = np.zeros(len(labels), dtype=bool)
         if not self.filter_labels or judge is None or not len(labels):
             tags = draw(np.arange(len(labels)))
         else:
-            _, self.label_agreement_, tags = check_labels(
-                generate, judge, labels, _IMAGE_LABEL_REDRAWS + _IMAGE_SOURCE_REDRAWS, tagged=True
-            )
-        rows, flows = np.concatenate(rows_drawn)[tags], np.concatenate(flows_drawn)[tags]
-        return self.encoder_.warp_full_size(self._real_images[rows], flows)
+            _, agreement, tags, passed = check_labels(generate, judge, labels, _IMAGE_LABEL_REDRAWS, tagged=True)
+            drawn = sum(len(f) for f in flows_drawn)
+            failed = np.flatnonzero(~passed)
+            first = np.unique(rows[failed], return_index=True)[1]
+            copied[failed[first]] = True
+            again = np.delete(failed, first)
+            if len(again):
+                rank = iter(range(1, _IMAGE_SOURCE_REDRAWS + 1))
+
+                def from_nearest(at):
+                    sources[again[at]] = self._neighbour_rows(rows[again[at]], labels[again[at]], next(rank))
+                    return generate(again[at])
+
+                _, more, tags[again], _ = check_labels(
+                    from_nearest, judge, labels[again], _IMAGE_SOURCE_REDRAWS - 1, tagged=True
+                )
+                extra = sum(len(f) for f in flows_drawn) - drawn
+                agreement = (agreement * drawn + more * extra) / (drawn + extra)
+            self.label_agreement_ = agreement
+        images = self.encoder_.warp_full_size(
+            self._real_images[np.concatenate(sources_drawn)[tags]], np.concatenate(flows_drawn)[tags]
+        )
+        images[copied] = self._real_images[rows[copied]]
+        return images
 
     def _flow_model(self):
         """The warping generator's displacement fields: ``(noise, label, source) -> flow``."""

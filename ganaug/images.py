@@ -616,7 +616,9 @@ class ImageJudge:
         return judge
 
 
-JUDGE_THRESHOLD = 0.9
+# the probability the judge must give a generated image's class (and its most likely
+# class must be that one) for the image to pass
+JUDGE_THRESHOLD = 0.95
 
 
 def check_labels(generate, judge, labels, redraws, tagged=False):
@@ -636,6 +638,9 @@ def check_labels(generate, judge, labels, redraws, tagged=False):
         The share of all drawn images whose class the judge agreed with.
     tags : ndarray
         With ``tagged`` only: the tags of the images kept.
+    passed : ndarray of bool
+        With ``tagged`` only: whether the judge agreed with the image kept (False
+        where no draw was agreed with).
     """
     wanted = np.arange(len(labels))
     kept, best = None, np.full(len(labels), -np.inf)
@@ -660,7 +665,7 @@ def check_labels(generate, judge, labels, redraws, tagged=False):
         if not len(wanted):
             break
     if tagged:
-        return kept, agreed / max(drawn, 1), kept_tags
+        return kept, agreed / max(drawn, 1), kept_tags, np.isinf(best)
     return kept, agreed / max(drawn, 1)
 
 
