@@ -154,33 +154,6 @@ def impute(X):
     return filled.reset_index(drop=True)
 
 
-def ctgan_available():
-    try:
-        import ctgan  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def ctgan_resample(X, y, cat, epochs, seed):
-    from ctgan import CTGAN
-
-    data = X.assign(__label__=y.astype(str).to_numpy())
-    model = CTGAN(epochs=epochs, verbose=False)
-    model.set_random_state(seed)
-    model.fit(data, discrete_columns=[*cat, "__label__"])
-    counts = y.value_counts()
-    by_text = {str(label): label for label in counts.index}
-    parts, labels = [X], [y]
-    for label, n in counts.items():
-        need = int(counts.max() - n)
-        if need:
-            rows = model.sample(need, condition_column="__label__", condition_value=str(label))
-            parts.append(rows[X.columns].astype(X.dtypes.to_dict()))
-            labels.append(pd.Series([by_text[str(label)]] * need, name=y.name))
-    return pd.concat(parts, ignore_index=True), pd.concat(labels, ignore_index=True)
-
-
 # ---------------------------------------------------------------------------- run
 def arms(args):
     """The arms of ``cross_validate_arms`` for ``--methods`` (CTGAN only when installed)."""
