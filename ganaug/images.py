@@ -449,7 +449,12 @@ IMAGE_GAN = {
     "warp": 0.1,
     "source_dropout": 0.5,  # share of edits from no source: how a loaded model samples
     "ema_decay": 0.999,
-    "translation": 0.125,  # DiffAugment, as shares of the image's own size
+    # DiffAugment, as shares of the image's own size. No translation for a generator
+    # that moves real images: its moves include shifts, and a discriminator shown
+    # real images shifted at random cannot tell a shifted warp from them, so which
+    # way a fit moved its images (slant or shift and height) came down to the seed
+    "translation": 0.125,
+    "edit_translation": 0.0,
     "cutout": 0.5,
     "brightness": 0.5,
     "contrast": 0.5,
@@ -457,11 +462,13 @@ IMAGE_GAN = {
 }
 
 
-def augment_options(encoder):
-    """DiffAugment sizes relative to the (working-size) image, not the padded canvas."""
+def augment_options(encoder, edit=False):
+    """DiffAugment sizes relative to the (working-size) image, not the padded canvas;
+    ``edit``: for a generator that moves real images (no translation)."""
     ratio = min(s / c for s, c in zip(encoder.working_shape_, encoder.canvas_shape_))
+    translation = IMAGE_GAN["edit_translation" if edit else "translation"]
     return {
-        "translation": IMAGE_GAN["translation"] * ratio, "cutout": IMAGE_GAN["cutout"] * ratio,
+        "translation": translation * ratio, "cutout": IMAGE_GAN["cutout"] * ratio,
         "brightness": IMAGE_GAN["brightness"], "contrast": IMAGE_GAN["contrast"],
         "fill": IMAGE_GAN["fill"],
     }
@@ -499,7 +506,7 @@ def build_image_gan(encoder, n_classes, latent_dim, filters, loss, seeds):
     return ConditionalGAN(
         generator, discriminator, latent_dim,
         loss=IMAGE_GAN["loss"] if loss == "minimax" else loss, seed=next(seeds),
-        augment=augment_options(encoder), ema_decay=IMAGE_GAN["ema_decay"],
+        augment=augment_options(encoder, edit), ema_decay=IMAGE_GAN["ema_decay"],
         diversity_weight=IMAGE_GAN["diversity_weight"],
         edit=edit, source_dropout=IMAGE_GAN["source_dropout"] if edit else 0.0,
     )

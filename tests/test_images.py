@@ -68,6 +68,23 @@ def test_encoder_round_trip(shape, dtype):
         np.testing.assert_allclose(back, X, atol=1e-6)
 
 
+def test_a_warping_generator_is_judged_on_unshifted_images():
+    """DiffAugment shifts the images the discriminator sees at random; for a generator
+    that moves real images that would hide its own shifts from the discriminator, so
+    the editing GAN is built without translation (its other augmentations kept), and a
+    generator that draws images (``loss='wgan-gp'``) keeps it."""
+    import itertools
+
+    from ganaug.images import build_image_gan
+
+    enc = ImageEncoder().fit(_images((6, 8, 8), np.uint8))
+    editing = build_image_gan(enc, 2, 8, (8, 8), "minimax", itertools.count())
+    assert editing.edit and editing.augment["translation"] == 0.0
+    assert editing.augment["cutout"] > 0 and editing.augment["brightness"] > 0
+    drawing = build_image_gan(enc, 2, 8, (8, 8), "wgan-gp", itertools.count())
+    assert not drawing.edit and drawing.augment["translation"] > 0
+
+
 def test_encoder_state_round_trip():
     X = _images((3, 8, 8), np.uint8)
     enc = ImageEncoder().fit(X)
