@@ -160,3 +160,38 @@ def test_image_benchmark_warps_keep_the_grain_when_asked():
     for grain in (0.0, 1.0):
         still = bench.random_warps(X, np.random.default_rng(1), rotation=0, scale=0, shear=0, shift=0, grain=grain)
         np.testing.assert_array_equal(still, X)
+
+
+def test_image_variety_over_seeds_counts_each_seed_and_the_mean():
+    """benchmarks/image_variety_seeds.py's table: per seed, the class-folds within 0.1 by
+    recall; per class-fold, the gap averaged over the seeds; and every class-fold that
+    misses under some seed, listed with its gap under each (records as read back from
+    its JSON-lines file, class numbers as text)."""
+    import contextlib
+    import io
+
+    spec = importlib.util.spec_from_file_location("image_variety_seeds", ROOT / "benchmarks" / "image_variety_seeds.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+
+    def record(fold, s, recall, agreement):
+        return {"set": "digits8", "repeat": 0, "fold": fold, "seed_number": s, "seconds": 10.0 + s,
+                "quality": {"agreement": agreement, "recall_gap": recall,
+                            "coverage_gap": {c: g - 0.1 for c, g in recall.items()}}}
+
+    records = [
+        record(0, 0, {"1": -0.12, "2": 0.02}, 0.95),
+        record(0, 1, {"1": -0.04, "2": 0.01}, 0.97),
+        record(1, 0, {"3": 0.05, "4": -0.30}, 0.91),
+        record(1, 1, {"3": 0.03, "4": -0.20}, 0.99),
+    ]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        bench.report(records, ["digits8", "photo16"], seeds=2)
+    text = out.getvalue()
+    assert "| 0 | 2 | 0.930 (0.910) | 2 of 4 | 2 of 4 | 10 |" in text
+    assert "| 1 | 2 | 0.980 (0.970) | 3 of 4 | 2 of 4 | 11 |" in text
+    assert "within 0.1 in 3 of 4; lowest -0.250" in text
+    assert "fold seed 0, class 1: recall gap by seed -0.120, -0.040 (mean -0.080)" in text
+    assert "fold seed 1, class 4: recall gap by seed -0.300, -0.200 (mean -0.250)" in text
+    assert "photo16" not in text
