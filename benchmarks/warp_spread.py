@@ -8,7 +8,8 @@ its absolute value over 200 warps per minority class and the share of warps with
 of the bound (a number the data does not restrain runs to its bound), and the RMS
 displacement of a pixel as a share of the side, beside the hand-set warps of
 ``images_downstream.random_warps`` (rotation 10 degrees, scale and shear 0.1, shift
-6%). With ``--agreement`` it also trains the benchmark's referee on all real images of
+6%). ``--fold`` fits on another fold, ``--seeds`` fits each set with several seeds
+(which way a fit moves its images can depend on the seed). With ``--agreement`` it also trains the benchmark's referee on all real images of
 the set and prints the share of the warps it gives their class, before the label check,
 with the fields as drawn and scaled down (0.25, 0.5, 0.75), beside the real sources'.
 
@@ -19,6 +20,7 @@ Run from the repository root::
 
     python benchmarks/warp_spread.py
     python benchmarks/warp_spread.py --sets colour32 --agreement
+    python benchmarks/warp_spread.py --sets digits8 --fold 4 --seeds 3
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from warp_texture import first_fold  # noqa: E402
 
 NAMES = ("a_yy", "a_yx", "a_xy", "a_xx", "t_y", "t_x")  # AffineFlow's order
 PER_CLASS = 200
+SEED_STEP = 100_000  # as benchmarks/image_variety_seeds.py
 
 
 def hand_set_displacement(h, w, n=2000, seed=1):
@@ -53,13 +56,27 @@ def hand_set_displacement(h, w, n=2000, seed=1):
     return out
 
 
-def spread(name, agreement=False):
+def fold_of(name, number):
+    """Fold ``number`` of the downstream protocol: its seed, its cut training images and
+    labels, and the minority classes (fold 0: ``warp_texture.first_fold``)."""
+    if number == 0:
+        seed, X, y, _, _, minority = first_fold(name)
+        return seed, X, y, minority
+    X, y = image_sets.make_set(name)
+    for repeat, fold, train, _ in bench.folds(y, 5, 1):
+        if fold == number:
+            seed, minority, train, _ = bench.cut_fold(y, train, repeat, fold, 10.0)
+            return seed, X[train], y[train], minority
+    raise ValueError(f"--fold must be 0 to 4. Got {number} instead.")
+
+
+def spread(name, agreement=False, fold=0, seed_number=0):
     import keras
 
     from ganaug import GANAugmenter
 
-    seed, X, y, _, _, minority = first_fold(name)
-    aug = GANAugmenter(random_state=seed).fit(X, y)
+    seed, X, y, minority = fold_of(name, fold)
+    aug = GANAugmenter(random_state=seed + SEED_STEP * seed_number).fit(X, y)
     labels = np.repeat(np.flatnonzero(np.isin(aug.classes_, minority)), PER_CLASS)
     rng = np.random.RandomState(0)
     rows = aug._source_rows(labels, rng)
@@ -75,7 +92,8 @@ def spread(name, agreement=False):
     gan = np.sqrt(((f[..., 0] / h) ** 2 + (f[..., 1] / w) ** 2).mean(axis=(1, 2)))
     hand = hand_set_displacement(h, w)
     cells = " | ".join(f"{m:.2f} ({s:.2f})" for m, s in zip(np.abs(p).mean(axis=0), (np.abs(p) > 0.9).mean(axis=0)))
-    print(f"| {name} | {cells} | {np.median(gan):.3f} ({np.percentile(gan, 90):.3f}) | "
+    label = name if (fold, seed_number) == (0, 0) else f"{name} fold {fold} seed {seed_number}"
+    print(f"| {label} | {cells} | {np.median(gan):.3f} ({np.percentile(gan, 90):.3f}) | "
           f"{np.median(hand):.3f} ({np.percentile(hand, 90):.3f}) |", flush=True)
     if agreement:
         X_all, y_all = image_sets.make_set(name)
@@ -86,19 +104,24 @@ def spread(name, agreement=False):
         for scale in (1.0, 0.75, 0.5, 0.25):
             moved = aug.encoder_.warp_full_size(sources, flows * scale)
             line.append(f"fields x{scale:g} {np.mean(features(moved)[1] == want):.3f}")
-        print(f"{name} fold 0, referee agreement before the label check: " + ", ".join(line), flush=True)
+        print(f"{name} fold {fold} seed {seed_number}, referee agreement before the label check: " + ", ".join(line), flush=True)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", nargs="+", default=list(image_sets.SETS), choices=image_sets.SETS)
     parser.add_argument("--agreement", action="store_true")
+    parser.add_argument("--fold", type=int, default=0, choices=range(5), help="The fold to fit on (default 0).")
+    parser.add_argument("--seeds", type=int, default=1,
+                        help="Fits per set: seed number s uses the fold seed plus 100000 * s "
+                        "(as benchmarks/image_variety_seeds.py).")
     args = parser.parse_args(argv)
     print("Per number: mean |value| (share within 0.1 of the bound); RMS displacement / side: median (90th percentile)\n")
     print("| set | " + " | ".join(NAMES) + " | GAN displacement | hand-set displacement |")
     print("|---" * (len(NAMES) + 3) + "|")
     for name in args.sets:
-        spread(name, args.agreement)
+        for s in range(args.seeds):
+            spread(name, args.agreement, args.fold, s)
 
 
 if __name__ == "__main__":
