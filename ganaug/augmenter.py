@@ -143,7 +143,8 @@ class GANAugmenter(BaseOverSampler):
     real image of the class: from the image, the noise and the label (a U-Net with
     conditional batch normalisation) it draws an affine map, and its output is the
     image warped by it (:class:`ganaug.networks.FlowWarp`). A spectrally normalised
-    projection discriminator (hinge loss, differentiable augmentation) judges the
+    projection discriminator (hinge loss, differentiable augmentation without
+    translation, so that it sees where a warp moved an image) judges the
     warps against other real images of the class, and a mode-seeking term keeps two
     warps of one image apart: the warps a class's images admit are learned from the
     data. A synthetic image is a real image of its class (each used in turn) moved
