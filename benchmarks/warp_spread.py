@@ -38,11 +38,11 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 import image_sets  # noqa: E402
 import images_downstream as bench  # noqa: E402
-from warp_texture import first_fold  # noqa: E402
+from image_variety_seeds import SEED_STEP  # noqa: E402
+from warp_texture import protocol_fold  # noqa: E402
 
 NAMES = ("a_yy", "a_yx", "a_xy", "a_xx", "t_y", "t_x")  # AffineFlow's order
 PER_CLASS = 200
-SEED_STEP = 100_000  # as benchmarks/image_variety_seeds.py
 
 
 def hand_set_displacement(h, w, n=2000, seed=1):
@@ -56,26 +56,12 @@ def hand_set_displacement(h, w, n=2000, seed=1):
     return out
 
 
-def fold_of(name, number):
-    """Fold ``number`` of the downstream protocol: its seed, its cut training images and
-    labels, and the minority classes (fold 0: ``warp_texture.first_fold``)."""
-    if number == 0:
-        seed, X, y, _, _, minority = first_fold(name)
-        return seed, X, y, minority
-    X, y = image_sets.make_set(name)
-    for repeat, fold, train, _ in bench.folds(y, 5, 1):
-        if fold == number:
-            seed, minority, train, _ = bench.cut_fold(y, train, repeat, fold, 10.0)
-            return seed, X[train], y[train], minority
-    raise ValueError(f"--fold must be 0 to 4. Got {number} instead.")
-
-
 def spread(name, agreement=False, fold=0, seed_number=0):
     import keras
 
     from ganaug import GANAugmenter
 
-    seed, X, y, minority = fold_of(name, fold)
+    seed, X, y, _, _, minority = protocol_fold(name, fold)
     aug = GANAugmenter(random_state=seed + SEED_STEP * seed_number).fit(X, y)
     labels = np.repeat(np.flatnonzero(np.isin(aug.classes_, minority)), PER_CLASS)
     rng = np.random.RandomState(0)

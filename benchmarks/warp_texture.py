@@ -49,20 +49,22 @@ def high_frequency(X):
     return float(np.mean([np.abs(ndimage.laplace(A[i, ..., c])).mean() for i in range(len(A)) for c in range(A.shape[-1])]))
 
 
-def first_fold(name):
-    """Fold 0 of the downstream protocol (``images_downstream.cut_fold``): its seed, its
-    cut training images and labels, the test fold's, and the minority classes."""
+def protocol_fold(name, number=0):
+    """Fold ``number`` (0 to 4) of the downstream protocol (``images_downstream.cut_fold``):
+    its seed, its cut training images and labels, the test fold's, and the minority classes."""
     X, y = image_sets.make_set(name)
-    repeat, fold, train, test = next(bench.folds(y, 5, 1))
-    seed, minority, train, _ = bench.cut_fold(y, train, repeat, fold, 10.0)
-    return seed, X[train], y[train], X[test], y[test], minority
+    for repeat, fold, train, test in bench.folds(y, 5, 1):
+        if fold == number:
+            seed, minority, train, _ = bench.cut_fold(y, train, repeat, fold, 10.0)
+            return seed, X[train], y[train], X[test], y[test], minority
+    raise ValueError(f"fold must be 0 to 4. Got {number!r} instead.")
 
 
 def gan_fold(name):
     """The Laplacian of a default GANAugmenter's new minority images on fold 0."""
     from ganaug import GANAugmenter
 
-    seed, X_train, y_train, _, _, minority = first_fold(name)
+    seed, X_train, y_train, _, _, minority = protocol_fold(name)
     aug = GANAugmenter(random_state=seed).fit(X_train, y_train)
     new, _ = aug.sample(y={c: 60 for c in minority}, random_state=seed)
     real = X_train[np.isin(y_train, minority)]
@@ -74,7 +76,7 @@ def gan_fold(name):
 def cnn_fold(name):
     """Fold 0 of the downstream protocol: the CNN on random over-sampling and on the
     ``warp`` arm with bilinear, nearest-pixel and grain-keeping warps."""
-    seed, X_train, y_train, X_test, y_test, minority = first_fold(name)
+    seed, X_train, y_train, X_test, y_test, minority = protocol_fold(name)
     X_ros, y_res, _ = bench.resample("ros", X_train, y_train, seed)
     arms = {"ros": X_ros}
     for order, grain, label in ((1, 0.0, "warp, bilinear"), (0, 0.0, "warp, nearest"), (1, 1.0, "warp, grain kept")):
