@@ -296,10 +296,10 @@ class GANAugmenter(BaseOverSampler):
         Per class, the affine map of each numeric output and the weights of each
         category that give the generated rows the real rows' means, spreads and
         level frequencies; learned at fit from generated rows, applied at every draw.
-    variety_ : dict
-        Per class, the synthetic rows' variety against the real rows' (see
+    variety_ : DataFrame
+        Per class and column, the generated rows' variety against the real rows' (see
         :func:`ganaug.diagnostics.class_variety`); a :class:`CollapseWarning` names
-        a class whose synthetic rows are far narrower.
+        a class to be grown whose generated rows are far narrower.
     fidelity_ : dict
         Tables only: per class to be sampled (of at least 20 rows), ``{"real": a,
         "synthetic": b}``: the share of its real rows (out of bag) and of its
@@ -694,8 +694,9 @@ class GANAugmenter(BaseOverSampler):
         Draws as many rows per class as it has (at least 20; classes of more than
         ``_VARIETY_ROWS`` rows are compared on that many, drawn at random), keeps the comparison of
         :func:`ganaug.diagnostics.class_variety` in ``variety_``, and warns, naming
-        the class and its narrowest column, when a class's synthetic rows reach less
-        than half the real rows' variety: the GAN has collapsed onto a few rows.
+        the class and its narrowest column, when the synthetic rows of a class that
+        ``sampling_strategy_`` grows reach less than half the real rows' variety: the
+        GAN has collapsed onto a few rows.
         """
         from ganaug.diagnostics import class_variety, collapsed_classes
 
@@ -709,7 +710,10 @@ class GANAugmenter(BaseOverSampler):
         self.variety_ = class_variety(
             frame.iloc[rows], self.classes_[y_idx[rows]], probe, self.classes_[labels], columns=modelled
         )
+        grown = {label for label, n in self.sampling_strategy_.items() if n > 0}
         for label, (score, column, ratio) in collapsed_classes(self.variety_).items():
+            if label not in grown:  # in variety_, but this fit writes no rows of it
+                continue
             warnings.warn(
                 f"The synthetic rows of class {shown(label)} are far less varied "
                 f"than its real rows ({score:.0%} of their variety; column {shown(column)}: "

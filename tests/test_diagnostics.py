@@ -35,8 +35,22 @@ def test_class_variety_sees_a_collapse_and_a_match():
     one_row = frame[y == "small"].iloc[[0] * 30]
     v = class_variety(frame, y, one_row, ["small"] * 30, columns=["x", "k", "c"])
     assert set(v["class"]) == {"small"}
+    assert v.set_index("column")["kind"].to_dict() == {"x": "numeric", "k": "levels", "c": "categorical"}
     (score, column, ratio), = collapsed_classes(v).values()
-    assert score < 0.1 and ratio == 0.0  # x and k do not vary; c keeps 1 of 4 levels
+    # x does not vary; k keeps 1 of its 5 levels, c 1 of 4
+    assert score < 0.2 and (column, ratio) == ("x", 0.0)
+
+
+def test_a_flag_is_judged_by_its_levels_not_its_spread():
+    """A 0/1 column's interquartile range is 1 with 30 % ones and 0 with 20 %: by levels,
+    synthetic rows with 20 % ones keep most of the real variety, rows with none lose it."""
+    real = pd.DataFrame({"flag": [1] * 30 + [0] * 70})
+    some = pd.DataFrame({"flag": [1] * 20 + [0] * 80})
+    v = class_variety(real, [0] * 100, some, [0] * 100)
+    assert v["kind"].tolist() == ["levels"] and 0.8 < v["ratio"].iloc[0] < 1.0
+    assert collapsed_classes(v) == {}
+    none = class_variety(real, [0] * 100, some.assign(flag=0), [0] * 100)
+    assert none["ratio"].iloc[0] == pytest.approx(1 / 1.842, abs=0.001)  # 1 level of exp(entropy)
 
 
 def test_identifier_columns_are_not_modelled_and_decode_empty():
@@ -87,9 +101,12 @@ def test_a_collapsed_fit_says_so(tiny, monkeypatch):
         return rows.iloc[[0] * len(rows)].reset_index(drop=True)
 
     monkeypatch.setattr(GANAugmenter, "_draw", collapsed)
-    with pytest.warns(CollapseWarning, match="class 'big' are far less varied"):
+    with pytest.warns(CollapseWarning, match="class 'small' are far less varied") as caught:
         aug.fit(frame, y)
     assert set(aug.variety_["class"]) == {"big", "small"}
+    assert collapsed_classes(aug.variety_).keys() == {"big", "small"}
+    # 'big', which the fit does not grow, is measured but not warned about
+    assert not [w for w in caught if "'big'" in str(w.message)]
 
 
 def test_a_healthy_fit_keeps_quiet(tiny):
