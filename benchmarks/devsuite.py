@@ -61,9 +61,10 @@ assert set(REPORT_METRICS) == set(METRICS)
 
 # --------------------------------------------------------------------------- suite
 def read_suite(suite_dir):
-    """[(name, path, target)] from suite.toml; name is the file's stem (e.g. 'mpg')."""
+    """[(name, path, target)] from suite.toml; name is the table's ``name`` if it has
+    one, else the file's stem (e.g. 'mpg')."""
     spec = tomllib.loads((Path(suite_dir) / "suite.toml").read_text(encoding="utf-8"))
-    return [(Path(t["path"]).stem, t["path"], t["target"]) for t in spec["table"]]
+    return [(t.get("name", Path(t["path"]).stem), t["path"], t["target"]) for t in spec["table"]]
 
 
 def fetch(suite_dir):

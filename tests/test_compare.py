@@ -408,3 +408,42 @@ def test_devsuite_forestflow_budget_option():
     for bad in ("20", "a,b", "0,5"):
         with pytest.raises(SystemExit):
             devsuite.parse_args(["--forestflow-budget", bad])
+
+
+def test_unseen_tables_picks_by_the_rule_and_feeds_the_devsuite(fake_suite, tmp_path, capsys):
+    """benchmarks/unseen_tables.py: a suite of the tables outside the development suite
+    that have a usable target (the first column with 2 to 5 text or integer values),
+    one per dataset, which benchmarks/devsuite.py then runs."""
+    spec = importlib.util.spec_from_file_location("unseen_tables", ROOT / "benchmarks" / "unseen_tables.py")
+    unseen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(unseen)
+    suite, data = fake_suite
+    (suite / "fetch.sh").write_text("echo unused\n", encoding="utf-8")
+    rng = np.random.default_rng(2)
+    n = 200
+    table = pd.DataFrame({
+        "x": rng.normal(size=n),                          # continuous: not a target
+        "k": rng.integers(0, 40, size=n),                 # 40 values: not a target
+        "few": np.repeat([1, 2], [196, 4]),               # a class of 4 rows: too small
+        "group": np.repeat(["a", "b", "c"], [120, 50, 30]),  # the target
+        "z": rng.normal(size=n),
+    })
+    (data / "other").mkdir()
+    table.to_csv(data / "other" / "good.csv")
+    table.to_csv(data / "other" / "copy.csv")             # the same data twice: taken once
+    table.drop(columns="group").to_csv(data / "other" / "none.csv")  # no usable target
+    big = pd.concat([table] * 3, ignore_index=True)
+    big.to_csv(data / "pkg" / "three.csv")
+    out = tmp_path / "unseen"
+    unseen.main(["--suite", str(suite), "--data", str(data), "--out", str(out), "--min-rows", "150"])
+    devsuite = load_devsuite()
+    picked = devsuite.read_suite(out)
+    # one.csv and two.csv are the development suite's; copy.csv repeats good.csv
+    assert sorted(picked) == [("other_copy", "other/copy.csv", "group"),
+                              ("pkg_three", "pkg/three.csv", "group")]
+    assert (out / "fetch.sh").exists()
+    devsuite.main(["--suite", str(out), "--data", str(data), "--arms", "none,random",
+                   "--classifiers", "logreg", "--folds", "2", "--repeats", "1",
+                   "--out", str(tmp_path / "run"), "--quiet"])
+    md = (tmp_path / "run.md").read_text()
+    assert "### other_copy, logreg" in md and "### pkg_three, logreg" in md
