@@ -1,4 +1,5 @@
 import os
+import shutil
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -36,3 +37,20 @@ def pockets(n_rare, n_common, seed=0):
 def penguins():
     frame = pd.read_csv(ROOT / "sample_data" / "penguins.csv")
     return frame.drop(columns="species"), frame["species"]
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch):
+    """A fresh working folder holding a copy of the sample table, penguins.csv."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(ROOT / "sample_data" / "penguins.csv", "penguins.csv")
+    return tmp_path
+
+
+def run_cli(*args):
+    """`ganaug ARGS...` through click's CliRunner (exceptions raised, not caught)."""
+    from click.testing import CliRunner
+
+    from ganaug.cli import ganaug
+
+    return CliRunner().invoke(ganaug, list(map(str, args)), catch_exceptions=False)

@@ -1,29 +1,13 @@
 """The `ganaug` command line, driven through click's CliRunner on real files."""
 
-import shutil
-
 import numpy as np
-
 import pandas as pd
 import pytest
-from click.testing import CliRunner
-
-from ganaug.cli import ganaug
 
 from .conftest import ROOT
+from .conftest import run_cli as run
 
 FAST = ["--epochs", "2", "--recipe", str(ROOT / "tests" / "tiny.toml"), "--seed", "0", "--quiet"]
-
-
-@pytest.fixture
-def workdir(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    shutil.copy(ROOT / "sample_data" / "penguins.csv", "penguins.csv")
-    return tmp_path
-
-
-def run(*args):
-    return CliRunner().invoke(ganaug, list(map(str, args)), catch_exceptions=False)
 
 
 def test_augment_csv_default_output(workdir):

@@ -3,15 +3,12 @@
 import importlib.util
 import json
 import re
-import shutil
 
 import numpy as np
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 
 import ganaug
-from ganaug.cli import ganaug as cli
 from ganaug.comparison import (
     ARMS,
     METRICS,
@@ -22,6 +19,7 @@ from ganaug.comparison import (
 )
 
 from .conftest import ROOT, TINY, pockets
+from .conftest import run_cli as run
 
 SIMPLE = ["none", "balanced", "random", "smote"]
 
@@ -213,15 +211,6 @@ def test_compare_is_exported_lazily_and_stays_the_function():
 
 
 # --------------------------------------------------------------------------- CLI
-@pytest.fixture
-def workdir(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    shutil.copy(ROOT / "sample_data" / "penguins.csv", "penguins.csv")
-    return tmp_path
-
-
-def run(*args):
-    return CliRunner().invoke(cli, list(map(str, args)), catch_exceptions=False)
 
 
 def test_cli_choices_match_the_library():
