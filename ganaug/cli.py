@@ -282,6 +282,15 @@ def _warning_line(message, category, filename, lineno, line=None):
     return f"Warning: {message}\n"
 
 
+_keep_copy_filter_option = click.option(
+    "--keep-copy-filter",
+    is_flag=True,
+    help="Store training-row hashes in the model so that samples from it can still skip "
+    "copies of training rows. Risk: whoever has the model file can then test whether a "
+    "given row was in the training data.",
+)
+
+
 def _exit_on_sigterm(signum, frame):
     """Unwind like Ctrl-C does, so that temporary outputs are removed on the way out."""
     raise SystemExit(128 + signum)
@@ -292,13 +301,7 @@ def _exit_on_sigterm(signum, frame):
 @click.option("--output", "-o", type=_OUT_FILE, default=None, help="Output file (default: DATA.augmented.EXT beside the input).")
 @click.option("--save-model", type=_OUT_FILE, default=None, help="Also save the trained model here (.ganaug).")
 @click.option("--report", type=_OUT_FILE, default=None, help="Also write an HTML evaluation report of the synthetic rows.")
-@click.option(
-    "--keep-copy-filter",
-    is_flag=True,
-    help="Store training-row hashes in the model so that samples from it can still skip "
-    "copies of training rows. Risk: whoever has the model file can then test whether a "
-    "given row was in the training data.",
-)
+@_keep_copy_filter_option
 def augment(data, target, strategy, epochs, seed, recipe, quiet, force, sep, decimal, na_values,
             output, save_model, report, keep_copy_filter):
     """Rebalance DATA (CSV or Parquet) and write the result in the same format.
@@ -358,13 +361,7 @@ def augment(data, target, strategy, epochs, seed, recipe, quiet, force, sep, dec
 @ganaug.command()
 @_training_options
 @click.option("--output", "-o", type=_OUT_FILE, required=True, help="Where to save the model (.ganaug).")
-@click.option(
-    "--keep-copy-filter",
-    is_flag=True,
-    help="Store training-row hashes in the model so that samples from it can still skip "
-    "copies of training rows. Risk: whoever has the model file can then test whether a "
-    "given row was in the training data.",
-)
+@_keep_copy_filter_option
 def fit(data, target, strategy, epochs, seed, recipe, quiet, force, sep, decimal, na_values, output,
         keep_copy_filter):
     """Train a model on DATA and save it, to `ganaug sample` from later.

@@ -51,6 +51,7 @@ import numpy as np
 import pandas as pd
 
 from ganaug._labels import shown
+from ganaug.metrics import _as_frame
 
 __all__ = [
     "ARMS",
@@ -88,15 +89,6 @@ _MISSING = "<missing>"
 
 
 # --------------------------------------------------------------------------- input
-def _as_frame(X):
-    if isinstance(X, pd.DataFrame):
-        return X.reset_index(drop=True)
-    X = np.asarray(X)
-    if X.ndim != 2:
-        raise ValueError(f"X must be a 2-D table. Got an array of shape {X.shape!r} instead.")
-    return pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])])
-
-
 def _categorical_columns(frame, categorical_features="auto"):
     auto = [
         c for c in frame.columns
