@@ -16,13 +16,13 @@ import pandas as pd
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_sampling_strategy, check_target_type
 from sklearn.base import _fit_context
+from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     check_array,
     check_consistent_length,
-    check_is_fitted,
     column_or_1d,
     validate_data,
 )
@@ -817,8 +817,8 @@ class GANAugmenter(BaseOverSampler):
             sources = self._source_images[self._source_rows(labels, rng)] if edit else None
             gan.recompute_ema_statistics(labels, seed=int(rng.randint(2**31 - 1)), sources=sources)
             self.generator_ = gan.generator if gan.ema_generator is None else gan.ema_generator
-        else:
-            self.generator_ = gan.generator_copy()
+        else:  # the weights, sampled through the layout's one traced function
+            self._set_trained_generator(gan.trained_generator())
             if cached:
                 TRAINERS.put(key, gan)
         self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
@@ -897,7 +897,39 @@ class GANAugmenter(BaseOverSampler):
     def _takes_source(self):
         """Whether the generator moves a source image (image models since editing
         generators; not table models, nor image models saved before them)."""
-        return len(self.generator_.inputs) == 3
+        return len(self._sampler().inputs) == 3
+
+    @property
+    def generator_(self):
+        """The trained generator as a Keras model (a table fit's is built on first use)."""
+        model = self.__dict__.get("_generator_model")
+        if model is None:
+            trained = self.__dict__.get("_trained_generator")
+            if trained is None:
+                raise AttributeError(f"'{type(self).__name__}' object has no attribute 'generator_'")
+            model = self._generator_model = trained.model()
+        return model
+
+    @generator_.setter
+    def generator_(self, model):
+        self.__dict__["_generator_model"] = model
+        self.__dict__["_trained_generator"] = None
+
+    def _set_trained_generator(self, trained):
+        self.__dict__["_generator_model"] = None
+        self.__dict__["_trained_generator"] = trained
+
+    def _sampler(self):
+        """What draws rows: a table fit's :class:`ganaug.gan.TrainedGenerator`, else the model."""
+        trained = self.__dict__.get("_trained_generator")
+        if trained is not None:
+            return trained
+        if self.__dict__.get("_generator_model") is None:
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
+                "appropriate arguments before using this estimator."
+            )
+        return self._generator_model
 
     def _generate_warps(self, labels, rng, judge):
         """Images for the given class indices from a warping generator (see
@@ -1017,9 +1049,11 @@ class GANAugmenter(BaseOverSampler):
             elif sources is None:
                 sources = np.zeros((n, *shape), dtype=np.float32)
         encoded = np.zeros((n, *shape), dtype=np.float32)
-        from ganaug.gan import sampling_function
+        from ganaug.gan import TrainedGenerator, sampling_function
 
-        generate = sampling_function(model or self.generator_)  # traced once per model
+        generate = model or self._sampler()
+        if not isinstance(generate, TrainedGenerator):
+            generate = sampling_function(generate)  # traced once per model
         with _quiet_retracing():
             for start in range(0, n, chunk):
                 batch = [noise[start : start + chunk], onehot[start : start + chunk]]
@@ -1083,7 +1117,7 @@ class GANAugmenter(BaseOverSampler):
             The label each row was generated for: a Series (named like the training
             target) when ``X`` was a DataFrame, else an array.
         """
-        check_is_fitted(self, "generator_")
+        self._sampler()  # raises NotFittedError before fit
         labels = self._labels_for(n_samples, y)
         rng = check_random_state(self.random_state if random_state is None else random_state)
         X_new = self._generate(labels, rng)
@@ -1491,7 +1525,7 @@ class GANAugmenter(BaseOverSampler):
             row was in the training data (a membership test). Only share such a
             file with those who may know who was in the training data.
         """
-        check_is_fitted(self, "generator_")
+        self._sampler()  # raises NotFittedError before fit
         state = self._saved_state()
         hashes = getattr(self, "train_row_hashes_", None)
         if keep_copy_filter and hashes is not None:
@@ -1641,9 +1675,9 @@ def _check_finite(encoded):
 
 @contextlib.contextmanager
 def _quiet_retracing():
-    """Hide TensorFlow's warning that a function was traced again: each new generator
-    (one per fit) traces its own sampling function (ganaug.gan.sampling_function),
-    and TensorFlow counts them together."""
+    """Hide TensorFlow's warning that a function was traced again: each new image or
+    loaded generator traces its own sampling function (ganaug.gan.sampling_function),
+    as does each new table layout, and TensorFlow counts them together."""
     logger = logging.getLogger("tensorflow")
     level = logger.level
     logger.setLevel(max(level, logging.ERROR))
