@@ -12,8 +12,9 @@ data sets that ``../shared/devsuite/fetch.sh`` unpacks from the sdist of pydatas
   R's unnamed row-name column dropped, of ``--min-rows`` to ``--max-rows`` rows and at
   least 3 columns besides the target;
 - its target is the first column, in the file's order, that holds 2 to 5 distinct
-  values, as text, integers or booleans (not floats), whose smallest class has at least 15 rows and whose
-  largest at most 50 times as many (a table without one is left out);
+  values, as text, integers or booleans (not floats), whose smallest class has at
+  least 15 rows and whose largest at most 50 times as many (a table without one is
+  left out);
 - a table of the same size and target as one already taken (the same data under two
   packages: Ecdat's and plm's Wages, COUNT's lbw and MASS's birthwt) is left out;
 - the candidates are shuffled with ``--seed`` and the first ``--count`` kept.
@@ -22,7 +23,7 @@ It writes ``OUT/suite.toml`` (the same format as the development suite's, each t
 named by package and file, ``MASS_Melanoma``) and a copy of ``fetch.sh``, so
 ``benchmarks/devsuite.py --suite OUT`` runs the protocol on it, with the same
 function as ``ganaug compare``. Many targets picked this way are weak (a patient's
-sex, a survey year): read the mean ranks, where such tables tie the arms, and the
+sex, a year): read the mean ranks, where such tables tie the arms, and the
 per-table figures in ``OUT.md``.
 """
 

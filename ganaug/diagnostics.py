@@ -12,9 +12,10 @@ Variety of a column within a class:
 - categorical: the effective number of levels, ``exp(entropy)`` of the level
   frequencies (missing counted as a level of its own), from :func:`scipy.stats.entropy`;
 - numeric, where the class's real rows take at most :data:`FEW_LEVELS` distinct values,
-  each held by two rows on average (flags, counts, scores): the effective number of those levels among the present
-  values, each synthetic value counted at the nearest real level. A spread would jump:
-  a 0/1 column's interquartile range is 1 with 30 % ones and 0 with 24 %;
+  each held by two rows on average (flags, counts, scores): the effective number of
+  those levels among the present values, each synthetic value counted at the nearest
+  real level. A spread would jump: a 0/1 column's interquartile range is 1 with 30 %
+  ones and 0 with 24 %;
 - other numeric: the interquartile range of the present values (:func:`scipy.stats.iqr`),
   or their standard deviation where the real interquartile range is 0.
 
