@@ -689,7 +689,7 @@ class TrainedGenerator:
         copy = keras.models.clone_model(self.template)
         for variables, values in ((copy.trainable_variables, self.trainable),
                                   (copy.non_trainable_variables, self.non_trainable)):
-            for variable, value in zip(variables, values):
+            for variable, value in zip(variables, values, strict=True):
                 variable.assign(value)
         return copy
 
