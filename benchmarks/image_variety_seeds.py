@@ -44,18 +44,11 @@ WITHIN = -0.1
 def run_fit(name, X, y, repeat, fold, train, test, s, features, ratio):
     """One default fit on the fold's cut training images with seed number ``s``; the
     quality record of its generated images (``generated_quality``)."""
-    from ganaug import GANAugmenter
-
     fold_seed, minority, train, _ = downstream.cut_fold(y, train, repeat, fold, ratio)
     seed = fold_seed + SEED_STEP * s
     start, cpu, load = time.perf_counter(), time.process_time(), os.getloadavg()[0]
-    aug = GANAugmenter(random_state=seed)
-    X_res, y_res = aug.fit_resample(X[train], y[train])
+    X_res, y_res, draw = downstream.resample("ganaug", X[train], y[train], fold_seed, gan_seed=seed)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-
-    def draw(c, n, k):
-        return aug.sample(y={c: n}, random_state=np.random.RandomState([fold_seed, k]))[0]
-
     n = len(train)
     quality = downstream.generated_quality(
         features, X[train], y[train], X[test], y[test], X_res[n:], np.asarray(y_res[n:]), minority, fold_seed, draw

@@ -84,11 +84,12 @@ def unflat(F, shape):
     return np.clip(np.rint(F * 255.0), 0, 255).astype(np.uint8).reshape(-1, *shape)
 
 
-def resample(arm, X, y, seed, cut=None):
+def resample(arm, X, y, seed, cut=None, gan_seed=None):
     """The training images of one arm, uint8, real images first; and ``draw(c, n, k)``,
     ``n`` new images of class ``c`` made the arm's way (draw number ``k``), for the
     variety measure (None for the arms it is not taken for). ``cut``: the images and
-    labels the imbalance cut removed from the fold, for the ``real`` arm."""
+    labels the imbalance cut removed from the fold, for the ``real`` arm. ``gan_seed``:
+    the ``ganaug`` arm's ``random_state`` (default ``seed``; draws keep ``seed``)."""
     if arm == "none":
         return X, y, None
     if arm == "real":
@@ -112,7 +113,7 @@ def resample(arm, X, y, seed, cut=None):
     if arm == "ganaug":
         from ganaug import GANAugmenter
 
-        aug = GANAugmenter(random_state=seed)
+        aug = GANAugmenter(random_state=seed if gan_seed is None else gan_seed)
         X_res, y_res = aug.fit_resample(X, y)
         return X_res, y_res, lambda c, n, k: aug.sample(y={c: n}, random_state=np.random.RandomState([seed, k]))[0]
     if arm in ("warp", "warp_grain"):
