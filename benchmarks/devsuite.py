@@ -63,7 +63,11 @@ assert set(REPORT_METRICS) == set(METRICS)
 def read_suite(suite_dir):
     """[(name, path, target)] from suite.toml; name is the table's ``name`` if it has
     one, else the file's stem (e.g. 'mpg')."""
-    spec = tomllib.loads((Path(suite_dir) / "suite.toml").read_text(encoding="utf-8"))
+    toml = Path(suite_dir) / "suite.toml"
+    if not toml.is_file():
+        raise SystemExit(f"--suite: {str(suite_dir)!r} holds no suite.toml; expected a suite "
+                         "folder such as ../shared/devsuite.")
+    spec = tomllib.loads(toml.read_text(encoding="utf-8"))
     return [(t.get("name", Path(t["path"]).stem), t["path"], t["target"]) for t in spec["table"]]
 
 

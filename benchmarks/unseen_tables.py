@@ -107,8 +107,8 @@ def main(argv=None):
     parser.add_argument("--max-rows", type=int, default=20000)
     args = parser.parse_args(argv)
 
-    data_dir = args.data or fetch(args.suite)
     exclude = {path for _, path, _ in read_suite(args.suite)}
+    data_dir = args.data or fetch(args.suite)
     found = candidates(data_dir, exclude, args.min_rows, args.max_rows)
     random.Random(args.seed).shuffle(found)
     picked = found[: args.count]

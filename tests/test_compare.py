@@ -436,3 +436,15 @@ def test_unseen_tables_picks_by_the_rule_and_feeds_the_devsuite(fake_suite, tmp_
                    "--out", str(tmp_path / "run"), "--quiet"])
     md = (tmp_path / "run.md").read_text()
     assert "### other_copy, logreg" in md and "### pkg_three, logreg" in md
+
+
+def test_devsuite_and_unseen_tables_name_a_missing_suite(tmp_path):
+    devsuite = load_devsuite()
+    with pytest.raises(SystemExit, match="holds no suite.toml"):
+        devsuite.main(["--suite", str(tmp_path / "nowhere"), "--out", str(tmp_path / "r"), "--quiet"])
+    spec = importlib.util.spec_from_file_location("unseen_tables", ROOT / "benchmarks" / "unseen_tables.py")
+    unseen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(unseen)
+    with pytest.raises(SystemExit, match="holds no suite.toml"):
+        unseen.main(["--suite", str(tmp_path / "nowhere"), "--out", str(tmp_path / "u")])
+    assert not (tmp_path / "u").exists() and not list(tmp_path.glob("r.*"))
