@@ -24,9 +24,9 @@ __all__ = [
 _WHERE = {
     "GANAugmenter": "ganaug.augmenter",
     "GANTuner": "ganaug.tuning",
-    "TrainingDivergedError": "ganaug.augmenter",
-    "CollapseWarning": "ganaug.augmenter",
-    "FidelityWarning": "ganaug.augmenter",
+    "TrainingDivergedError": "ganaug.exceptions",
+    "CollapseWarning": "ganaug.exceptions",
+    "FidelityWarning": "ganaug.exceptions",
     "compare": "ganaug.comparison",
     "load": "ganaug.augmenter",
     "load_recipe": "ganaug.recipes",

@@ -30,6 +30,9 @@ __all__ = [
     "FORMAT_VERSION",
     "dtype_from_spec",
     "dtype_spec",
+    "dtype_text",
+    "param_from",
+    "param_value",
     "read_archive",
     "tag",
     "untag",
@@ -173,3 +176,29 @@ def read_archive(path):
         except Exception as exc:  # Keras raises many types for a bad file
             raise ValueError(f"{str(path)!r}: the generator could not be loaded ({exc}).") from None
     return metadata, model
+
+
+def dtype_text(dtype):
+    """A dtype as JSON text: ``"object"`` or NumPy's ``dtype.str``."""
+    return "object" if dtype.kind == "O" else dtype.str
+
+
+def param_value(value):
+    """An estimator parameter as JSON; None for one that cannot be saved (a callable,
+    a RandomState)."""
+    if isinstance(value, dict):
+        return {"dict": [[tag(k), v] for k, v in value.items()]}
+    if isinstance(value, (list, tuple)):
+        return {"list": [tag(v) for v in value]}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return None
+
+
+def param_from(value):
+    """The parameter that :func:`param_value` wrote."""
+    if isinstance(value, dict) and "dict" in value:
+        return {untag(k): v for k, v in value["dict"]}
+    if isinstance(value, dict) and "list" in value:
+        return tuple(untag(v) for v in value["list"])
+    return value

@@ -1,27 +1,25 @@
-"""The conditional GAN as a Keras model with its own ``train_step``."""
+"""The conditional GAN as a Keras model with its own ``train_step``.
+
+:class:`ConditionalGAN` holds a generator and a discriminator built outside it
+(:mod:`ganaug.nn.table_nets`, :mod:`ganaug.nn.image_nets`) and trains them against
+each other on class-balanced batches (:func:`ganaug.nn.training.balanced_batches`).
+Tables train both networks on one batch per step (simultaneous updates); images
+alternate, with differentiable augmentation (:func:`diff_augment`), an exponential
+moving average of the generator's weights and, for a generator that moves real
+images, a mode-seeking term. The loss is the non-saturating GAN loss, Wasserstein
+with gradient penalty, or the hinge loss.
+"""
 
 from __future__ import annotations
-
-import threading
-import weakref
-from collections import OrderedDict
 
 import keras
 import numpy as np
 import tensorflow as tf
 from keras import ops
 
-__all__ = [
-    "Adam",
-    "ConditionalGAN",
-    "LOSSES",
-    "StopOnNonFinite",
-    "TRAINERS",
-    "TrainedGenerator",
-    "TrainerCache",
-    "balanced_batches",
-    "diff_augment",
-]
+from ganaug.nn.sampling import TrainedGenerator
+
+__all__ = ["Adam", "ConditionalGAN", "LOSSES", "diff_augment"]
 
 LOSSES = ("minimax", "wgan-gp", "hinge")
 
@@ -65,7 +63,7 @@ def diff_augment(images, seed, translation=0.125, cutout=0.5, brightness=0.5, co
     Examples
     --------
     >>> import keras, numpy as np
-    >>> from ganaug.gan import diff_augment
+    >>> from ganaug.nn.gan import diff_augment
     >>> x = np.zeros((2, 16, 16, 1), "float32")
     >>> tuple(diff_augment(x, keras.random.SeedGenerator(0)).shape)
     (2, 16, 16, 1)
@@ -131,7 +129,7 @@ class ConditionalGAN(keras.Model):
     Parameters
     ----------
     generator, discriminator : keras.Model
-        From :func:`ganaug.networks.build_generator` and ``build_discriminator``.
+        From :func:`ganaug.nn.table_nets.build_generator` and ``build_discriminator``.
     latent_dim : int
     loss : {"minimax", "wgan-gp", "hinge"}
     gp_weight : float, default=10.0
@@ -223,14 +221,14 @@ class ConditionalGAN(keras.Model):
         A compiled GAN keeps its traced training function, so resetting one costs
         a few milliseconds where building and tracing a new one costs seconds. A new
         GAN is reset too, so that a reused one trains exactly as a new one would.
-        Table networks only (see :func:`ganaug.networks.initialize`).
+        Table networks only (see :func:`ganaug.nn.table_nets.initialize`).
 
         Parameters
         ----------
         rng : numpy.random.RandomState
         d_learning_rate, g_learning_rate : float
         """
-        from ganaug.networks import initialize
+        from ganaug.nn.table_nets import initialize
 
         if self.ema_generator is not None:
             raise NotImplementedError("reset() is for table GANs, which keep no EMA generator.")
@@ -487,220 +485,3 @@ class ConditionalGAN(keras.Model):
         config["generator"] = keras.saving.deserialize_keras_object(config["generator"])
         config["discriminator"] = keras.saving.deserialize_keras_object(config["discriminator"])
         return cls(**config)
-
-
-def balanced_batches(x, y, n_classes, batch_size, steps, epochs, seed, initial_epoch=0, pairs=False):
-    """Class-balanced batches as a ``tf.data.Dataset``, drawn inside TensorFlow.
-
-    For each row of a batch a class is drawn uniformly, then a row of that class, so
-    a class of 15 rows is seen as often as one of 5,000. Batch ``i`` (counted over
-    all epochs) is a pure function of ``(seed, i)`` through TensorFlow's stateless
-    random ops, so training is reproducible and a resumed run (``initial_epoch``)
-    continues the same sequence. The rows are held once and gathered per batch, as
-    Keras's own array adapter does; there is no Python call per step or per epoch,
-    which would cost more than a training step of a small network.
-
-    Parameters
-    ----------
-    x : ndarray of shape (n_samples, ...)
-        Rows (or images) in GAN space.
-    y : ndarray of shape (n_samples,)
-        Class indices in ``0..n_classes-1``; every class has at least one row.
-    n_classes, batch_size : int
-    steps : int
-        Batches per epoch.
-    epochs : int
-        The dataset holds ``(epochs - initial_epoch) * steps`` batches; pass
-        ``steps_per_epoch=steps`` to ``fit``.
-    seed : int
-    initial_epoch : int, default=0
-    pairs : bool, default=False
-        Batches of ``(rows, partners, labels)``: each partner another row drawn,
-        independently, from the same class (for ``ConditionalGAN(edit=True)``).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from ganaug.gan import balanced_batches
-    >>> x, y = np.arange(10, dtype="float32")[:, None], np.array([0] * 9 + [1])
-    >>> rows, labels = next(iter(balanced_batches(x, y, 2, 1000, 1, 1, seed=0)))
-    >>> round(float(labels[:, 1].numpy().mean()), 1), float(rows.numpy()[labels[:, 1] == 1].min())
-    (0.5, 9.0)
-    """
-    order = np.argsort(y, kind="stable")
-    counts = np.bincount(y, minlength=n_classes)
-    starts = tf.constant(np.concatenate([[0], np.cumsum(counts)[:-1]]), tf.int64)
-    counts = tf.constant(counts, tf.float32)
-    seed = tf.constant(int(seed), tf.int64)
-
-    def draw(rows, index):
-        class_seed, row_seed = tf.unstack(
-            tf.random.experimental.stateless_split(tf.stack([seed, index]), 2)
-        )
-        classes = tf.random.stateless_uniform(
-            (batch_size,), class_seed, 0, n_classes, dtype=tf.int64
-        )
-        within = tf.random.stateless_uniform((batch_size,), row_seed) * tf.gather(counts, classes)
-        picked = tf.gather(starts, classes) + tf.cast(within, tf.int64)
-        if not pairs:
-            return tf.gather(rows, picked), tf.one_hot(classes, n_classes)
-        partner_seed = tf.random.experimental.stateless_fold_in(row_seed, 1)
-        other = tf.random.stateless_uniform((batch_size,), partner_seed) * tf.gather(counts, classes)
-        partner = tf.gather(starts, classes) + tf.cast(other, tf.int64)
-        return tf.gather(rows, picked), tf.gather(rows, partner), tf.one_hot(classes, n_classes)
-
-    rows = tf.data.Dataset.from_tensors(np.ascontiguousarray(x[order], dtype=np.float32))
-    indices = tf.data.Dataset.range(int(initial_epoch) * steps, int(epochs) * steps)
-    return (
-        tf.data.Dataset.zip(rows.repeat(), indices)
-        .map(draw)
-        .prefetch(tf.data.AUTOTUNE)
-    )
-
-
-class TrainerCache:
-    """Compiled table GANs kept for reuse by later fits with the same layout.
-
-    Tracing Keras's training function into a TensorFlow graph costs more than a
-    small table's whole training budget, and cross-validation or a grid search
-    fits the same layout again and again. A fit takes a GAN out of the cache (so two
-    threads never share one), resets it with :meth:`ConditionalGAN.reset` and puts
-    it back when it has trained; at most ``size`` are kept, the least recently
-    used dropped first. Results are the same as with a new GAN.
-
-    Parameters
-    ----------
-    size : int, default=4
-    """
-
-    def __init__(self, size=4):
-        self.size = int(size)
-        self._items = OrderedDict()
-        self._lock = threading.Lock()
-
-    def take(self, key):
-        """The GAN kept under ``key``, removed from the cache, or None."""
-        with self._lock:
-            return self._items.pop(key, None)
-
-    def put(self, key, gan):
-        """Keep ``gan`` for a later fit with the same ``key``."""
-        with self._lock:
-            self._items[key] = gan
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def clear(self):
-        """Drop every kept GAN."""
-        with self._lock:
-            self._items.clear()
-
-    def __len__(self):
-        return len(self._items)
-
-
-#: The process's cache of compiled table GANs (see :class:`TrainerCache`).
-TRAINERS = TrainerCache()
-
-
-_SAMPLING_FUNCTIONS = weakref.WeakKeyDictionary()
-
-
-def sampling_function(generator):
-    """The generator's inference pass as one ``tf.function``, traced once for any batch size.
-
-    Called directly, a Keras model runs eagerly, layer by layer: 10-40 ms a call for a
-    small tabular generator, most of it Python overhead, and a fit draws two or three
-    dozen small batches. Keras's ``predict_on_batch`` is traced but traces twice before
-    it relaxes the batch dimension. This function is traced once (about 0.1 s) with the
-    batch dimension left open, then costs 2-5 ms per call; its outputs are the eager
-    call's. Kept per generator, and only as long as the generator lives.
-    """
-    function = _SAMPLING_FUNCTIONS.get(generator)
-    if function is None:
-        model = weakref.ref(generator)  # the function must not keep its key alive
-        signature = [tf.TensorSpec((None, *x.shape[1:]), x.dtype) for x in generator.inputs]
-        function = tf.function(lambda *x: model()(list(x), training=False), input_signature=signature)
-        _SAMPLING_FUNCTIONS[generator] = function
-    return function
-
-
-_LAYOUT_FUNCTIONS = weakref.WeakKeyDictionary()
-
-
-def layout_sampling_function(template):
-    """The inference pass of any generator with ``template``'s layout, as one
-    ``tf.function`` of ``(trainable weights, non-trainable weights, inputs)``.
-
-    Keras's ``stateless_call`` runs ``template``'s layers with the weights it is given,
-    so generators trained one after another in a reused compiled GAN (see
-    :class:`TrainerCache`) share one trace, where a model copy per fit costs a clone
-    and a trace of its own (about 0.08 s on a 2-core CPU, a tenth of a small table's
-    fit). The batch dimension is left open; the outputs are those of
-    :func:`sampling_function` on a model with these weights, bit for bit.
-    """
-    function = _LAYOUT_FUNCTIONS.get(template)
-    if function is None:
-        model = weakref.ref(template)  # the function must not keep its key alive
-
-        def run(trainable, non_trainable, inputs):
-            outputs, _ = model().stateless_call(trainable, non_trainable, list(inputs), training=False)
-            return outputs
-
-        signature = [
-            [tf.TensorSpec(v.shape, v.dtype) for v in template.trainable_variables],
-            [tf.TensorSpec(v.shape, v.dtype) for v in template.non_trainable_variables],
-            [tf.TensorSpec((None, *x.shape[1:]), x.dtype) for x in template.inputs],
-        ]
-        function = tf.function(run, input_signature=signature)
-        _LAYOUT_FUNCTIONS[template] = function
-    return function
-
-
-class TrainedGenerator:
-    """A trained table generator, held as its weights and the model whose layout they fit.
-
-    Calling it runs :func:`layout_sampling_function`, traced once per layout; a Keras
-    model with these weights is built only when asked for (:meth:`model`: to save it,
-    or to look at it). ``template`` may go on training (a GAN reused by later fits):
-    only its layout is used.
-
-    Parameters
-    ----------
-    template : keras.Model
-        The generator that was trained; its weights are copied now.
-    """
-
-    def __init__(self, template):
-        self.template = template
-        self.trainable = [tf.constant(v.numpy()) for v in template.trainable_variables]
-        self.non_trainable = [tf.constant(v.numpy()) for v in template.non_trainable_variables]
-
-    @property
-    def inputs(self):
-        return self.template.inputs
-
-    def __call__(self, *inputs):
-        return layout_sampling_function(self.template)(self.trainable, self.non_trainable, list(inputs))
-
-    def model(self):
-        """A new Keras model with the template's layout and these weights."""
-        copy = keras.models.clone_model(self.template)
-        for variables, values in ((copy.trainable_variables, self.trainable),
-                                  (copy.non_trainable_variables, self.non_trainable)):
-            for variable, value in zip(variables, values, strict=True):
-                variable.assign(value)
-        return copy
-
-
-class StopOnNonFinite(keras.callbacks.Callback):
-    """Stop training at the end of the first epoch whose losses are NaN or infinite.
-
-    The estimator then reads the epoch from the history and raises, so no NaN row
-    is ever generated.
-    """
-
-    def on_epoch_end(self, epoch, logs=None):
-        if any(not np.isfinite(float(v)) for v in (logs or {}).values()):
-            self.model.stop_training = True

@@ -1,78 +1,26 @@
-"""Generator and discriminator networks for tables, built from Keras layers only."""
+"""Convolutional networks for images, and the image GAN built from them.
+
+The generator moves a real image of the class: from the image, the noise and the
+label (a U-Net with conditional batch normalisation) it draws an affine map
+(:class:`AffineFlow`), and its output is the image warped by it (:class:`FlowWarp`).
+The discriminator is a spectrally normalised projection discriminator.
+:func:`build_image_gan` puts them together with the settings of :data:`IMAGE_GAN`.
+"""
 
 from __future__ import annotations
 
 import keras
-import numpy as np
 from keras import layers, ops
 
 __all__ = [
+    "AffineFlow",
     "FlowWarp",
-    "SpanActivation",
+    "IMAGE_GAN",
+    "augment_options",
     "build_conv_discriminator",
     "build_conv_generator",
-    "build_discriminator",
-    "build_generator",
-    "initialize",
+    "build_image_gan",
 ]
-
-
-@keras.saving.register_keras_serializable(package="ganaug")
-class SpanActivation(layers.Layer):
-    """Apply the right output activation to each block of GAN space.
-
-    Numeric blocks stay linear; each softmax block becomes a Gumbel-softmax sample
-    (temperature ``tau``) while training, so the discriminator sees near one-hot
-    vectors as in the real data, and plain probabilities at inference.
-
-    Parameters
-    ----------
-    spans : list of (kind, width)
-        The layout of GAN space, as given by ``TabularEncoder.spans_``.
-    tau : float, default=0.2
-        Gumbel-softmax temperature.
-    seed : int, optional
-        Seed of the Gumbel noise.
-    """
-
-    def __init__(self, spans, tau=0.2, seed=None, **kwargs):
-        super().__init__(**kwargs)
-        self.spans = [(str(kind), int(width)) for kind, width in spans]
-        self.tau = float(tau)
-        self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
-
-    def call(self, inputs, training=False):
-        if all(kind == "numeric" for kind, _ in self.spans):
-            return inputs
-        outputs = []
-        start = 0
-        for kind, width in self.spans:
-            block = inputs[:, start : start + width]
-            start += width
-            if kind == "softmax" and width == 1:  # a column with a single category
-                block = ops.ones_like(block)
-            elif kind == "softmax":
-                if training:
-                    uniform = keras.random.uniform(
-                        ops.shape(block), minval=1e-8, maxval=1.0, seed=self.seed_generator
-                    )
-                    block = ops.softmax((block - ops.log(-ops.log(uniform))) / self.tau)
-                else:
-                    block = ops.softmax(block)
-            outputs.append(block)
-        return ops.concatenate(outputs, axis=-1)
-
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {"spans": [list(span) for span in self.spans], "tau": self.tau, "seed": self.seed}
-        )
-        return config
-
 
 @keras.saving.register_keras_serializable(package="ganaug")
 class FlowWarp(layers.Layer):
@@ -153,111 +101,6 @@ class AffineFlow(layers.Layer):
         return config
 
 
-def initialize(model, rng):
-    """Give every weight of a table network its initial value, drawn from ``rng``.
-
-    Dense kernels are Glorot-uniform and biases zero, BatchNorm starts at the
-    identity, and each random layer (Dropout, the Gumbel noise of
-    :class:`SpanActivation`) gets a new seed. Applied to a new network and to one
-    reused from :class:`ganaug.gan.TrainerCache` alike, so both train the same way.
-
-    Parameters
-    ----------
-    model : keras.Model
-        From :func:`build_generator` or :func:`build_discriminator`.
-    rng : numpy.random.RandomState
-
-    Examples
-    --------
-    >>> import itertools, numpy as np
-    >>> from ganaug.networks import build_discriminator, initialize
-    >>> a = build_discriminator(3, 2, (4,), seeds=itertools.count())
-    >>> b = build_discriminator(3, 2, (4,), seeds=itertools.count(5))
-    >>> initialize(a, np.random.RandomState(0)); initialize(b, np.random.RandomState(0))
-    >>> all(np.array_equal(u, v) for u, v in zip(a.get_weights(), b.get_weights()))
-    True
-    """
-    for layer in model.layers:
-        if isinstance(layer, layers.Dense):
-            fan_in, fan_out = layer.kernel.shape
-            limit = np.sqrt(6.0 / (fan_in + fan_out))
-            layer.kernel.assign(rng.uniform(-limit, limit, (fan_in, fan_out)).astype("float32"))
-            if layer.bias is not None:
-                layer.bias.assign(np.zeros(layer.bias.shape, "float32"))
-        elif isinstance(layer, layers.BatchNormalization):
-            for weight, value in ((layer.gamma, 1.0), (layer.beta, 0.0),
-                                  (layer.moving_mean, 0.0), (layer.moving_variance, 1.0)):
-                weight.assign(np.full(weight.shape, value, "float32"))
-        elif getattr(layer, "seed_generator", None) is not None:
-            layer.seed_generator.state.assign([rng.randint(np.iinfo(np.int32).max), 0])
-        elif layer.weights:
-            raise TypeError(f"initialize does not know the layer {layer.name!r} ({type(layer).__name__}).")
-
-
-def _dense(units, seeds, name):
-    return layers.Dense(
-        units,
-        kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
-        name=name,
-    )
-
-
-def build_generator(latent_dim, n_classes, spans, units=(256, 256), *, seeds):
-    """The conditional generator: ``(noise, one-hot label) -> GAN-space row``.
-
-    Each hidden block is Dense -> BatchNorm -> ReLU, concatenated with its input (the
-    residual layout of CTGAN's generator), so that later layers still see the label.
-
-    Parameters
-    ----------
-    latent_dim : int
-    n_classes : int
-    spans : list of (kind, width)
-    units : tuple of int
-        Width of each hidden block.
-    seeds : iterator of int
-        Source of initializer and noise seeds, so that the network is reproducible.
-    """
-    output_dim = int(sum(width for _, width in spans))
-    noise = keras.Input((latent_dim,), name="noise")
-    label = keras.Input((n_classes,), name="label")
-    h = layers.Concatenate(name="condition")([noise, label])
-    for i, width in enumerate(units):
-        block = _dense(width, seeds, f"dense_{i}")(h)
-        block = layers.BatchNormalization(name=f"norm_{i}")(block)
-        block = layers.ReLU(name=f"relu_{i}")(block)
-        h = layers.Concatenate(name=f"residual_{i}")([block, h])
-    out = _dense(output_dim, seeds, "head")(h)
-    out = SpanActivation(spans, seed=next(seeds), name="span_activation")(out)
-    return keras.Model([noise, label], out, name="generator")
-
-
-def build_discriminator(input_dim, n_classes, units=(256, 256), *, dropout=0.25, seeds):
-    """The conditional discriminator (critic): ``(row, one-hot label) -> score``.
-
-    The label enters twice: concatenated with the row, and through a projection term
-    (Miyato & Koyama, 2018), the inner product of the last hidden layer with a learned
-    embedding of the label, which makes the critic judge each row against its class.
-    """
-    row = keras.Input((input_dim,), name="row")
-    label = keras.Input((n_classes,), name="label")
-    h = layers.Concatenate(name="condition")([row, label])
-    for i, width in enumerate(units):
-        h = _dense(width, seeds, f"dense_{i}")(h)
-        h = layers.LeakyReLU(0.2, name=f"leaky_relu_{i}")(h)
-        h = layers.Dropout(dropout, seed=next(seeds), name=f"dropout_{i}")(h)
-    score = _dense(1, seeds, "score")(h)
-    embedding = layers.Dense(
-        h.shape[-1],
-        use_bias=False,
-        kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
-        name="label_embedding",
-    )(label)
-    projection = layers.Dot(axes=1, name="projection")([h, embedding])
-    out = layers.Add(name="critic")([score, projection])
-    return keras.Model([row, label], out, name="discriminator")
-
-
 # ------------------------------------------------------------------------ images
 def _glorot(seeds):
     return keras.initializers.GlorotUniform(seed=next(seeds))
@@ -305,7 +148,7 @@ def build_conv_generator(
     output is the source warped by the map (:class:`FlowWarp`). The
     image the upsampling path draws is used only for an all-zero source, which
     stands for none (the generator then draws from the noise alone; see
-    :class:`ganaug.gan.ConditionalGAN`'s ``source_dropout``). The displacement field
+    :class:`ganaug.nn.gan.ConditionalGAN`'s ``source_dropout``). The displacement field
     is the layer named ``flow``; ganaug applies it to the real image at its own size.
 
     Parameters
@@ -325,7 +168,7 @@ def build_conv_generator(
     Examples
     --------
     >>> import itertools
-    >>> from ganaug.networks import build_conv_generator
+    >>> from ganaug.nn.image_nets import build_conv_generator
     >>> g = build_conv_generator(8, 3, (16, 16, 1), 2, 8, seeds=itertools.count())
     >>> g.output_shape
     (None, 16, 16, 1)
@@ -401,7 +244,7 @@ def build_conv_discriminator(canvas_shape, n_classes, stages, filters=32, *, see
     Examples
     --------
     >>> import itertools
-    >>> from ganaug.networks import build_conv_discriminator
+    >>> from ganaug.nn.image_nets import build_conv_discriminator
     >>> d = build_conv_discriminator((16, 16, 1), 3, 2, 8, seeds=itertools.count())
     >>> d.output_shape
     (None, 1)
@@ -442,3 +285,78 @@ def build_conv_discriminator(canvas_shape, n_classes, stages, filters=32, *, see
             init = keras.initializers.TruncatedNormal(stddev=0.02, seed=next(seeds))
             layer.vector_u.assign(init(layer.vector_u.shape))
     return model
+
+
+# ------------------------------------------------------------------- the GAN
+# How the image GAN trains, beside the estimator's parameters (whose image 'auto'
+# values are augmenter.IMAGE_DEFAULTS). Measured choices; see the README's image
+# section for what each bought and what was tried and dropped.
+IMAGE_GAN = {
+    "loss": "hinge",  # used when GANAugmenter's loss is left at 'minimax'
+    "diversity_weight": 0.02,  # mode-seeking term in the generator's loss
+    "edit": True,  # the generator moves a real image of the class (an affine warp)
+    # the warp's reach: its matrix within 2x this of the identity, its shift within
+    # this share of the side
+    "warp": 0.1,
+    "source_dropout": 0.5,  # share of edits from no source: how a loaded model samples
+    "ema_decay": 0.999,
+    # DiffAugment, as shares of the image's own size. No translation for a generator
+    # that moves real images: its moves include shifts, and a discriminator shown
+    # real images shifted at random cannot tell a shifted warp from them, so which
+    # way a fit moved its images (slant or shift and height) came down to the seed
+    "translation": 0.125,
+    "edit_translation": 0.0,
+    "cutout": 0.5,
+    "brightness": 0.5,
+    "contrast": 0.5,
+    "fill": "edge",  # shifted-in pixels and cutouts take the background's value
+}
+
+
+def augment_options(encoder, edit=False):
+    """DiffAugment sizes relative to the (working-size) image, not the padded canvas;
+    ``edit``: for a generator that moves real images (no translation)."""
+    ratio = min(s / c for s, c in zip(encoder.working_shape_, encoder.canvas_shape_))
+    translation = IMAGE_GAN["edit_translation" if edit else "translation"]
+    return {
+        "translation": translation * ratio, "cutout": IMAGE_GAN["cutout"] * ratio,
+        "brightness": IMAGE_GAN["brightness"], "contrast": IMAGE_GAN["contrast"],
+        "fill": IMAGE_GAN["fill"],
+    }
+
+
+def build_image_gan(encoder, n_classes, latent_dim, filters, loss, seeds):
+    """The conditional image GAN for images shaped like ``encoder``'s.
+
+    Parameters
+    ----------
+    encoder : ImageEncoder
+        Fitted; gives the canvas and the number of stages.
+    n_classes, latent_dim : int
+    filters : (int, int)
+        Channels of the last stage of the generator and of the first of the
+        discriminator.
+    loss : str
+        The estimator's ``loss``: 'minimax' trains with ``IMAGE_GAN["loss"]``,
+        another value is used as it is.
+    seeds : iterator of int
+
+    Returns
+    -------
+    ganaug.nn.gan.ConditionalGAN
+    """
+    from ganaug.nn.gan import ConditionalGAN
+
+    canvas, stages = encoder.canvas_shape_, encoder.stages_
+    edit = IMAGE_GAN["edit"] and loss != "wgan-gp"
+    generator = build_conv_generator(
+        latent_dim, n_classes, canvas, stages, filters[0], seeds=seeds, source=edit, warp=IMAGE_GAN["warp"]
+    )
+    discriminator = build_conv_discriminator(canvas, n_classes, stages, filters[1], seeds=seeds)
+    return ConditionalGAN(
+        generator, discriminator, latent_dim,
+        loss=IMAGE_GAN["loss"] if loss == "minimax" else loss, seed=next(seeds),
+        augment=augment_options(encoder, edit), ema_decay=IMAGE_GAN["ema_decay"],
+        diversity_weight=IMAGE_GAN["diversity_weight"],
+        edit=edit, source_dropout=IMAGE_GAN["source_dropout"] if edit else 0.0,
+    )

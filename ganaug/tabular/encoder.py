@@ -1,4 +1,4 @@
-"""Encode a table into the GAN's space and decode generator output back.
+"""Stage 1 of a table fit: encode the table into the GAN's space, and decode rows back.
 
 Numeric columns go through scikit-learn's :class:`~sklearn.preprocessing.QuantileTransformer`
 (to a standard normal), with a two-way "missing / present" indicator when the column
@@ -20,18 +20,14 @@ from sklearn.preprocessing import OneHotEncoder, QuantileTransformer
 
 from ganaug.persistence import dtype_from_spec, dtype_spec, tag, untag
 
-__all__ = ["INDEPENDENCE_ALPHA", "OutputCalibration", "Span", "TabularEncoder", "class_independence"]
+__all__ = ["MAX_LEVELS", "Span", "TabularEncoder"]
 
 _MAX_QUANTILES = 1000
 MAX_LEVELS = 5000  # categories per column; one-hot width and softmax size grow with it
 _TEXT_NUMBER_LEVELS = 20  # above this many distinct numeric strings, ask for a conversion
 _MIN_IDENTIFIER_ROWS = 20  # a text column with a distinct value in each of this many rows
-_RANK_TEST_LEVELS = 10  # numeric columns with more distinct values get a rank test
 _LEVEL_MIN_ROWS = 3  # rows of a class that share a value for it to be a level (and stored)
 _LEVEL_SHARE = 0.9  # share of a class's present values its levels must hold (see _class_levels)
-#: Significance level of :func:`class_independence`: a column is taken as independent
-#: of the class when no test rejects independence at this level.
-INDEPENDENCE_ALPHA = 0.05
 
 
 class Span(NamedTuple):
@@ -509,208 +505,6 @@ class TabularEncoder:
                 x[missing] = np.nan
             data[col.name] = pd.Series(x, copy=False).astype(col.dtype)
         return pd.DataFrame(data, columns=[col.name for col in self.columns_])
-
-
-class OutputCalibration:
-    """Per class, generator output moved onto the real rows' first moments in GAN space.
-
-    A GAN trained for a few hundred steps on a class of a dozen rows gets the
-    class's centre and spread only roughly right, and a classifier such as a
-    logistic regression draws its boundary from just those. For each class and each
-    numeric value (in the encoder's normal-score space) an affine map gives the
-    generated values the mean and standard deviation of the class's present real
-    values; each categorical column's probabilities are reweighted so that their
-    mean matches the class's level frequencies (smoothed by half a row, so that a
-    level the class's few rows lack stays possible). Missing-value indicators are
-    left alone: decoding sets each class's missing rate.
-
-    Parameters
-    ----------
-    encoder : TabularEncoder
-        Fitted; gives the layout of GAN space.
-
-    Examples
-    --------
-    >>> import numpy as np, pandas as pd
-    >>> enc = TabularEncoder().fit(pd.DataFrame({"x": [0.0, 1, 2, 3, 4, 5], "c": list("aabbab")}))
-    >>> real = enc.transform(pd.DataFrame({"x": [0.0, 1, 2, 3, 4, 5], "c": list("aabbab")}))
-    >>> fake = np.tile(real[:1], (4, 1)) + np.array([[0.0, 0, 0], [0.5, 0, 0], [1.0, 0, 0], [1.5, 0, 0]])
-    >>> cal = OutputCalibration(enc).fit(real, np.zeros(6, int), fake, np.zeros(4, int), 1)
-    >>> out = cal.transform(fake, np.zeros(4, int))
-    >>> bool(np.allclose([out[:, 0].mean(), out[:, 0].std()], [real[:, 0].mean(), real[:, 0].std()], atol=1e-5))
-    True
-    """
-
-    def __init__(self, encoder):
-        self.encoder = encoder
-
-    def _layout(self):
-        """(value dims, indicator dim or None) per numeric column; category blocks."""
-        values, blocks, pos = [], [], 0
-        for col in self.encoder.columns_:
-            if col.kind == "numeric" and col.spans:
-                indicator = pos + 1 if len(col.spans) > 1 else None
-                values.append((pos, indicator))
-            elif col.kind == "categorical" and col.spans[0].width > 1:
-                blocks.append((pos, pos + col.spans[0].width))
-            pos += sum(span.width for span in col.spans)
-        return values, blocks
-
-    def fit(self, real, real_y, fake, fake_y, n_classes):
-        """Learn the maps from real rows and generated rows (both in GAN space) per class."""
-        values, blocks = self._layout()
-        real, fake = np.asarray(real, np.float64), np.asarray(fake, np.float64)
-        real_y, fake_y = np.asarray(real_y), np.asarray(fake_y)
-        self.scale_ = np.ones((n_classes, len(values)))
-        self.shift_ = np.zeros((n_classes, len(values)))
-        width = sum(b - a for a, b in blocks)
-        self.weights_ = np.ones((n_classes, width))
-        for k in range(n_classes):
-            r, f = real[real_y == k], fake[fake_y == k]
-            if not len(r) or not len(f):
-                continue
-            for j, (dim, indicator) in enumerate(values):
-                present = r[:, dim] if indicator is None else r[r[:, indicator] > 0.5, dim]
-                if not len(present):
-                    continue
-                sd_fake = f[:, dim].std()
-                scale = present.std() / sd_fake if sd_fake > 1e-6 else 1.0
-                self.scale_[k, j] = min(scale, 10.0)
-                self.shift_[k, j] = present.mean() - self.scale_[k, j] * f[:, dim].mean()
-            at = 0
-            for a, b in blocks:
-                smooth = 0.5 / len(r)
-                wanted = r[:, a:b].mean(axis=0) + smooth
-                made = f[:, a:b].mean(axis=0) + smooth
-                self.weights_[k, at : at + b - a] = wanted / made
-                at += b - a
-        return self
-
-    def transform(self, Z, y):
-        """Generated rows (GAN space) of classes ``y`` -> calibrated rows."""
-        values, blocks = self._layout()
-        Z = np.array(Z, dtype=np.float32)
-        y = np.asarray(y)
-        if values:
-            dims = [dim for dim, _ in values]
-            scale, shift = self.scale_.astype(np.float32), self.shift_.astype(np.float32)
-            Z[:, dims] = Z[:, dims] * scale[y] + shift[y]
-        weights = self.weights_.astype(np.float32)
-        at = 0
-        for a, b in blocks:
-            p = Z[:, a:b] * weights[y, at : at + b - a]
-            Z[:, a:b] = p / np.clip(p.sum(axis=1, keepdims=True), 1e-12, None)
-            at += b - a
-        return Z
-
-    def get_state(self):
-        return {"scale": self.scale_.tolist(), "shift": self.shift_.tolist(), "weights": self.weights_.tolist()}
-
-    @classmethod
-    def from_state(cls, encoder, state):
-        cal = cls(encoder)
-        cal.scale_, cal.shift_, cal.weights_ = (
-            np.asarray(state[k], dtype=np.float64).reshape(len(state[k]), -1) for k in ("scale", "shift", "weights")
-        )
-        return cal
-
-
-def class_independence(frame, y, columns=None):
-    """p-values of tests that each column is independent of the class.
-
-    - A numeric column with more than 10 distinct values: the Kruskal-Wallis test
-      that its present values have the same distribution in every class
-      (:func:`scipy.stats.kruskal`), which sees a shift in location; the two-sample
-      Kolmogorov-Smirnov test of each class's present values against the other
-      classes' (:func:`scipy.stats.ks_2samp`; with more than two classes, the
-      smallest p-value times the number of classes), which also sees a class whose
-      values are narrower or wider than the rest's at the same centre; and, when it
-      has missing values, the chi-square test that being missing does not depend on
-      the class.
-    - Any other column (categorical, or numeric with few values): the chi-square
-      test of independence of its values (missing as a value of its own) and the
-      class (:func:`scipy.stats.chi2_contingency`).
-
-    A column's p-value is the smallest of its tests; a constant column gets 1.0.
-
-    Parameters
-    ----------
-    frame : DataFrame
-    y : array-like of shape (n_samples,)
-        Class labels.
-    columns : list, optional
-        Columns to test (default: all).
-
-    Returns
-    -------
-    dict
-        ``{column: p-value}``.
-
-    Examples
-    --------
-    >>> import numpy as np, pandas as pd
-    >>> rng = np.random.default_rng(0)
-    >>> y = np.repeat([0, 1], 100)
-    >>> frame = pd.DataFrame({"noise": rng.normal(size=200), "signal": rng.normal(size=200) + y,
-    ...                       "level": rng.choice(list("abc"), 200)})
-    >>> {k: bool(p > INDEPENDENCE_ALPHA) for k, p in class_independence(frame, y).items()}
-    {'noise': True, 'signal': False, 'level': True}
-    """
-    from scipy import stats
-
-    y = np.asarray(y)
-    classes = np.unique(y)
-    columns = list(frame.columns) if columns is None else list(columns)
-    out = {}
-    for name in columns:
-        series = frame[name]
-        missing = series.isna().to_numpy()
-        tests = []
-        numeric = pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype)
-        if numeric and series.nunique(dropna=True) > _RANK_TEST_LEVELS:
-            values = _numeric_values(series)
-            groups = [values[(y == c) & ~missing] for c in classes]
-            if all(len(g) for g in groups):
-                try:
-                    tests.append(stats.kruskal(*groups).pvalue)
-                except ValueError:  # every value the same
-                    tests.append(1.0)
-                tests.append(_spread_pvalue(values[~missing], y[~missing], classes))
-            else:  # a class without a present value: its missingness decides
-                tests.append(0.0)
-            if missing.any() and not missing.all():
-                tests.append(_chi2_pvalue(missing, y))
-        else:
-            codes = pd.factorize(series.astype(object).where(~missing, "\0missing"))[0]
-            tests.append(_chi2_pvalue(codes, y))
-        p = min(tests) if tests else 1.0
-        out[name] = float(1.0 if np.isnan(p) else p)
-    return out
-
-
-def _spread_pvalue(values, y, classes):
-    """Kolmogorov-Smirnov p-value that each class's values have the distribution of
-    the other classes' values, Bonferroni-corrected over the classes (one test for
-    two classes).
-
-    The asymptotic p-value: SciPy's exact one, its default up to 10,000 rows, cost
-    0.9 s for a 10,000-row table of 15 numeric columns and 3 classes, and over the
-    devsuite's 322 protocol folds it changed one shared-column decision.
-    """
-    from scipy.stats import ks_2samp
-
-    tested = classes[:1] if len(classes) == 2 else classes
-    p = min(ks_2samp(values[y == c], values[y != c], method="asymp").pvalue for c in tested)
-    return min(1.0, p * len(tested))
-
-
-def _chi2_pvalue(values, y):
-    from scipy.stats import chi2_contingency
-
-    table = pd.crosstab(np.asarray(values), np.asarray(y)).to_numpy()
-    if min(table.shape) < 2:
-        return 1.0
-    return float(chi2_contingency(table).pvalue)
 
 
 def _looks_numeric(series):

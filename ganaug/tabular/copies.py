@@ -1,0 +1,64 @@
+"""The copy filter: no training row leaves verbatim.
+
+At fit, a 64-bit hash of every training row (pandas' row hashing, over the modelled
+columns: a row equal to a training row everywhere but in an identifier column, left
+empty, is a copy) is kept in memory (``GANAugmenter.train_row_hashes_``; saved only
+with ``keep_copy_filter=True``). At each draw, :func:`replace_copies` redraws the
+synthetic rows whose hash is a training row's, in ``COPY_REDRAWS`` rounds of 2, 4, 8,
+... candidates each; copies that still remain (the data leave little room for new
+rows, say one categorical column) are kept, with a warning.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["COPY_REDRAWS", "copy_hashes", "replace_copies", "row_hashes"]
+
+COPY_REDRAWS = 5
+
+
+def row_hashes(frame):
+    """One 64-bit hash per row of a DataFrame (pandas' own row hashing)."""
+    return pd.util.hash_pandas_object(frame, index=False).to_numpy()
+
+
+def copy_hashes(frame, identifiers):
+    """Row hashes for the copy check, over the columns other than ``identifiers``."""
+    return row_hashes(frame.drop(columns=identifiers))
+
+
+def replace_copies(frame, labels, rng, draw, train_hashes, identifiers, stacklevel=2):
+    """``frame`` (rows for ``labels``) with every copy of a training row redrawn.
+
+    ``draw(labels, rng)`` makes candidate rows. Returns the new frame and the number
+    of copies dropped (and redrawn).
+    """
+    dropped = 0
+    for attempt in range(COPY_REDRAWS):
+        copies = np.flatnonzero(np.isin(copy_hashes(frame, identifiers), train_hashes))
+        if not len(copies):
+            return frame, dropped
+        dropped += len(copies)
+        # 2, 4, 8, ... candidates for each copy; the first that is no copy replaces it
+        tries = 2 ** (attempt + 1)
+        redrawn = draw(np.repeat(labels[copies], tries), rng)
+        fresh = ~np.isin(copy_hashes(redrawn, identifiers), train_hashes).reshape(-1, tries)
+        pick = np.arange(len(copies)) * tries + fresh.argmax(axis=1)
+        redrawn = redrawn.iloc[pick]
+        redrawn.index = frame.index[copies]
+        # Rows swapped in by concatenation, not assigned: sparse columns allow no setitem.
+        frame = pd.concat([frame.drop(index=redrawn.index), redrawn]).reindex(frame.index)
+    left = int(np.isin(copy_hashes(frame, identifiers), train_hashes).sum())
+    if left:
+        warnings.warn(
+            f"{left} synthetic rows still copy a training row after "
+            f"{2 ** (COPY_REDRAWS + 1) - 2} redraws each (the data leave little room for "
+            "new rows); they are kept.",
+            UserWarning,
+            stacklevel=stacklevel + 1,
+        )
+    return frame, dropped

@@ -1,0 +1,343 @@
+"""The table pipeline: what a fit and a draw do to a table, one stage after another.
+
+:meth:`TableModel.fit` runs each stage once, in this order:
+
+1. encode the table into GAN space (:mod:`ganaug.tabular.encoder`);
+2. hash the training rows for the copy filter (:mod:`ganaug.tabular.copies`);
+3. choose the shared columns, keep the real rows in memory (:mod:`ganaug.tabular.shared`);
+4. fit the label judge (:mod:`ganaug.tabular.label_check`);
+5. train the GAN (:mod:`ganaug.tabular.training`), restarted with lower learning rates
+   if it diverges and ``on_divergence='restart'`` (:mod:`ganaug.nn.training`), then
+6. calibrate its output (:mod:`ganaug.tabular.calibration`),
+7. check fidelity and pick the classes to interpolate (:mod:`ganaug.tabular.fidelity`),
+8. check for collapse (:mod:`ganaug.tabular.variety`).
+
+:meth:`TableModel.generate` then makes rows for given class indices: recombined from
+real rows (a share, ``recombine``) or generated (calibrated, or interpolated for the
+classes that failed the fidelity check), their shared columns lent by real rows,
+label-checked, decoded, and with copies of training rows redrawn.
+"""
+
+from __future__ import annotations
+
+import base64
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from ganaug import persistence
+from ganaug._labels import shown
+from ganaug.tabular.calibration import OutputCalibration, fit_calibration
+from ganaug.tabular.copies import copy_hashes, replace_copies
+from ganaug.tabular.encoder import TabularEncoder
+from ganaug.tabular.fidelity import check_fidelity, interpolate
+from ganaug.tabular.label_check import fit_label_judge, label_checked
+from ganaug.tabular.shared import RealRows, choose_shared_columns, recombine_share, split_recombined
+from ganaug.tabular.training import train_table_gan
+from ganaug.tabular.variety import check_variety
+
+__all__ = ["SAMPLE_CHUNK", "TableModel"]
+
+SAMPLE_CHUNK = 65536  # rows per generator call
+
+
+class TableModel:
+    """A fitted table model: the state of every stage, and the draw that uses it.
+
+    Made by :class:`ganaug.GANAugmenter` for a table; its fitted attributes (those
+    in ``ATTRIBUTES``) are read through the estimator (``aug.encoder_`` and so on).
+
+    Parameters
+    ----------
+    settings : ganaug.nn.training.TrainingSettings
+    classes : ndarray
+        The class labels, sorted (``GANAugmenter.classes_``).
+    categorical_features : 'auto' or list
+        The columns to model as categories besides the categorical dtypes.
+    shared_columns, recombine, filter_labels, filter_copies, on_divergence :
+        The estimator's parameters of the same names.
+    """
+
+    ATTRIBUTES = (
+        "encoder_", "generator_", "history_", "train_row_hashes_", "shared_columns_",
+        "class_dependence_", "label_judge_", "calibration_", "fidelity_",
+        "interpolated_classes_", "variety_", "label_agreement_", "n_copies_dropped_",
+    )
+    #: The estimator's parameters a draw reads as they are at the draw.
+    DRAW_OPTIONS = ("filter_labels", "filter_copies", "recombine")
+
+    def __init__(self, settings, classes, *, categorical_features="auto", shared_columns="auto",
+                 recombine="auto", filter_labels=True, filter_copies=True, on_divergence="raise"):
+        self.settings = settings
+        self.classes = classes
+        self.n_classes = len(classes)
+        self.categorical_features = categorical_features
+        self.shared_columns = shared_columns
+        self.recombine = recombine
+        self.filter_labels = filter_labels
+        self.filter_copies = filter_copies
+        self.on_divergence = on_divergence
+        # After fit only, never saved: the training rows and the interpolation bases.
+        self.real_rows = None
+        self.neighbours = {}
+        self.trained = None
+        self.model = None
+        self.calibration_ = None
+        self.label_judge_ = None
+        self.shared_columns_ = []
+        self.interpolated_classes_ = []
+        self.n_copies_dropped_ = 0
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, frame, y_idx, sampling_strategy, seeds, callbacks=None):
+        """Run the stages of a table fit, in order (see the module docstring).
+
+        Parameters
+        ----------
+        frame : DataFrame
+            The training rows.
+        y_idx : ndarray of int
+            Their class indices.
+        sampling_strategy : dict
+            ``{class: rows to generate}`` (the checks look at the classes that get rows).
+        seeds : iterator of int
+            The fit's seeds, drawn in a fixed order.
+        callbacks : list of keras.callbacks.Callback, optional
+        """
+        classes = self.classes
+        self.encoder_ = TabularEncoder(self.categorical_features).fit(frame, y_idx)
+        encoded = self.encoder_.transform(frame)
+        identifiers = self.encoder_.identifier_columns_
+        self.train_row_hashes_ = np.unique(copy_hashes(frame, identifiers))
+        self.shared_columns_, self.class_dependence_ = choose_shared_columns(
+            frame, y_idx, self.encoder_, self.shared_columns, self.n_classes)
+        class_rows = [np.flatnonzero(y_idx == k) for k in range(self.n_classes)]
+        self.real_rows = RealRows(frame, encoded, class_rows, self.encoder_, self.shared_columns_)
+        seed = next(seeds)
+        self.label_judge_ = None
+        if self.filter_labels and self.n_classes >= 2:
+            self.label_judge_ = fit_label_judge(
+                encoded, y_idx, self.n_classes, self.encoder_.missing_indicators(), seed)
+        if identifiers:
+            names = ", ".join(shown(name) for name in identifiers)
+            warnings.warn(
+                f"Column(s) {names} hold a different value in every row, like a name "
+                "or an ID: they identify rows rather than describe them, so they are "
+                "not modelled, and synthetic rows leave them empty.",
+                UserWarning,
+                stacklevel=4,
+            )
+
+        def attempt(lr_scale):
+            from ganaug.nn.training import check_divergence
+
+            self.trained, self.history_ = train_table_gan(
+                encoded, y_idx, self.n_classes, self.encoder_, self.settings, seeds, lr_scale, callbacks)
+            self.model = None
+            check_divergence(self.history_)
+            self.calibration_ = fit_calibration(
+                self.encoder_, encoded, y_idx, self.n_classes, self._raw, next(seeds))
+            self.neighbours = {}
+            self.fidelity_, self.interpolated_classes_, self.neighbours = check_fidelity(
+                encoded, y_idx, classes, sampling_strategy, self._draw_generated, self.encoder_.transform,
+                generated_only=recombine_share(self.recombine) == 0.0, seed=next(seeds), stacklevel=5,
+            )
+            self.n_copies_dropped_ = 0
+            self.variety_ = check_variety(
+                frame, y_idx, classes, sampling_strategy, identifiers, self._draw_generated,
+                next(seeds), stacklevel=5,
+            )
+
+        from ganaug.nn.training import train_with_restarts
+
+        train_with_restarts(attempt, self.on_divergence, stacklevel=4)
+        return self
+
+    # ----------------------------------------------------------- generator
+    @property
+    def generator_(self):
+        """The trained generator as a Keras model (a fit's is built on first use)."""
+        if self.model is None:
+            if self.trained is None:
+                raise AttributeError("'TableModel' object has no attribute 'generator_'")
+            self.model = self.trained.model()
+        return self.model
+
+    @generator_.setter
+    def generator_(self, model):
+        self.model, self.trained = model, None
+
+    def sampler(self):
+        """What draws rows: the fit's :class:`~ganaug.nn.sampling.TrainedGenerator`, else
+        the (loaded) Keras model."""
+        return self.trained if self.trained is not None else self.model
+
+    # ----------------------------------------------------------------- draw
+    def generate(self, labels, rng, stacklevel=2, **options):
+        """Rows for the class indices ``labels``, as a DataFrame of the training columns.
+
+        With ``filter_copies``, rows equal to a training row are redrawn
+        (:func:`ganaug.tabular.copies.replace_copies`); the count dropped is kept in
+        ``n_copies_dropped_``. ``options`` (``DRAW_OPTIONS``) replace the parameters of
+        the same names.
+        """
+        for name, value in options.items():
+            if name not in self.DRAW_OPTIONS:
+                raise TypeError(f"generate() got an unexpected option {name!r}")
+            setattr(self, name, value)
+        self.n_copies_dropped_ = 0
+        if self.shared_columns_ and self.real_rows is None:
+            warnings.warn(
+                "This model was loaded from a file, which holds no training rows, so the "
+                f"shared columns {', '.join(shown(c) for c in self.shared_columns_)} come from the "
+                "generator instead of real rows of any class, and every row is generated (right "
+                "after fit, a share is recombined from real rows: see recombine).",
+                UserWarning,
+                stacklevel=stacklevel + 1,
+            )
+        if self.interpolated_classes_ and not self.neighbours:
+            wanted = set(self.classes[np.unique(labels)].tolist())
+            missed = [c for c in self.interpolated_classes_ if c in wanted]
+            if missed:
+                warnings.warn(
+                    "This model was loaded from a file, which holds no training rows, so the "
+                    f"rows of class(es) {', '.join(shown(c) for c in missed)} come from the "
+                    "generator, whose rows failed the fidelity check at fit (right after fit, "
+                    "they are interpolated between real rows: see interpolated_classes_).",
+                    UserWarning,
+                    stacklevel=stacklevel + 1,
+                )
+        frame = self.draw(labels, rng)
+        if not self.filter_copies:
+            return frame
+        if getattr(self, "train_row_hashes_", None) is None:  # saved without them
+            warnings.warn(
+                "This model was saved without its training-row hashes, so the synthetic "
+                "rows were not checked for copies of training rows (filter_copies); to "
+                "keep that check, save with keep_copy_filter=True (ganaug fit "
+                "--keep-copy-filter), at the risk that save() describes.",
+                UserWarning,
+                stacklevel=stacklevel + 1,
+            )
+            return frame
+        frame, self.n_copies_dropped_ = replace_copies(
+            frame, labels, rng, self.draw, self.train_row_hashes_, self.encoder_.identifier_columns_,
+            stacklevel=stacklevel + 1,
+        )
+        return frame
+
+    def recombine_share(self):
+        """The share of rows to recombine from real rows (0 without shared columns or
+        real rows at hand)."""
+        if not self.shared_columns_ or self.real_rows is None:
+            return 0.0
+        return recombine_share(self.recombine)
+
+    def draw(self, labels, rng, recombine=None):
+        """Decoded rows for the class indices ``labels``: a share recombined from real
+        rows (``recombine``, default: :meth:`recombine_share`), the rest generated and,
+        with ``filter_labels``, label-checked (:func:`ganaug.tabular.label_check.label_checked`).
+        Only the rows kept are decoded, so missing values still come out at each
+        class's real rate."""
+        share = self.recombine_share() if recombine is None else recombine
+        if share > 0 and len(labels):
+            take = split_recombined(labels, share, rng)
+            if take.any():
+                frame = pd.concat([self.draw(labels[~take], rng, recombine=0.0),
+                                   self.real_rows.recombined(labels[take], rng)], ignore_index=True)
+                order = np.argsort(np.concatenate([np.flatnonzero(~take), np.flatnonzero(take)]),
+                                   kind="stable")
+                return frame.iloc[order].reset_index(drop=True)
+        if not self.filter_labels or self.label_judge_ is None or not len(labels):
+            encoded, donors = self._candidates(labels, rng)
+            return self._decoded(encoded, labels, rng, donors)
+        kept, donors, self.label_agreement_ = label_checked(
+            labels, rng, self._candidates, self.label_judge_, self.encoder_.missing_indicators(),
+            self.encoder_.output_dim_,
+        )
+        return self._decoded(kept, labels, rng, donors)
+
+    def _draw_generated(self, labels, rng):
+        """:meth:`draw` without recombination: the generator's own rows (for the checks)."""
+        return self.draw(labels, rng, recombine=0.0)
+
+    def _raw(self, labels, rng):
+        """The generator's raw output for the class indices ``labels``."""
+        from ganaug.nn.sampling import run_generator
+
+        return run_generator(self.sampler(), labels, self.n_classes, self.settings.latent_dim, rng,
+                             (self.encoder_.output_dim_,), SAMPLE_CHUNK)
+
+    def _candidates(self, labels, rng):
+        """Rows in GAN space: generated and calibrated, or interpolated for the classes that
+        failed the fidelity check; each with the shared columns of one real row of any
+        class (:meth:`RealRows.lend`). Returns the rows and, per row, the real row its
+        shared columns come from (-1 without)."""
+        interpolated = np.isin(labels, list(self.neighbours))
+        if interpolated.any():
+            encoded = np.empty((len(labels), self.encoder_.output_dim_), dtype=np.float32)
+            encoded[~interpolated] = self._generated(labels[~interpolated], rng)
+            for k in self.neighbours:
+                at = np.flatnonzero(labels == k)
+                encoded[at] = interpolate(self.neighbours[k], len(at), rng)
+        else:
+            encoded = self._generated(labels, rng)
+        donors = np.full(len(labels), -1, dtype=np.int64)
+        if self.real_rows is not None:
+            donors = self.real_rows.lend(encoded, rng)
+        return encoded, donors
+
+    def _generated(self, labels, rng):
+        """The generator's rows for the class indices ``labels``, calibrated."""
+        encoded = self._raw(labels, rng)
+        return encoded if self.calibration_ is None else self.calibration_.transform(encoded, labels)
+
+    def _decoded(self, encoded, labels, rng, donors):
+        """Rows in GAN space -> DataFrame; borrowed columns get their donors' values as given."""
+        borrowed = self.shared_columns_ if self.real_rows is not None else ()
+        decode_seed = rng.randint(np.iinfo(np.int32).max)
+        frame = self.encoder_.inverse_transform(encoded, random_state=decode_seed, y=labels,
+                                                as_given=set(borrowed))
+        if borrowed and len(frame):
+            # The real values themselves, not their round trip through GAN space.
+            values = self.real_rows.shared_values(donors).set_axis(frame.index)
+            for name in borrowed:
+                frame[name] = values[name]
+        return frame
+
+    # -------------------------------------------------------------- saving
+    def get_state(self, keep_copy_filter=False):
+        """The fitted state as JSON (row hashes only with ``keep_copy_filter``)."""
+        state = {
+            "shared_columns": [persistence.tag(c) for c in self.shared_columns_],
+            "interpolated_classes": [persistence.tag(c) for c in self.interpolated_classes_],
+        }
+        if self.calibration_ is not None:
+            state["calibration"] = self.calibration_.get_state()
+        if self.label_judge_ is not None:
+            state["label_judge"] = {k: v.tolist() for k, v in self.label_judge_.items()}
+        state["encoder"] = self.encoder_.get_state()
+        if keep_copy_filter and getattr(self, "train_row_hashes_", None) is not None:
+            state["train_row_hashes"] = base64.b64encode(
+                self.train_row_hashes_.astype("<u8").tobytes()).decode("ascii")
+        return state
+
+    @classmethod
+    def from_state(cls, state, generator, settings, classes, **options):
+        """A fitted model from :meth:`get_state`'s output and the saved generator."""
+        model = cls(settings, classes, **options)
+        model.history_ = state["history"]
+        model.shared_columns_ = [persistence.untag(c) for c in state.get("shared_columns", [])]
+        model.interpolated_classes_ = [persistence.untag(c) for c in state.get("interpolated_classes", [])]
+        if state.get("label_judge") is not None:
+            model.label_judge_ = {k: np.asarray(v, dtype=np.float64) for k, v in state["label_judge"].items()}
+        if state.get("train_row_hashes") is not None:
+            model.train_row_hashes_ = np.frombuffer(
+                base64.b64decode(state["train_row_hashes"], validate=True), dtype="<u8"
+            ).astype(np.uint64)
+        model.encoder_ = TabularEncoder.from_state(state["encoder"])
+        if state.get("calibration") is not None:
+            model.calibration_ = OutputCalibration.from_state(model.encoder_, state["calibration"])
+        model.generator_ = generator
+        return model
