@@ -7,8 +7,6 @@ import sys
 import textwrap
 
 import numpy as np
-import pandas as pd
-import pytest
 
 from ganaug import GANAugmenter
 
@@ -63,30 +61,3 @@ def test_global_random_state_untouched(penguins):
     assert np.random.random() == expected
 
 
-@pytest.mark.parametrize("n", [7, 5000])
-def test_draws_run_traced_with_the_eager_numbers(penguins, n):
-    """The generator runs through one traced function (ganaug.gan.layout_sampling_function),
-    whatever the number of rows; it must give the numbers an eager call gives, and
-    be traced once, so that draws of any size, and the next fit of the same layout
-    (cross-validation), cost no new trace."""
-    from ganaug.augmenter import _noise
-    from ganaug.gan import layout_sampling_function
-
-    X, y = penguins
-    aug = GANAugmenter(**TINY, random_state=0).fit(X, y)
-    labels = np.arange(n) % len(aug.classes_)
-    shape = (aug.encoder_.output_dim_,)
-    traced = aug._run_generator(labels, np.random.RandomState(1), shape, 4096)
-    function = layout_sampling_function(aug._sampler().template)
-    assert function.experimental_get_tracing_count() == 1
-    # The next fit trains the same compiled GAN again: its own weights, no new trace,
-    # and this fit's rows unchanged.
-    other = GANAugmenter(**TINY, random_state=1).fit(X, y)
-    assert other._sampler().template is aug._sampler().template
-    assert not np.array_equal(other._run_generator(labels, np.random.RandomState(1), shape, 4096), traced)
-    assert function.experimental_get_tracing_count() == 1
-    np.testing.assert_array_equal(aug._run_generator(labels, np.random.RandomState(1), shape, 4096), traced)
-    noise = _noise(np.random.RandomState(1), len(labels), aug.latent_dim)
-    onehot = np.eye(len(aug.classes_), dtype=np.float32)[labels]
-    eager = np.asarray(aug.generator_([noise, onehot], training=False))
-    np.testing.assert_allclose(traced, eager, rtol=1e-5, atol=1e-6)

@@ -42,21 +42,27 @@ def test_public_names_resolve():
     assert set(ganaug.__all__) <= set(dir(ganaug))
 
 
-def _imported_ganaug_modules(path):
-    """The ganaug modules that ``path`` imports, at any depth (inside functions too)."""
+def _imported_ganaug_modules(path, modules):
+    """The ganaug modules that ``path`` imports, at any depth (inside functions too), as
+    names relative to the package (``tabular.model``; a package is its ``__init__``)."""
     import ast
+
+    def named(dotted):
+        return dotted.split(".", 1)[1] if "." in dotted else None
 
     names = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("ganaug"):
-            parts = node.module.split(".")
-            if len(parts) > 1:
-                names.add(parts[1])
-            else:  # from ganaug import networks
-                names.update(alias.name for alias in node.names)
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "ganaug":
+            base = named(node.module)
+            for alias in node.names:  # from ganaug.nn import table_nets: the submodule
+                sub = f"{base}.{alias.name}" if base else alias.name
+                if sub in modules:
+                    names.add(sub)
+                elif base:
+                    names.add(base)
         elif isinstance(node, ast.Import):
-            names.update(a.name.split(".")[1] for a in node.names if a.name.startswith("ganaug."))
-    return names
+            names.update(named(a.name) for a in node.names if a.name.startswith("ganaug."))
+    return names - {None}
 
 
 def _module_graph():
@@ -65,8 +71,29 @@ def _module_graph():
     import ganaug
 
     folder = Path(ganaug.__file__).parent
-    modules = {p.stem: _imported_ganaug_modules(p) for p in folder.glob("*.py")}
-    return {name: {d for d in deps if d in modules and d != name} for name, deps in modules.items()}
+    paths = {}
+    for path in folder.rglob("*.py"):
+        parts = path.relative_to(folder).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        if name:  # not ganaug/__init__.py itself
+            paths[name] = path
+    modules = set(paths)
+    graph = {name: _imported_ganaug_modules(path, modules) for name, path in paths.items()}
+    return {name: {d for d in deps if d in modules and d != name} for name, deps in graph.items()}
+
+
+def test_the_graph_sees_modules_inside_packages():
+    graph = _module_graph()
+    assert "tabular.model" in graph["tabular"]
+    assert {"tabular.encoder", "tabular.label_check"} <= graph["tabular.model"]
+    assert "nn.table_nets" in graph["tabular.training"]
+
+
+def test_the_gan_core_knows_no_table_or_image_stage():
+    graph = _module_graph()
+    core = {name for name in graph if name == "nn" or name.startswith("nn.")}
+    reached = {d for name in core for d in graph[name]}
+    assert reached <= core | {"exceptions"}, sorted(reached - core)
 
 
 def test_no_two_modules_import_each_other():

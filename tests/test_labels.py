@@ -37,11 +37,11 @@ def _numbered_table(n_rare=10, seed=0):
 
 
 def test_collapse_warning_names_class_and_column_as_written(monkeypatch):
-    import ganaug.diagnostics
+    import ganaug.tabular.variety
 
-    real = ganaug.diagnostics.collapsed_classes
+    real = ganaug.tabular.variety.collapsed_classes
     # every class counts as collapsed: the warning's text is what is tested
-    monkeypatch.setattr(ganaug.diagnostics, "collapsed_classes",
+    monkeypatch.setattr(ganaug.tabular.variety, "collapsed_classes",
                         lambda variety: real(variety, threshold=2.0))
     X, y = _numbered_table()
     with warnings.catch_warnings(record=True) as caught:
