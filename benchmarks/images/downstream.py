@@ -1,6 +1,6 @@
 """Downstream benchmark for images: does GAN rebalancing help a classifier?
 
-Protocol (repeated stratified k-fold on each image set of ``image_sets.py``):
+Protocol (repeated stratified k-fold on each image set of ``benchmarks/images/sets.py``):
 
 - each training fold has 5 of its 10 classes (drawn per fold) cut to a tenth of the
   largest class (imbalance ratio 10, ``image_sets.cut_classes``); the test fold is
@@ -46,8 +46,13 @@ same file skips the folds it holds, so an interrupted run resumes.
 
 Run from the repository root::
 
-    python benchmarks/images_downstream.py --out images_downstream.jsonl --timing
-    python benchmarks/images_downstream.py --sets digits28 photo16 --fold-limit 2 --out images_downstream.jsonl
+    python -m benchmarks.images.downstream --out images_downstream.jsonl --timing
+    python -m benchmarks.images.downstream --sets digits28 photo16 --fold-limit 2 --out images_downstream.jsonl
+
+The results page, ``docs/results/images_downstream.{md,json}`` (``--page``,
+``--results``), holds the tables above, a chart of the mean ranks and one of minority
+recall per set and classifier, and the run's stamp (date, machine, command, version);
+``--report-only`` re-renders it from ``--out`` without fitting anything.
 """
 
 from __future__ import annotations
@@ -63,9 +68,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
 
-HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE.parent), str(HERE)]  # this checkout's ganaug, and image_sets
-import image_sets  # noqa: E402
+from benchmarks import common  # noqa: E402
+from benchmarks.images import sets as image_sets  # noqa: E402
 
 ARMS = ("none", "ros", "smote", "ganaug")
 # hand-set random affine warps, no GAN (bilinear; the grain kept); the uncut fold (a reference)
@@ -181,8 +185,6 @@ def referee(X, y, seed=0, epochs=30, batch_size=64):
     import keras
     from keras import layers
 
-    from ganaug.gan import Adam
-
     def prep(A):
         A = A.astype("float32") / 255.0
         return A[..., None] if A.ndim == 3 else A
@@ -199,7 +201,7 @@ def referee(X, y, seed=0, epochs=30, batch_size=64):
     f = layers.Dense(128, activation="relu", kernel_initializer=init(4), name="features")(h)
     out = layers.Dense(int(y.max()) + 1, kernel_initializer=init(5))(layers.Dropout(0.3, seed=seed)(f))
     model = keras.Model(inputs, out)
-    model.compile(Adam(1e-3), keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.compile(keras.optimizers.Adam(1e-3), keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     rng = np.random.default_rng(seed)
     order = np.concatenate([rng.permutation(len(Xf)) for _ in range(epochs)])
     model.fit(Xf[order], y[order], batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
@@ -268,8 +270,6 @@ def cnn_predict(X, y, X_test, seed, steps=600, batch_size=64):
     import keras
     from keras import layers
 
-    from ganaug.gan import Adam
-
     def prep(A):
         A = A.astype("float32") / 255.0
         return A[..., None] if A.ndim == 3 else A
@@ -286,7 +286,7 @@ def cnn_predict(X, y, X_test, seed, steps=600, batch_size=64):
     h = layers.GlobalAveragePooling2D()(h)
     out = layers.Dense(int(y.max()) + 1, kernel_initializer=init(3))(h)
     model = keras.Model(inputs, out)
-    model.compile(Adam(1e-3), keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.compile(keras.optimizers.Adam(1e-3), keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     rng = np.random.default_rng(seed)
     order = np.concatenate([rng.permutation(len(Xf)) for _ in range(steps * batch_size // len(Xf) + 1)])
     order = order[: steps * batch_size]
@@ -466,7 +466,8 @@ def report(records, sets, classifiers, arms):
 
 
 def timing(sizes=(8, 28, 64), n=1000, seed=0):
-    """Seconds of a default GANAugmenter fit on ``n`` digits at each size."""
+    """Seconds of a default GANAugmenter fit on ``n`` digits at each size (printed, and
+    returned as records)."""
     from ganaug import GANAugmenter
 
     X8, y = image_sets.make_set("digits8")
@@ -474,14 +475,71 @@ def timing(sizes=(8, 28, 64), n=1000, seed=0):
     load = os.getloadavg()[0]
     print(f"\nDefault GANAugmenter fit on {n} digits ({os.cpu_count()} CPU cores, load "
           f"{load:.1f} at the start):")
+    out = []
     for side in sizes:
-        X = X8 if side == 8 else image_sets._resize(X8, side)
+        X = X8 if side == 8 else image_sets.resize(X8, side)
         start, cpu = time.perf_counter(), time.process_time()
         aug = GANAugmenter(random_state=seed).fit(X, y)
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         work = "x".join(str(s) for s in aug.working_size_)
+        out.append({"side": side, "images": n, "seconds": seconds, "cpu_seconds": cpu, "working_size": work,
+                    "load": os.getloadavg()[0]})
         print(f"  {side}x{side}: {seconds:.1f} s wall, {cpu:.1f} s CPU, working size {work} "
               f"(load {os.getloadavg()[0]:.1f} at the end)", flush=True)
+    return out
+
+
+def page_payload(records, sets, classifiers, arms, stamp, name="images_downstream", timings=None, scope=""):
+    """The results page: the printed report's tables, a chart of the mean ranks, one of
+    minority recall per set, and the fit timings when measured."""
+    import contextlib
+    import io
+
+    text = io.StringIO()
+    with contextlib.redirect_stdout(text):
+        report(records, sets, classifiers, arms)
+    sections, current = [], None
+    for line in text.getvalue().splitlines():
+        if line.startswith("### "):
+            current = {"heading": line[4:].strip(), "text": ""}
+            sections.append(current)
+        elif current is not None:
+            current["text"] += line + "\n"
+    ranked = [a for a in arms if a not in REFERENCES]
+    shown = [n for n in sets if any(r["set"] == n for r in records)]
+    pooled = mean_ranks(records, shown, classifiers, ranked)
+    charts = [{"heading": "Charts", "text": "Mean rank of each arm over sets, classifiers and folds (1 = best).",
+               "chart": {"file": "mean_rank.png", "kind": "barh", "title": "Mean rank (1 = best)",
+                         "categories": ranked, "ylabel": "mean rank",
+                         "series": {m.replace("_", " "): [pooled[a][m] for a in ranked] for m in METRICS}}}]
+    for set_name in shown:
+        rs = [r for r in records if r["set"] == set_name]
+        charts.append({"text": f"Minority recall on the test folds, `{set_name}` (mean over folds).",
+                       "chart": {"file": f"minority_recall_{set_name}.png", "kind": "bar",
+                                 "title": f"{set_name}: minority recall by classifier", "categories": classifiers,
+                                 "ylabel": "minority recall", "ylim": [0, 1],
+                                 "series": {a: [float(np.mean([r[c]["minority_recall"] for r in rs if r["arm"] == a]))
+                                                for c in classifiers]
+                                            for a in arms if any(r["arm"] == a for r in rs)}}})
+    if not shown:  # --timing-only: no folds, no ranks
+        charts, sections = [], []
+    if timings:
+        sections.append({"heading": "Fit time by image size", "text": (
+            f"A default `GANAugmenter` fit on {timings[0]['images']} digits, upscaled; wall and CPU "
+            "seconds, the working size it chose, the load average at the end (the machine may be shared)."),
+            "table": {"columns": ["size", "wall s", "CPU s", "working size", "load"],
+                      "rows": [[f"{t['side']}x{t['side']}", f"{t['seconds']:.1f}", f"{t['cpu_seconds']:.1f}",
+                                t["working_size"], f"{t['load']:.1f}"] for t in timings]}})
+    folds = len({(r["set"], r["repeat"], r["fold"]) for r in records})
+    intro = (__doc__.split("\n\n")[1].replace("``", "`") + "\n\n" +
+             f"This run: sets {', '.join(shown) or 'none'}, arms {', '.join(arms)}, classifiers "
+             f"{', '.join(classifiers)}; {folds} (set, fold) pairs in all.")
+    if scope:
+        intro += f"\n\n**This run is reduced** ({scope}). The full run: " \
+                 "`python -m benchmarks.images.downstream --out images_downstream.jsonl --timing`."
+    return {"name": name, "title": "Images: does GAN rebalancing help a classifier?" + (" (reduced run)" if scope else ""),
+            "intro": intro, "stamp": stamp, "sections": [*charts, *sections],
+            "data": {"records": records, "timings": timings or []}}
 
 
 def main(argv=None):
@@ -499,7 +557,13 @@ def main(argv=None):
     parser.add_argument("--timing-only", action="store_true")
     parser.add_argument("--report-only", action="store_true", help="Print the tables of --out; run nothing.")
     parser.add_argument("--timing-sizes", type=int, nargs="+", default=[8, 28, 64])
+    parser.add_argument("--page", default="images_downstream",
+                        help="Name of the results page, RESULTS/PAGE.{md,json}.")
+    parser.add_argument("--results", type=Path, default=common.RESULTS,
+                        help="Folder of the results page (default: docs/results).")
     args = parser.parse_args(argv)
+    start = time.perf_counter()
+    records, timings = [], None
 
     if not args.timing_only:
         records = load_records(args.out)
@@ -530,7 +594,19 @@ def main(argv=None):
                       f"minority recall {'/'.join(args.classifiers)}): {line}", flush=True)
         report(records, args.sets, args.classifiers, args.arms)
     if args.timing or args.timing_only:
-        timing(args.timing_sizes)
+        timings = timing(args.timing_sizes)
+    reduced = []
+    if set(args.sets) != set(image_sets.SETS):
+        reduced.append(f"sets {', '.join(args.sets)} of {', '.join(image_sets.SETS)}")
+    if args.fold_limit is not None:
+        reduced.append(f"the first {args.fold_limit} folds of each set")
+    if set(args.classifiers) != set(CLASSIFIERS):
+        reduced.append(f"classifiers {', '.join(args.classifiers)}")
+    stamp = common.stamp("benchmarks.images.downstream", sys.argv[1:] if argv is None else argv,
+                         time.perf_counter() - start)
+    chosen = [r for r in records if r["set"] in args.sets and r["arm"] in args.arms]
+    common.write_results(page_payload(chosen, args.sets, args.classifiers, args.arms, stamp, args.page,
+                                      timings, "; ".join(reduced)), args.results)
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ def _digits():
     return images, digits.target.astype(np.int64)
 
 
-def _resize(images, side):
+def resize(images, side):
     from PIL import Image
 
     return np.stack(
@@ -62,11 +62,11 @@ def make_set(name, seed=0):
     if name == "digits8":
         return images, y
     if name == "digits28":
-        return _resize(images, 28), y
+        return resize(images, 28), y
     if name == "colour32":
         rng = np.random.default_rng(seed)
         n = len(images)
-        shape = _resize(images, 24).astype(np.float64) / 255.0  # (n, 24, 24) in [0, 1]
+        shape = resize(images, 24).astype(np.float64) / 255.0  # (n, 24, 24) in [0, 1]
         canvas = np.zeros((n, 32, 32), np.float64)
         dy, dx = rng.integers(2, 7, n), rng.integers(2, 7, n)
         for i in range(n):
@@ -91,7 +91,7 @@ def _photo16(images, rng):
         for p in load_sample_images().images
     ]
     n = len(images)
-    alpha = (_resize(images, 16).astype(np.float64) / 255.0)[..., None]
+    alpha = (resize(images, 16).astype(np.float64) / 255.0)[..., None]
     which = rng.integers(0, len(photos), n)
     back = np.empty((n, 16, 16, 3), np.float64)
     for i in range(n):
