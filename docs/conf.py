@@ -57,6 +57,8 @@ numpydoc_class_members_toctree = False
 numpydoc_validation_checks = set()
 numpydoc_xref_param_type = False
 nitpicky = False
+# Option names such as --target and quoted values such as 'not minority' stay as typed.
+smartquotes = False
 
 # No network in the build: intersphinx inventories are not fetched (links to
 # scikit-learn, imbalanced-learn and Keras are written out where they matter).
@@ -73,14 +75,16 @@ html_theme_options = {
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version"],
 }
-html_sidebars = {"index": []}
+html_sidebars = {"index": [], "cli": [], "getting_started": []}
 html_show_sourcelink = False
 
 
 # sphinx-click renders click's help text as reStructuredText. Some of ganaug's help
 # text is plain text that reST reads as markup: "tab |)" (a substitution reference
 # left open) and "IN_DIR/<class>/*.png" (emphasis left open). Escape a lone "|" or
-# "*" in help lines, leaving sphinx-click's own "**Required**" and ":options: a | b".
+# "*" in help lines, leaving sphinx-click's own "**Required**" and ":options: a | b",
+# and show `single backticks` (Markdown's code) as code rather than reST's italics.
+_CODE = re.compile(r"(?<!`)`([^`]+)`(?!`)")
 _LONE_STAR = re.compile(r"(?<![*\\])\*(?!\*)")
 _BAR = re.compile(r"(?<!\\)\|")
 
@@ -89,7 +93,10 @@ def _escape_help(app, ctx, lines):
     for i, line in enumerate(lines):
         if line.lstrip().startswith((":options:", ".. ")):
             continue
-        lines[i] = _BAR.sub(r"\\|", _LONE_STAR.sub(r"\\*", line))
+        line = _CODE.sub(r"``\1``", line)  # click help's `code` is Markdown, not reST
+        parts = line.split("``")  # escape outside inline literals only
+        parts[::2] = [_BAR.sub(r"\\|", _LONE_STAR.sub(r"\\*", p)) for p in parts[::2]]
+        lines[i] = "``".join(parts)
 
 
 def setup(app):
