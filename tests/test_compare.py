@@ -215,10 +215,10 @@ def test_compare_is_exported_lazily_and_stays_the_function():
 
 
 def test_cli_choices_match_the_library():
-    from ganaug import cli as cli_module
+    from ganaug.cli import comparison as cli_comparison
 
-    assert cli_module._COMPARE_ARMS == ARMS
-    assert cli_module._COMPARE_METRICS == METRICS
+    assert cli_comparison.ARMS == ARMS
+    assert cli_comparison.METRICS == METRICS
 
 
 def test_cli_compare_prints_table_and_writes_report(workdir):
