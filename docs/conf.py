@@ -49,7 +49,6 @@ myst_enable_extensions = ["colon_fence", "deflist", "dollarmath"]
 
 # API reference from the docstrings (numpydoc style).
 autosummary_generate = True
-autodoc_default_options = {"members": False, "inherited-members": False}
 autodoc_typehints = "none"
 numpydoc_show_class_members = False
 numpydoc_show_inherited_class_members = False
@@ -99,6 +98,32 @@ def _escape_help(app, ctx, lines):
         lines[i] = "``".join(parts)
 
 
+# Docstrings: "|real - synthetic|" (ganaug.plots) reads as a reST substitution
+# reference; escape a pair of bars around plain text, outside inline literals.
+_BARS = re.compile(r"(?<![`\\|])\|([^|`\n]+)\|(?![`|_])")
+
+
+def _escape_docstring_bars(app, what, name, obj, options, lines):
+    if not name.startswith("ganaug"):
+        return
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith(("|", ">>>", "...")):
+            continue  # a line block or a doctest
+        parts = line.split("``")
+        parts[::2] = [_BARS.sub(r"\\|\1\\|", p) for p in parts[::2]]
+        lines[i] = "``".join(parts)
+
+
+def _skip_member(app, what, name, obj, skip, options):
+    # scikit-learn's metadata-routing methods (set_fit_request, ...), generated on every
+    # estimator: documented by scikit-learn, not here.
+    if name == "get_metadata_routing" or (name.startswith("set_") and name.endswith("_request")):
+        return True
+    return None
+
+
 def setup(app):
+    app.connect("autodoc-process-docstring", _escape_docstring_bars)
+    app.connect("autodoc-skip-member", _skip_member)
     for event in ("description", "options", "arguments", "epilog"):
         app.connect(f"sphinx-click-process-{event}", _escape_help)
