@@ -531,7 +531,7 @@ def page_payload(records, sets, classifiers, arms, stamp, name="images_downstrea
                       "rows": [[f"{t['side']}x{t['side']}", f"{t['seconds']:.1f}", f"{t['cpu_seconds']:.1f}",
                                 t["working_size"], f"{t['load']:.1f}"] for t in timings]}})
     folds = len({(r["set"], r["repeat"], r["fold"]) for r in records})
-    intro = (__doc__.split("\n\n")[1].replace("``", "`") + "\n\n" +
+    intro = ("\n\n".join(__doc__.split("\n\n")[1:3]).replace("``", "`") + "\n\n" +
              f"This run: sets {', '.join(shown) or 'none'}, arms {', '.join(arms)}, classifiers "
              f"{', '.join(classifiers)}; {folds} (set, fold) pairs in all.")
     if scope:

@@ -345,8 +345,10 @@ def page_payload(results, text, args, params, stamp):
         {"chart": {"file": "macro_f1.png", "kind": "bar", "title": "Macro-F1 on the test folds (mean over folds)",
                    "categories": cells, "ylabel": "macro-F1", "series": f1}},
     ]
-    intro = (__doc__.split("\n\n")[2].replace("``", "`") + f"\n\nThis run: {args.repeats} x {args.folds}-fold, "
-             f"datasets {', '.join(args.datasets)}, methods {', '.join(methods)}; GANAugmenter {params}"
+    protocol = __doc__.split("\n\n")[2].replace("``", "`").replace(":func:", "")
+    intro = (protocol + f"\n\nThis run: {args.repeats} x {args.folds}-fold, "
+             f"datasets {', '.join(args.datasets)}, methods {', '.join(methods)}"
+             + (f"; GANAugmenter {params}" if "ganaug" in methods else "")
              + (f"; CTGAN {args.ctgan_epochs} epochs" if "ctgan" in methods else "") + ".")
     if args.quick or args.folds != 5 or args.repeats != 2:
         intro += ("\n\n**This run is reduced.** The full run: `python -m benchmarks.tables.compare`.")
