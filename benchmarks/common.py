@@ -221,8 +221,8 @@ def draw_chart(chart, path):
         title += f"\n{chart['note']}"
     ax.set_title(title, fontsize=10)
     ax.grid(axis="x" if kind == "barh" else "y", alpha=0.3)
-    if len(series) > 1:
-        ax.legend(fontsize=8, frameon=False)
+    if len(series) > 1:  # beside the plot, so that it hides no bar
+        ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     # No date in the file's metadata: the same JSON gives the same bytes.
