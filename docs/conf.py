@@ -122,7 +122,22 @@ def _skip_member(app, what, name, obj, skip, options):
     return None
 
 
+def _hide_long_values():
+    """Module constants show their value when it is short (INDEPENDENCE_ALPHA = 0.05);
+    a long one (the dict ganaug.metrics.MEANINGS) is left to its docstring. automodule
+    has no option for this, so autodoc's data documenter is patched."""
+    from sphinx.ext.autodoc import DataDocumenter
+
+    suppress = DataDocumenter.should_suppress_value_header
+
+    def should_suppress_value_header(self):
+        return len(repr(self.object)) > 80 or suppress(self)
+
+    DataDocumenter.should_suppress_value_header = should_suppress_value_header
+
+
 def setup(app):
+    _hide_long_values()
     app.connect("autodoc-process-docstring", _escape_docstring_bars)
     app.connect("autodoc-skip-member", _skip_member)
     for event in ("description", "options", "arguments", "epilog"):
