@@ -3,7 +3,7 @@
 Protocol (repeated stratified k-fold on each image set of ``benchmarks/images/sets.py``):
 
 - each training fold has 5 of its 10 classes (drawn per fold) cut to a tenth of the
-  largest class (imbalance ratio 10, ``image_sets.cut_classes``); the test fold is
+  largest class (imbalance ratio 10, ``benchmarks.images.sets.cut_classes``); the test fold is
   left as it is (balanced, real images only);
 - arms: ``none`` (the imbalanced fold), ``ros`` (imblearn ``RandomOverSampler``),
   ``smote`` (imblearn ``SMOTE`` on the flattened pixels), ``ganaug``
