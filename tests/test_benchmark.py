@@ -1,8 +1,8 @@
-"""Smoke test of benchmarks/compare.py: the protocol and the printed tables."""
+"""The benchmarks (``benchmarks/``): the compare record's protocol and tables, the image
+benchmark's hand-set warps, and the results pages every benchmark writes."""
 
-import importlib.util
+import json
 import os
-from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -10,21 +10,15 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def load_compare():
-    spec = importlib.util.spec_from_file_location("compare", ROOT / "benchmarks" / "compare.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from benchmarks import common  # noqa: E402
+from benchmarks.images import downstream  # noqa: E402
+from benchmarks.tables import compare  # noqa: E402
 
 
 def test_benchmark_is_built_on_cross_validate_arms():
     """The same folds, cut and scores as ganaug.comparison: one implementation."""
     from ganaug.comparison import cross_validate_arms
 
-    compare = load_compare()
     args = compare.parse_args(["--datasets", "iris", "--methods", "none,random,smote",
                                "--folds", "2", "--repeats", "1"])
     rows = compare.run(args)
@@ -63,7 +57,6 @@ def test_ctgan_arm_gets_imputed_training_folds(monkeypatch):
             return rows.sample(n, replace=True, random_state=0)
 
     monkeypatch.setitem(sys.modules, "ctgan", types.SimpleNamespace(CTGAN=FakeCTGAN))
-    compare = load_compare()
     rng = np.random.default_rng(0)
     X = pd.DataFrame({"mass": rng.normal(size=90), "island": rng.choice(["x", "y"], 90)})
     X.loc[[3, 50], "mass"] = np.nan
@@ -78,7 +71,6 @@ def test_ctgan_arm_gets_imputed_training_folds(monkeypatch):
 
 @pytest.mark.slow
 def test_benchmark_prints_tables_ranks_and_losses(tmp_path, capsys):
-    compare = load_compare()
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({
         "species": np.repeat(["A", "B"], [60, 30]),
@@ -89,65 +81,25 @@ def test_benchmark_prints_tables_ranks_and_losses(tmp_path, capsys):
     path = tmp_path / "penguins.csv"
     frame.to_csv(path, index=False)
     compare.main(["--datasets", "iris,penguins", "--folds", "2", "--repeats", "1",
-                  "--epochs", "1", "--ctgan-epochs", "1", "--penguins", str(path)])
+                  "--epochs", "1", "--ctgan-epochs", "1", "--penguins", str(path),
+                  "--results", str(tmp_path / "pages")])
     out = capsys.readouterr().out
     for heading in ("### iris, logreg", "### penguins, forest", "### Mean rank",
                     "### Where GANAugmenter loses"):
         assert heading in out
     for method in ("| none |", "| random |", "| smote |", "| ganaug |"):
         assert method in out
-
-
-class _Recorder:
-    """A sampler that records the training rows and the random_state it was given."""
-
-    seen = []
-
-    def __init__(self, random_state=None):
-        self.random_state = random_state
-
-    def get_params(self, deep=True):
-        return {"random_state": self.random_state}
-
-    def set_params(self, **params):
-        self.random_state = params.get("random_state", self.random_state)
-        return self
-
-    def fit_resample(self, X, y):
-        _Recorder.seen.append((X["row"].to_numpy(), self.random_state))
-        return X, y
-
-
-def test_fidelity_scan_fits_the_benchmarks_training_folds():
-    """benchmarks/fidelity_scan.py says which classes the devsuite's ganaug arm
-    interpolated: it must fit on the very rows and seed that arm is given."""
-    from ganaug.comparison import _fold_seed, cross_validate_arms
-
-    spec = importlib.util.spec_from_file_location("fidelity_scan", ROOT / "benchmarks" / "fidelity_scan.py")
-    scan = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(scan)
-    rng = np.random.default_rng(0)
-    y = pd.Series(np.repeat([0, 1, 2], [120, 50, 30]))
-    X = pd.DataFrame({"row": np.arange(len(y)), "x": rng.normal(size=len(y))})
-    _Recorder.seen = []
-    list(cross_validate_arms(X, y, classifiers=("logreg",), arms=[("rec", _Recorder())], folds=5,
-                             repeats=2, random_state=3, imbalance_ratio=10))
-    expected = list(scan._protocol_folds(y, 5, 2, 3, 10.0))
-    assert len(_Recorder.seen) == len(expected) == 10
-    for (rows, seed), (fold, train, _) in zip(_Recorder.seen, expected):
-        np.testing.assert_array_equal(rows, train)
-        assert seed == _fold_seed(3, fold)
+    page = (tmp_path / "pages" / "compare.md").read_text()
+    assert "## penguins, forest" in page and "(compare/mean_rank.png)" in page
 
 
 def test_image_benchmark_warps_keep_the_grain_when_asked():
-    """benchmarks/images_downstream.py's hand-set warps: bilinear ones smooth away the
+    """benchmarks/images/downstream.py's hand-set warps: bilinear ones smooth away the
     pixel noise of noisy images; with ``grain`` they keep its strength, and a zero map
     (no rotation, scale, shear or shift) gives every image back either way."""
     from scipy import ndimage
 
-    spec = importlib.util.spec_from_file_location("images_downstream", ROOT / "benchmarks" / "images_downstream.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = downstream
     rng = np.random.default_rng(0)
     X = np.clip(rng.normal(128, 40, (8, 32, 32, 3)), 0, 255).astype(np.uint8)
 
@@ -162,36 +114,64 @@ def test_image_benchmark_warps_keep_the_grain_when_asked():
         np.testing.assert_array_equal(still, X)
 
 
-def test_image_variety_over_seeds_counts_each_seed_and_the_mean():
-    """benchmarks/image_variety_seeds.py's table: per seed, the class-folds within 0.1 by
-    recall; per class-fold, the gap averaged over the seeds; and every class-fold that
-    misses under some seed, listed with its gap under each (records as read back from
-    its JSON-lines file, class numbers as text)."""
-    import contextlib
-    import io
+def tiny_payload():
+    return {
+        "name": "tiny", "title": "A tiny page",
+        "intro": "Made by a test.",
+        "stamp": common.stamp("benchmarks.perf.speed", ["--rows", "1000", "--sample", "5000"], seconds=12.3),
+        "sections": [{"heading": "Seconds", "text": "Two sizes.",
+                      "table": {"columns": ["rows", "seconds"], "rows": [["1,000", "1.50"], ["a | b", "2.00"]]},
+                      "chart": {"file": "seconds.png", "kind": "bar", "categories": ["1,000", "10,000"],
+                                "series": {"first": [1.5, 2.0], "repeat": [0.5, None]}, "title": "Seconds"}},
+                     {"chart": {"kind": "barh", "categories": ["none", "ganaug"],
+                                "series": {"mean rank": [2.0, 1.0]}}}],
+        "data": [{"rows": 1000, "seconds": 1.5}],
+    }
 
-    spec = importlib.util.spec_from_file_location("image_variety_seeds", ROOT / "benchmarks" / "image_variety_seeds.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
 
-    def record(fold, s, recall, agreement):
-        return {"set": "digits8", "repeat": 0, "fold": fold, "seed_number": s, "seconds": 10.0 + s,
-                "quality": {"agreement": agreement, "recall_gap": recall,
-                            "coverage_gap": {c: g - 0.1 for c, g in recall.items()}}}
+def test_results_page_carries_the_stamp_tables_and_charts(tmp_path, monkeypatch):
+    """A results page says when, where, with which command and which version it was made."""
+    import ganaug
 
-    records = [
-        record(0, 0, {"1": -0.12, "2": 0.02}, 0.95),
-        record(0, 1, {"1": -0.04, "2": 0.01}, 0.97),
-        record(1, 0, {"3": 0.05, "4": -0.30}, 0.91),
-        record(1, 1, {"3": 0.03, "4": -0.20}, 0.99),
-    ]
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        bench.report(records, ["digits8", "photo16"], seeds=2)
-    text = out.getvalue()
-    assert "| 0 | 2 | 0.930 (0.910) | 2 of 4 | 2 of 4 | 10 |" in text
-    assert "| 1 | 2 | 0.980 (0.970) | 3 of 4 | 2 of 4 | 11 |" in text
-    assert "within 0.1 in 3 of 4; lowest -0.250" in text
-    assert "fold seed 0, class 1: recall gap by seed -0.120, -0.040 (mean -0.080)" in text
-    assert "fold seed 1, class 4: recall gap by seed -0.300, -0.200 (mean -0.250)" in text
-    assert "photo16" not in text
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    page = common.write_results(tiny_payload(), tmp_path)
+    text = page.read_text()
+    stamp = json.loads((tmp_path / "tiny.json").read_text())["stamp"]
+    assert text.startswith("# A tiny page\n")
+    assert f"| Date | {stamp['date']} |" in text and stamp["date"].endswith("UTC")
+    assert f"{os.cpu_count()} CPU cores" in text
+    assert "`OMP_NUM_THREADS=1 python -m benchmarks.perf.speed --rows 1000 --sample 5000` (12 s)" in text
+    assert f"| ganaug | {ganaug.__version__}, commit {stamp['ganaug']['commit']} |" in text
+    assert stamp["ganaug"]["commit"] != ""
+    assert "| 1,000 | 1.50 |" in text and "| a \\| b | 2.00 |" in text  # a pipe in a cell is escaped
+    assert "![Seconds](tiny/seconds.png)" in text and "](tiny/chart1.png)" in text
+    for png in ("seconds.png", "chart1.png"):
+        assert (tmp_path / "tiny" / png).read_bytes()[:4] == b"\x89PNG"
+    index = (tmp_path / "index.md").read_text()
+    assert "[A tiny page](tiny.md)" in index and "```{toctree}" in index
+
+
+def test_results_page_renders_again_from_its_json_alone(tmp_path):
+    """``python -m benchmarks.common render X.json`` gives the same page, charts included."""
+    page = common.write_results(tiny_payload(), tmp_path)
+    first = page.read_text(), (tmp_path / "tiny" / "seconds.png").read_bytes()
+    page.unlink()
+    (tmp_path / "tiny" / "seconds.png").unlink()
+    common.main(["render", str(tmp_path / "tiny.json")])
+    assert (page.read_text(), (tmp_path / "tiny" / "seconds.png").read_bytes()) == first
+    with pytest.raises(SystemExit, match="is not a file"):
+        common.main(["render", str(tmp_path / "nowhere.json")])
+
+
+def test_benchmarks_use_no_path_tricks_and_no_private_ganaug_names():
+    """Benchmarks run as modules (``python -m benchmarks.tables.devsuite``) and reach
+    ganaug through its public names only."""
+    import re
+
+    root = common.ROOT / "benchmarks"
+    for path in root.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "sys.path" not in text, path
+        assert "spec_from_file_location" not in text, path
+        private = re.findall(r"\bfrom ganaug[\w.]* import [^\n]*\b_[a-z]\w*|\bganaug[\w.]*\._[a-z]\w*|\baug\._[a-z]\w*", text)
+        assert not private, (path, private)

@@ -1,6 +1,5 @@
 """ganaug.compare, `ganaug compare` and the devsuite benchmark built on the same protocol."""
 
-import importlib.util
 import json
 import re
 
@@ -9,6 +8,8 @@ import pandas as pd
 import pytest
 
 import ganaug
+from benchmarks.tables import devsuite
+from benchmarks.tables import unseen_tables as unseen
 from ganaug.comparison import (
     ARMS,
     METRICS,
@@ -214,10 +215,10 @@ def test_compare_is_exported_lazily_and_stays_the_function():
 
 
 def test_cli_choices_match_the_library():
-    from ganaug import cli as cli_module
+    from ganaug.cli import comparison as cli_comparison
 
-    assert cli_module._COMPARE_ARMS == ARMS
-    assert cli_module._COMPARE_METRICS == METRICS
+    assert cli_comparison.ARMS == ARMS
+    assert cli_comparison.METRICS == METRICS
 
 
 def test_cli_compare_prints_table_and_writes_report(workdir):
@@ -286,13 +287,6 @@ def test_cli_compare_single_class(workdir):
 
 
 # --------------------------------------------------------------------- benchmark
-def load_devsuite():
-    spec = importlib.util.spec_from_file_location("devsuite", ROOT / "benchmarks" / "devsuite.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture
 def fake_suite(tmp_path, small):
     """Two tiny tables in the devsuite's layout (an unnamed index column; a missing target)."""
@@ -316,11 +310,11 @@ def fake_suite(tmp_path, small):
 
 
 def test_devsuite_builds_tables_and_resumes(fake_suite, tmp_path, capsys):
-    devsuite = load_devsuite()
     suite, data = fake_suite
     out = tmp_path / "res"
     args = ["--suite", str(suite), "--data", str(data), "--arms", "none,balanced,random,smote",
-            "--folds", "2", "--repeats", "1", "--out", str(out), "--quiet"]
+            "--folds", "2", "--repeats", "1", "--out", str(out), "--quiet",
+            "--results", str(tmp_path / "pages")]
     devsuite.main(args)
     first = capsys.readouterr()
     lines = (tmp_path / "res.jsonl").read_text().splitlines()
@@ -329,6 +323,10 @@ def test_devsuite_builds_tables_and_resumes(fake_suite, tmp_path, capsys):
     md = (tmp_path / "res.md").read_text()
     for heading in ("### one, logreg", "### two, forest", "### Over all cells (4 "):
         assert heading in md
+    page = (tmp_path / "pages" / "devsuite.md").read_text()  # the results page, with its stamp
+    assert "**This run is a subset of the suite**" in page and "### " not in page
+    assert "python -m benchmarks.tables.devsuite --suite" in page and "## one, logreg" in page
+    assert (tmp_path / "pages" / "devsuite" / "mean_rank.png").stat().st_size > 0
     payload = json.loads((tmp_path / "res.json").read_text())
     assert {row["arm"] for row in payload["overall"]} == {"none", "balanced", "random", "smote"}
     assert sum(row["wins (macro_f1)"] for row in payload["overall"]) >= 4
@@ -349,7 +347,6 @@ def test_devsuite_builds_tables_and_resumes(fake_suite, tmp_path, capsys):
 
 
 def test_devsuite_ranks_and_wins():
-    devsuite = load_devsuite()
     records = []
     scores = {("t1", "none"): 0.7, ("t1", "smote"): 0.9, ("t2", "none"): 0.8, ("t2", "smote"): 0.8}
     for (table, arm), score in scores.items():
@@ -366,12 +363,12 @@ def test_devsuite_ranks_and_wins():
 
 
 def test_devsuite_skips_forestflow_when_missing(fake_suite, tmp_path, capsys, monkeypatch):
-    devsuite = load_devsuite()
     monkeypatch.setattr(devsuite, "forestflow_available", lambda: False)
     suite, data = fake_suite
     devsuite.main(["--suite", str(suite), "--data", str(data), "--tables", "two",
                    "--arms", "none,forestflow", "--classifiers", "logreg", "--folds", "2",
-                   "--repeats", "1", "--out", str(tmp_path / "ff"), "--quiet"])
+                   "--repeats", "1", "--out", str(tmp_path / "ff"), "--quiet",
+                   "--results", str(tmp_path / "pages")])
     captured = capsys.readouterr()
     assert "forestflow skipped" in captured.err
     assert "| none |" in captured.out and "forestflow |" not in captured.out
@@ -391,7 +388,6 @@ def test_cli_compare_says_each_warning_once(workdir):
 
 
 def test_devsuite_forestflow_budget_option():
-    devsuite = load_devsuite()
     assert devsuite.parse_args([]).forestflow_budget == (50, 100)
     assert devsuite.parse_args(["--forestflow-budget", "20,20"]).forestflow_budget == (20, 20)
     for bad in ("20", "a,b", "0,5"):
@@ -400,12 +396,9 @@ def test_devsuite_forestflow_budget_option():
 
 
 def test_unseen_tables_picks_by_the_rule_and_feeds_the_devsuite(fake_suite, tmp_path, capsys):
-    """benchmarks/unseen_tables.py: a suite of the tables outside the development suite
+    """benchmarks/tables/unseen_tables.py: a suite of the tables outside the development suite
     that have a usable target (the first column with 2 to 5 text or integer values),
-    one per dataset, which benchmarks/devsuite.py then runs."""
-    spec = importlib.util.spec_from_file_location("unseen_tables", ROOT / "benchmarks" / "unseen_tables.py")
-    unseen = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(unseen)
+    one per dataset, which benchmarks/tables/devsuite.py then runs."""
     suite, data = fake_suite
     (suite / "fetch.sh").write_text("echo unused\n", encoding="utf-8")
     rng = np.random.default_rng(2)
@@ -425,7 +418,6 @@ def test_unseen_tables_picks_by_the_rule_and_feeds_the_devsuite(fake_suite, tmp_
     big.to_csv(data / "pkg" / "three.csv")
     out = tmp_path / "unseen"
     unseen.main(["--suite", str(suite), "--data", str(data), "--out", str(out), "--min-rows", "150"])
-    devsuite = load_devsuite()
     picked = devsuite.read_suite(out)
     # one.csv and two.csv are the development suite's; copy.csv repeats good.csv
     assert sorted(picked) == [("other_copy", "other/copy.csv", "group"),
@@ -433,18 +425,16 @@ def test_unseen_tables_picks_by_the_rule_and_feeds_the_devsuite(fake_suite, tmp_
     assert (out / "fetch.sh").exists()
     devsuite.main(["--suite", str(out), "--data", str(data), "--arms", "none,random",
                    "--classifiers", "logreg", "--folds", "2", "--repeats", "1",
-                   "--out", str(tmp_path / "run"), "--quiet"])
+                   "--out", str(tmp_path / "run"), "--quiet",
+                   "--results", str(tmp_path / "pages"), "--page", "unseen"])
     md = (tmp_path / "run.md").read_text()
     assert "### other_copy, logreg" in md and "### pkg_three, logreg" in md
+    assert "## pkg_three, logreg" in (tmp_path / "pages" / "unseen.md").read_text()
 
 
 def test_devsuite_and_unseen_tables_name_a_missing_suite(tmp_path):
-    devsuite = load_devsuite()
     with pytest.raises(SystemExit, match="holds no suite.toml"):
         devsuite.main(["--suite", str(tmp_path / "nowhere"), "--out", str(tmp_path / "r"), "--quiet"])
-    spec = importlib.util.spec_from_file_location("unseen_tables", ROOT / "benchmarks" / "unseen_tables.py")
-    unseen = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(unseen)
     with pytest.raises(SystemExit, match="holds no suite.toml"):
         unseen.main(["--suite", str(tmp_path / "nowhere"), "--out", str(tmp_path / "u")])
     assert not (tmp_path / "u").exists() and not list(tmp_path.glob("r.*"))

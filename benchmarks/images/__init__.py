@@ -1,0 +1,1 @@
+"""Image benchmarks: image sets made in code, and the downstream classifier benchmark."""

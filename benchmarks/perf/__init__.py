@@ -1,0 +1,1 @@
+"""Performance benchmarks: fit and sampling speed, memory of sampling to a file."""

@@ -1,0 +1,1 @@
+"""Table benchmarks: the development suite, unseen tables, and the compare record."""

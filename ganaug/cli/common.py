@@ -1,0 +1,242 @@
+"""What every ``ganaug`` command shares: file options, reading a table, user errors,
+TensorFlow's start-up lines, the progress bar and the evaluation report."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import pathlib
+import sys
+import tempfile
+
+import click
+
+_STRATEGY_NAMES = ("auto", "minority", "not minority", "not majority", "all")
+IN_FILE = click.Path(exists=True, dir_okay=False, path_type=pathlib.Path)
+OUT_FILE = click.Path(dir_okay=False, path_type=pathlib.Path)
+
+
+@contextlib.contextmanager
+def user_errors():
+    """Turn the library's errors about user input into one-line CLI errors (exit 1)."""
+    from ganaug.augmenter import TrainingDivergedError
+
+    try:
+        yield
+    except (ValueError, FileExistsError, IsADirectoryError, TrainingDivergedError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _verbose():
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.find_root().params.get("verbose"))
+
+
+def quiet_tensorflow():
+    """Load TensorFlow now, without its start-up lines, unless ``ganaug --verbose``.
+
+    TensorFlow's C++ code writes lines such as "oneDNN custom operations are on"
+    straight to the process's stderr while it loads, whatever TF_CPP_MIN_LOG_LEVEL
+    says (before its logging is set up). So the import runs with file descriptor 2
+    pointed at a temporary file, which is replayed only if the import fails.
+    """
+    if _verbose():
+        return
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if "tensorflow" in sys.modules:
+        return
+    with tempfile.TemporaryFile() as captured:
+        try:
+            with _stderr_to(captured):
+                import tensorflow  # noqa: F401
+        except BaseException:  # a broken install: show what TensorFlow said
+            captured.seek(0)
+            sys.stderr.write(captured.read().decode(errors="replace"))
+            raise
+
+
+@contextlib.contextmanager
+def _stderr_to(file):
+    """Point file descriptor 2, where C++ code writes, at ``file`` for a while."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    os.dup2(file.fileno(), 2)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def parse_strategy(value):
+    """``--strategy``: a name, a float ratio or a JSON object ``{"class": count}``."""
+    if value is None or value in _STRATEGY_NAMES:
+        return value
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise click.BadParameter(
+            f"expected one of {', '.join(_STRATEGY_NAMES)}, a ratio such as 0.5, or a "
+            f'JSON object such as {{"rare": 100}}; the JSON is invalid ({exc.msg} at '
+            f"column {exc.colno}). Got {value!r} instead.",
+            param_hint="--strategy",
+        ) from None
+    if not isinstance(parsed, dict) or not all(
+        isinstance(v, int) and not isinstance(v, bool) for v in parsed.values()
+    ):
+        raise click.BadParameter(
+            f"a JSON strategy must map class names to integer counts. Got {value!r} instead.",
+            param_hint="--strategy",
+        )
+    return parsed
+
+
+def match_classes(strategy, y):
+    """JSON keys are strings: map each to the class label whose text it is."""
+    if not isinstance(strategy, dict):
+        return strategy
+    by_text = {str(label): label for label in y.unique()}
+    unknown = [key for key in strategy if key not in by_text]
+    if unknown:
+        raise click.BadParameter(
+            f"class {unknown[0]!r} is not in the target; expected some of "
+            f"{sorted(by_text)}.",
+            param_hint="--strategy",
+        )
+    return {by_text[key]: count for key, count in strategy.items()}
+
+
+def split_target(frame, target, path):
+    if target not in frame.columns:
+        raise click.ClickException(
+            f"Target column {target!r} is not in {str(path)!r}; its columns are "
+            f"{list(map(str, frame.columns))}."
+        )
+    return frame.drop(columns=[target]), frame[target]
+
+
+def make_augmenter(recipe, strategy, epochs, seed, quiet_y=None):
+    from ganaug.augmenter import GANAugmenter
+    from ganaug.recipes import load_recipe
+
+    params = load_recipe(recipe) if recipe else {}
+    if strategy is not None:
+        params["sampling_strategy"] = match_classes(strategy, quiet_y)
+    if epochs is not None:
+        params["epochs"] = epochs
+    if seed is not None:
+        params["random_state"] = seed
+    return GANAugmenter(**params)
+
+
+def progress_callbacks(epochs, quiet):
+    """A click progress bar advanced by a Keras callback at each epoch's end."""
+    if quiet:
+        return contextlib.nullcontext([])
+    import keras
+
+    class _Bar(keras.callbacks.Callback):
+        def __init__(self, bar):
+            super().__init__()
+            self.bar = bar
+
+        def on_train_begin(self, logs=None):
+            self.bar.length = self.params["epochs"]  # epochs may be 'auto' until fit
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.bar.update(1)
+
+    @contextlib.contextmanager
+    def bar_context():
+        length = epochs if isinstance(epochs, int) else 1
+        with click.progressbar(length=length, label="Training", file=sys.stderr) as bar:
+            yield [_Bar(bar)]
+
+    return bar_context()
+
+
+def count_table(before, after):
+    labels = sorted(set(before) | set(after), key=str)
+    width = max([5, *(len(str(label)) for label in labels)])
+    lines = [f"{'class':<{width}}  {'before':>8}  {'after':>8}  {'added':>8}"]
+    for label in labels:
+        b, a = before.get(label, 0), after.get(label, 0)
+        lines.append(f"{str(label):<{width}}  {b:>8}  {a:>8}  {a - b:>8}")
+    return "\n".join(lines)
+
+
+def check_output(output, data, force):
+    if output.resolve() == data.resolve():
+        raise click.BadParameter(
+            f"the output {str(output)!r} is the input file; ganaug never overwrites its "
+            "input. Choose another path.",
+            param_hint="--output",
+        )
+    if output.exists() and not force:
+        raise click.ClickException(
+            f"Output {str(output)!r} already exists; use --force to replace it."
+        )
+
+
+def _split_na_values(ctx, param, value):
+    return tuple(v for item in value for v in item.split(",")) if value else None
+
+
+READING_OPTIONS = [
+    click.option("--sep", default=None, metavar="CHAR", help="CSV field separator (default: sniffed among , ; tab |)."),
+    click.option("--decimal", type=click.Choice([".", ","]), default=None, help="Decimal mark of CSV numbers (default: sniffed)."),
+    click.option(
+        "--na-values", multiple=True, callback=_split_na_values, metavar="TEXT[,TEXT...]",
+        help="Cell texts that mean 'missing' in every column. By default a cell is missing "
+        "when empty, or NA/NaN/null/... in a column of numbers; in a text column NA and "
+        "None are categories.",
+    ),
+]
+
+
+def with_reading_options(func):
+    for option in reversed(READING_OPTIONS):
+        func = option(func)
+    return func
+
+
+def read_frame(data, sep, decimal, na_values):
+    return read_data(data, sep, decimal, na_values)[0]
+
+
+def read_data(data, sep, decimal, na_values):
+    from ganaug.io import read_table_format
+
+    if sep is not None and sep in ("\\t", "tab"):
+        sep = "\t"
+    if sep is not None and len(sep) != 1:
+        raise click.BadParameter(
+            f"expected one character (or \\t for tab). Got {sep!r} instead.", param_hint="--sep"
+        )
+    return read_table_format(data, sep=sep, decimal=decimal, na_values=na_values)
+
+
+def evaluate_and_report(X, y, X_new, y_new, report, *, force, seed, title, quiet,
+                        holdout=None, images=None):
+    from ganaug.evaluation import evaluate, format_summary, write_html_report
+
+    if len(X_new) == 0:
+        raise ValueError("There are no synthetic rows to evaluate; nothing was generated.")
+    holdout_X, holdout_y = holdout if holdout is not None else (None, None)
+    random_state = 0 if seed is None else seed
+    scores = evaluate(X, y, X_new, y_new, holdout_X=holdout_X, holdout_y=holdout_y,
+                      random_state=random_state)
+    if not quiet:
+        click.echo(format_summary(scores))
+    if report is not None:
+        real_images, synth_images = images if images is not None else (None, None)
+        write_html_report(scores, report, X, y, X_new, y_new, title=title,
+                          random_state=random_state, force=force,
+                          real_images=real_images, synth_images=synth_images)
+        click.echo(f"Wrote report to {report}")

@@ -1,0 +1,108 @@
+"""``ganaug compare``: does rebalancing help a classifier on this table, and which remedy."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import warnings
+from collections import Counter
+
+import click
+
+from ganaug.cli.common import (
+    IN_FILE,
+    OUT_FILE,
+    check_output,
+    quiet_tensorflow,
+    read_frame,
+    split_target,
+    user_errors,
+    with_reading_options,
+)
+
+ARMS = ("none", "balanced", "random", "smote", "ganaug")  # ganaug.comparison.ARMS
+METRICS = ("macro_f1", "balanced_accuracy", "minority_recall", "g_mean")
+
+
+def _parse_arms(value):
+    arms = [a.strip() for a in value.split(",") if a.strip()]
+    unknown = [a for a in arms if a not in ARMS]
+    if unknown or not arms or len(set(arms)) != len(arms):
+        raise click.BadParameter(
+            f"expected distinct names from {', '.join(ARMS)}, separated by commas. "
+            f"Got {value!r} instead.",
+            param_hint="--arms",
+        )
+    return arms
+
+
+@click.command()
+@click.argument("data", type=IN_FILE)
+@click.option("--target", "-t", required=True, help="Name of the class-label column.")
+@click.option("--classifier", type=click.Choice(["hgb", "logreg", "forest"]), default="hgb", show_default=True, help="hgb: histogram gradient boosting (native categories and missing values); logreg: logistic regression; forest: random forest.")
+@click.option("--arms", default=",".join(ARMS), show_default=True, help="Which remedies to compare, separated by commas.")
+@click.option("--metric", type=click.Choice(METRICS), default="macro_f1", show_default=True, help="The score that decides which arm is best.")
+@click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True, help="K of the stratified K-fold.")
+@click.option("--repeats", type=click.IntRange(min=1), default=2, show_default=True, help="Repeats of the K-fold split.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed; the same seed gives the same scores.")
+@click.option("--recipe", default=None, help="Parameters of the ganaug arm: a recipe name (fast, careful, generated) or a .toml file (default: GANAugmenter's defaults).")
+@click.option("--report", type=OUT_FILE, default=None, help="Also write an HTML page with the table and a plot per metric.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar (the table is still printed).")
+@click.option("--force", is_flag=True, help="Replace an existing report.")
+@with_reading_options
+def compare(data, target, classifier, arms, metric, folds, repeats, seed, recipe, report, quiet,
+            force, sep, decimal, na_values):
+    """Measure whether rebalancing helps a classifier on DATA, and which remedy.
+
+    Repeated stratified cross-validation on DATA's rows (CSV or Parquet): in each
+    fold every arm (none, balanced class weights, random over-sampling, SMOTE or
+    SMOTENC, GANAugmenter) prepares the training rows, the classifier is fitted
+    on them and scored on the untouched test fold. Prints mean ± sd per arm and
+    whether the best arm's lead is larger than the fold-to-fold noise.
+    """
+    quiet_tensorflow()
+    arms = _parse_arms(arms)
+    if recipe is not None and "ganaug" not in arms:
+        raise click.BadParameter("--recipe sets the ganaug arm, which --arms leaves out.",
+                                 param_hint="--recipe")
+    if report is not None:
+        check_output(report, data, force)
+    with user_errors():
+        frame = read_frame(data, sep, decimal, na_values)
+        X, y = split_target(frame, target, data)
+        augmenter = None
+        if recipe is not None:
+            from ganaug.augmenter import GANAugmenter
+            from ganaug.recipes import load_recipe
+
+            augmenter = GANAugmenter(**load_recipe(recipe))
+        from ganaug.comparison import compare as run_compare
+
+        total = folds * repeats * len(arms)
+        if quiet:
+            bar = contextlib.nullcontext(None)
+        else:
+            bar = click.progressbar(length=total, label="Cross-validating", file=sys.stderr,
+                                    item_show_func=lambda item: item)
+        with bar as progress, warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = run_compare(
+                X, y, classifier=classifier, arms=arms, augmenter=augmenter, metric=metric,
+                folds=folds, repeats=repeats, random_state=seed,
+                progress=None if progress is None else progress.update,
+            )
+        _echo_warnings_once(caught, folds * repeats)
+        click.echo(str(result))
+        if report is not None:
+            result.write_html(report, title=f"ganaug compare {data.name} --target {target}",
+                              force=force)
+            click.echo(f"Wrote report to {report}")
+
+
+def _echo_warnings_once(caught, n_folds):
+    """Each distinct warning of a cross-validation once (the same one may come from
+    every fold), with how often it came."""
+    counts = Counter(str(w.message) for w in caught)
+    for message, n in counts.items():
+        times = f" ({n} times in {n_folds} folds)" if n > 1 else ""
+        click.echo(f"Warning: {message}{times}", err=True)
