@@ -238,6 +238,10 @@ class GANAugmenter(BaseOverSampler):
 
     Attributes
     ----------
+    model_ : ganaug.tabular.model.TableModel or ganaug.images.model.ImageModel
+        The fitted table or image model, which holds the state of each stage of the
+        fit (see :mod:`ganaug.tabular.model`, :mod:`ganaug.images.model`); the fitted
+        attributes below that belong to a stage are read from it.
     sampling_strategy_ : dict
         Number of rows to generate per class, as resolved from ``sampling_strategy``.
     classes_ : ndarray

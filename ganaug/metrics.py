@@ -21,6 +21,7 @@ from ganaug._labels import shown
 __all__ = [
     "MEANINGS",
     "TRAININGS",
+    "as_frame",
     "conditional_fidelity",
     "correlation_similarity",
     "detection_auc",
@@ -64,7 +65,8 @@ MEANINGS = {
 
 
 # --------------------------------------------------------------------------- helpers
-def _as_frame(X, name="X"):
+def as_frame(X, name="X"):
+    """``X`` as a DataFrame with a fresh index (an array's columns numbered)."""
     if isinstance(X, pd.DataFrame):
         return X.reset_index(drop=True)
     X = np.asarray(X)
@@ -224,8 +226,8 @@ def marginal_fidelity(real_X, synth_X, *, categorical_features="auto"):
     >>> marginal_fidelity(real, real).tolist()
     [1.0, 1.0]
     """
-    real = _as_frame(real_X, "real_X")
-    synth = _align(real, _as_frame(synth_X, "synth_X"))
+    real = as_frame(real_X, "real_X")
+    synth = _align(real, as_frame(synth_X, "synth_X"))
     categorical = set(_categorical_columns(real, categorical_features))
     return pd.Series(
         {
@@ -266,8 +268,8 @@ def correlation_similarity(real_X, synth_X, *, categorical_features="auto"):
     >>> correlation_similarity(X, X)
     1.0
     """
-    real = _as_frame(real_X, "real_X")
-    synth = _align(real, _as_frame(synth_X, "synth_X"))
+    real = as_frame(real_X, "real_X")
+    synth = _align(real, as_frame(synth_X, "synth_X"))
     if len(real) < 2 or len(synth) < 2:
         return float("nan")
     a, b = _correlation_matrix(real, synth, categorical_features)
@@ -311,8 +313,8 @@ def detection_auc(real_X, synth_X, *, categorical_features="auto", cv=3, random_
     """
     from sklearn.model_selection import StratifiedKFold, cross_val_score
 
-    real = _as_frame(real_X, "real_X")
-    synth = _align(real, _as_frame(synth_X, "synth_X"))
+    real = as_frame(real_X, "real_X")
+    synth = _align(real, as_frame(synth_X, "synth_X"))
     if min(len(real), len(synth)) < cv:
         return float("nan")
     X = pd.concat([real, synth], ignore_index=True)
@@ -343,8 +345,8 @@ def conditional_fidelity(real_X, real_y, synth_X, synth_y, *, categorical_featur
     >>> conditional_fidelity(X, y, X, y)["overall"]
     1.0
     """
-    real = _as_frame(real_X, "real_X")
-    synth = _align(real, _as_frame(synth_X, "synth_X"))
+    real = as_frame(real_X, "real_X")
+    synth = _align(real, as_frame(synth_X, "synth_X"))
     real_y, synth_y = np.asarray(real_y), np.asarray(synth_y)
     categorical, numeric = _split_kinds(real, categorical_features)
     model = _model("forest", categorical, numeric, random_state).fit(real, real_y)
@@ -410,9 +412,9 @@ def utility_scores(train_X, train_y, synth_X, synth_y, test_X, test_y, *,
     unknown = [t for t in training if t not in TRAININGS]
     if unknown:
         raise ValueError(f"training must hold some of {TRAININGS}. Got {unknown[0]!r} instead.")
-    train = _as_frame(train_X, "train_X")
-    synth = _align(train, _as_frame(synth_X, "synth_X"))
-    test = _align(train, _as_frame(test_X, "test_X"))
+    train = as_frame(train_X, "train_X")
+    synth = _align(train, as_frame(synth_X, "synth_X"))
+    test = _align(train, as_frame(test_X, "test_X"))
     train_y, synth_y, test_y = map(np.asarray, (train_y, synth_y, test_y))
     labels, counts = np.unique(train_y, return_counts=True)
     minority = labels[np.argmin(counts)]
@@ -465,8 +467,8 @@ def exact_copy_rate(train_X, train_y, synth_X, synth_y, *, categorical_features=
     >>> exact_copy_rate(train, [0, 1], synth, [0, 1])
     0.5
     """
-    train = _as_frame(train_X, "train_X")
-    synth = _align(train, _as_frame(synth_X, "synth_X"))
+    train = as_frame(train_X, "train_X")
+    synth = _align(train, as_frame(synth_X, "synth_X"))
     if len(synth) == 0:
         return float("nan")
     categorical = set(_categorical_columns(train, categorical_features))
@@ -510,8 +512,8 @@ def privacy_scores(train_X, train_y, synth_X, synth_y, holdout_X=None, *,
     """
     from sklearn.neighbors import NearestNeighbors
 
-    train = _as_frame(train_X, "train_X")
-    synth = _align(train, _as_frame(synth_X, "synth_X"))
+    train = as_frame(train_X, "train_X")
+    synth = _align(train, as_frame(synth_X, "synth_X"))
     categorical, numeric = _split_kinds(train, categorical_features)
     pre = _preprocessor(categorical, numeric).fit(train)
     T = pre.transform(train)
@@ -531,7 +533,7 @@ def privacy_scores(train_X, train_y, synth_X, synth_y, holdout_X=None, *,
     out["dcr_median"] = float(np.median(d_train))
     out["dcr_p05"] = float(np.percentile(d_train, 5))
     if holdout_X is not None:
-        holdout = _align(train, _as_frame(holdout_X, "holdout_X"))
+        holdout = _align(train, as_frame(holdout_X, "holdout_X"))
         H = pre.transform(holdout)
         out["dcr_holdout_baseline"] = float(
             np.median(NearestNeighbors(n_neighbors=1).fit(T).kneighbors(H)[0][:, 0])
@@ -618,8 +620,8 @@ def evaluate(real_X, real_y, synth_X, synth_y, *, holdout_X=None, holdout_y=None
     """
     from sklearn.model_selection import train_test_split
 
-    real = _as_frame(real_X, "real_X")
-    synth = _align(real, _as_frame(synth_X, "synth_X"))
+    real = as_frame(real_X, "real_X")
+    synth = _align(real, as_frame(synth_X, "synth_X"))
     real_y = np.asarray(real_y)
     synth_y = np.asarray(synth_y)
     for name, X, y in (("real_y", real, real_y), ("synth_y", synth, synth_y)):
@@ -660,7 +662,7 @@ def evaluate(real_X, real_y, synth_X, synth_y, *, holdout_X=None, holdout_y=None
         if holdout_y is None:
             raise ValueError("holdout_y is needed with holdout_X. Got None instead.")
         train, train_y = real, real_y
-        test = _align(real, _as_frame(holdout_X, "holdout_X"))
+        test = _align(real, as_frame(holdout_X, "holdout_X"))
         test_y = np.asarray(holdout_y)
     else:
         _, counts = np.unique(real_y, return_counts=True)

@@ -13,7 +13,7 @@ import html
 import numpy as np
 import pandas as pd
 
-from ganaug.metrics import MEANINGS, _align, _as_frame, _categorical_columns, _match_class_mix
+from ganaug.metrics import MEANINGS, _align, as_frame, _categorical_columns, _match_class_mix
 from ganaug.plots import correlation_figure, image_grid_figure, marginal_figures, projection_figure
 
 __all__ = ["format_summary", "report_table", "write_html_report"]
@@ -125,8 +125,8 @@ def write_html_report(report, path, real_X, real_y, synth_X, synth_y, *, title="
     """
     from ganaug.io import atomic_path
 
-    real = _as_frame(real_X, "real_X")
-    synth = _align(real, _as_frame(synth_X, "synth_X"))
+    real = as_frame(real_X, "real_X")
+    synth = _align(real, as_frame(synth_X, "synth_X"))
     real_y, synth_y = np.asarray(real_y), np.asarray(synth_y)
     categorical = report.get("categorical") or _categorical_columns(real)
     figures = marginal_figures(real, real_y, synth, synth_y, categorical, report, max_columns)

@@ -193,7 +193,7 @@ def _class_counts(aug, n_samples, classes):
     """``[(class, rows)]``: evenly over ``--class``, else as ``aug.sample(n)`` spreads them."""
     import numpy as np
 
-    from ganaug.augmenter import _largest_remainder
+    from ganaug.class_counts import largest_remainder
 
     if classes:
         by_text = {str(c): c for c in aug.classes_}
@@ -209,7 +209,7 @@ def _class_counts(aug, n_samples, classes):
     weights = np.array([aug.sampling_strategy_.get(c, 0) for c in aug.classes_], dtype=float)
     if weights.sum() == 0:
         weights = np.ones(len(aug.classes_))
-    return list(zip(aug.classes_, _largest_remainder(n_samples, weights).tolist()))
+    return list(zip(aug.classes_, largest_remainder(n_samples, weights).tolist()))
 
 
 def _chunk_seeds(seed, n_chunks):

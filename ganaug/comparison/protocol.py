@@ -23,7 +23,7 @@ from ganaug.comparison.arms import (
 )
 from ganaug.comparison.result import result_from_records
 from ganaug.comparison.statistics import METRICS, fold_scores
-from ganaug.metrics import _as_frame
+from ganaug.metrics import as_frame
 
 
 # --------------------------------------------------------------------------- input
@@ -203,7 +203,7 @@ def cross_validate_arms(X, y, *, classifiers=("hgb",), arms=None, augmenter=None
     from sklearn.base import clone
     from sklearn.exceptions import ConvergenceWarning
 
-    X = _as_frame(X)
+    X = as_frame(X)
     y = pd.Series(np.asarray(y), name=getattr(y, "name", None))
     if not (isinstance(folds, (int, np.integer)) and folds >= 2):
         raise ValueError(f"folds must be an integer of at least 2. Got {folds!r} instead.")

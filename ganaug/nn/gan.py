@@ -202,6 +202,7 @@ class ConditionalGAN(keras.Model):
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
 
     def compile(self, d_optimizer, g_optimizer, **kwargs):
+        """Keras's ``compile`` with one optimizer per network (``kwargs`` go to Keras)."""
         super().compile(**kwargs)
         self.d_optimizer = d_optimizer
         self.g_optimizer = g_optimizer
@@ -464,6 +465,7 @@ class ConditionalGAN(keras.Model):
         return {m.name: m.result() for m in self.metrics}
 
     def get_config(self):
+        """The networks (serialised) and the settings, so that the model can be rebuilt."""
         return {
             "generator": keras.saving.serialize_keras_object(self.generator),
             "discriminator": keras.saving.serialize_keras_object(self.discriminator),
@@ -481,6 +483,7 @@ class ConditionalGAN(keras.Model):
 
     @classmethod
     def from_config(cls, config):
+        """The model :meth:`get_config` describes."""
         config = dict(config)
         config["generator"] = keras.saving.deserialize_keras_object(config["generator"])
         config["discriminator"] = keras.saving.deserialize_keras_object(config["discriminator"])

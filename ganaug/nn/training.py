@@ -156,6 +156,7 @@ class StopOnNonFinite(keras.callbacks.Callback):
     """
 
     def on_epoch_end(self, epoch, logs=None):
+        """Stop training when any of the epoch's losses is not finite."""
         if any(not np.isfinite(float(v)) for v in (logs or {}).values()):
             self.model.stop_training = True
 

@@ -24,7 +24,7 @@ trial so that memory stays flat over a long search.
 Entry points: :func:`tune` (an estimator in, the best estimator out) and
 :class:`GANTuner` (the whole search). This module depends on :mod:`ganaug.augmenter`
 and :mod:`ganaug.metrics`, never the reverse, and on keras-tuner's public API only.
-Like :mod:`ganaug.networks`, it imports Keras and keras-tuner; ``import ganaug``
+Like :mod:`ganaug.nn`, it imports Keras and keras-tuner; ``import ganaug``
 does not import it.
 
 The search space lives in :mod:`~ganaug.tuning.space`, one trial in
