@@ -31,7 +31,7 @@ from sklearn.utils.validation import (
 )
 
 from ganaug import class_counts, persistence
-from ganaug._labels import shown
+from ganaug.display import shown
 from ganaug.exceptions import CollapseWarning, FidelityWarning, TrainingDivergedError
 from ganaug.images.encoder import is_image_array
 from ganaug.nn.settings import TrainingSettings

@@ -12,7 +12,7 @@ from numbers import Integral
 
 import numpy as np
 
-from ganaug._labels import shown
+from ganaug.display import shown
 
 __all__ = ["class_indices", "labels_for", "labels_to_grow", "largest_remainder"]
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ganaug._labels import shown
+from ganaug.display import shown
 
 __all__ = [
     "MEANINGS",

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ganaug._labels import plain
+from ganaug.display import plain
 
 __all__ = [
     "FORMAT_VERSION",

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from ganaug import CollapseWarning, GANAugmenter
-from ganaug._labels import shown
+from ganaug.display import shown
 from ganaug.cli import ganaug
 from ganaug.comparison import compare
 from ganaug.metrics import evaluate

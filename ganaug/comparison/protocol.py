@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ganaug._labels import shown
+from ganaug.display import shown
 from ganaug.comparison.arms import (
     ARMS,
     CLASSIFIERS,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ganaug._labels import shown
+from ganaug.display import shown
 from ganaug.comparison.arms import SIMPLE_ARMS
 from ganaug.comparison.statistics import MEANINGS, METRICS, corrected_ttest, summarize
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ganaug._labels import plain
+from ganaug.display import plain
 from ganaug.images.encoder import ImageEncoder
 
 __all__ = ["FeatureExtractor", "frechet_distance", "image_quality", "kernel_distance", "precision_recall"]

@@ -22,7 +22,7 @@ import warnings
 
 import numpy as np
 
-from ganaug._labels import plain, shown
+from ganaug.display import plain, shown
 from ganaug.exceptions import FidelityWarning
 from ganaug.tabular.subsets import ROWS_PER_CLASS, VARIETY_ROWS, per_class_subset
 

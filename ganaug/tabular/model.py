@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ganaug import persistence
-from ganaug._labels import shown
+from ganaug.display import shown
 from ganaug.tabular.calibration import OutputCalibration, fit_calibration
 from ganaug.tabular.copies import copy_hashes, replace_copies
 from ganaug.tabular.encoder import TabularEncoder

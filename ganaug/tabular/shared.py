@@ -26,7 +26,7 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 
-from ganaug._labels import shown
+from ganaug.display import shown
 from ganaug.tabular.encoder import _numeric_values, _restore_categorical
 
 __all__ = [

@@ -16,7 +16,7 @@ import warnings
 
 import numpy as np
 
-from ganaug._labels import shown
+from ganaug.display import shown
 from ganaug.diagnostics import class_variety, collapsed_classes
 from ganaug.exceptions import CollapseWarning
 from ganaug.tabular.subsets import VARIETY_ROWS, per_class_subset

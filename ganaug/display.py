@@ -28,7 +28,7 @@ def shown(value):
     Examples
     --------
     >>> import numpy as np
-    >>> from ganaug._labels import shown
+    >>> from ganaug.display import shown
     >>> shown(np.int64(2)), shown(np.str_("rare")), shown("rare"), shown(np.float64(2.5))
     ('2', "'rare'", "'rare'", '2.5')
     """
