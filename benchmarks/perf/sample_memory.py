@@ -57,7 +57,7 @@ def payload(rows, argv, seconds):
     return {
         "name": "sample_memory",
         "title": "Memory: `ganaug sample` writing large files",
-        "intro": __doc__.split("\n\n")[1],
+        "intro": __doc__.split("\n\n")[2],
         "stamp": common.stamp("benchmarks.perf.sample_memory", argv, seconds),
         "sections": [
             {"heading": "Seconds, rows per second and peak memory",

@@ -350,6 +350,9 @@ def page_payload(results, text, args, params, stamp):
              f"datasets {', '.join(args.datasets)}, methods {', '.join(methods)}"
              + (f"; GANAugmenter {params}" if "ganaug" in methods else "")
              + (f"; CTGAN {args.ctgan_epochs} epochs" if "ctgan" in methods else "") + ".")
+    if "ctgan" in args.methods and "ctgan" not in methods:
+        intro += ("\n\n**CTGAN was skipped:** the `ctgan` package is not installed on this machine "
+                  "(`pip install 'ganaug[ctgan]'` includes it).")
     if args.quick or args.folds != 5 or args.repeats != 2:
         intro += ("\n\n**This run is reduced.** The full run: `python -m benchmarks.tables.compare`.")
     return {"name": args.page, "title": "Compare: over-samplers on four small tables", "intro": intro,
