@@ -8,7 +8,7 @@ does for one classifier: no resampling (``none``), ``class_weight="balanced"``
 
 The protocol lives in :func:`cross_validate_arms`, which yields one record per
 (fold, arm, classifier); ``ganaug compare`` and the development benchmark
-(``benchmarks/devsuite.py``) are both built on it.
+(``python -m benchmarks.tables.devsuite``) are both built on it.
 
 Per fold and arm:
 

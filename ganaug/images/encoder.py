@@ -315,7 +315,7 @@ class ImageEncoder:
         rest: pixel noise, fine texture), moved by the same field to the nearest pixel,
         so that it keeps its strength: a smooth resampling would average the pixel
         noise away, and a classifier could learn that smoothness as the sign of the
-        classes that got new images (``benchmarks/warp_texture.py``). ``grain=0``
+        classes that got new images (docs/design/notes.md, on warps and pixel texture). ``grain=0``
         moves the whole image bilinearly. No move gives back the image itself. Returns
         images of the input shape and dtype."""
         from scipy import ndimage

@@ -68,7 +68,7 @@ class GANHyperModel(keras_tuner.HyperModel):
     run_eagerly : bool, default=False
         Train without tracing ``train_step`` into a ``tf.function``: slower per step
         for wide networks, faster for tiny trials that spend most of their time
-        tracing. Memory stays flat either way (see ``benchmarks/tuning_memory.py``).
+        tracing. Memory stays flat either way (docs/design/notes.md, memory over many trials).
 
     Notes
     -----
