@@ -54,3 +54,14 @@ def run_cli(*args):
     from ganaug.cli import ganaug
 
     return CliRunner().invoke(ganaug, list(map(str, args)), catch_exceptions=False)
+
+
+def mixed_table(n=60, seed=0):
+    """A numeric, a count and a categorical column, and a label: 'rare' a quarter of the rows."""
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({
+        "x": rng.normal(size=n),
+        "k": rng.integers(0, 5, size=n),
+        "c": rng.choice(["a", "b", "c"], size=n),
+        "label": ["common"] * (n - n // 4) + ["rare"] * (n // 4),
+    })

@@ -14,19 +14,11 @@ from ganaug import GANAugmenter
 from ganaug.cli import ganaug
 from ganaug.io import read_table
 
-from .conftest import ROOT, TINY
+from .conftest import ROOT, TINY, mixed_table
 
 TINY_RECIPE = str(ROOT / "tests" / "tiny.toml")
 
 
-def _table(n=60, seed=0):
-    rng = np.random.default_rng(seed)
-    return pd.DataFrame({
-        "x": rng.normal(size=n),
-        "k": rng.integers(0, 5, size=n),
-        "c": rng.choice(["a", "b", "c"], size=n),
-        "label": ["common"] * (n - n // 4) + ["rare"] * (n // 4),
-    })
 
 
 def _cli(tmp_path, frame_or_text, *extra, name="data.csv"):
@@ -78,14 +70,14 @@ def test_unsupported_extension(tmp_path):
 
 # ------------------------------------------------------------------ bad target
 def test_target_with_one_class(tmp_path):
-    frame = _table().assign(label="only")
+    frame = mixed_table().assign(label="only")
     result = _cli(tmp_path, frame)
     assert result.exit_code == 1 and "needs to have more than 1 class" in result.output
 
 
 @pytest.mark.parametrize("blank", [np.nan, None, ""])
 def test_missing_target_values(tmp_path, blank):
-    frame = _table()
+    frame = mixed_table()
     frame.loc[3, "label"] = blank
     result = _cli(tmp_path, frame)
     assert result.exit_code == 1
@@ -95,7 +87,7 @@ def test_missing_target_values(tmp_path, blank):
 
 
 def test_class_smaller_than_a_batch_is_fine(tmp_path):
-    frame = _table(n=80)
+    frame = mixed_table(n=80)
     frame.loc[[0, 1], "label"] = "tiny"  # 2 rows, batch of 64
     result = _cli(tmp_path, frame)
     assert result.exit_code == 0, result.output
@@ -105,14 +97,14 @@ def test_class_smaller_than_a_batch_is_fine(tmp_path):
 
 # --------------------------------------------------------------- bad features
 def test_inf_in_features(tmp_path):
-    frame = _table()
+    frame = mixed_table()
     frame.loc[5, "x"] = np.inf
     result = _cli(tmp_path, frame)
     assert result.exit_code == 1 and "Column 'x' contains infinite values" in result.output
 
 
 def test_constant_and_all_missing_columns_work():
-    frame = _table().assign(const=7.5, empty_num=np.nan, empty_cat=None)
+    frame = mixed_table().assign(const=7.5, empty_num=np.nan, empty_cat=None)
     X, y = frame.drop(columns="label"), frame["label"]
     X_res, _ = GANAugmenter(**TINY, random_state=0).fit_resample(X, y)
     synth = X_res.iloc[len(X):]
@@ -155,14 +147,14 @@ def test_mixed_types_in_one_column():
 
 
 def test_unknown_categorical_feature_name():
-    X = _table().drop(columns="label")
+    X = mixed_table().drop(columns="label")
     with pytest.raises(ValueError, match="categorical_features names a column.*Got 'nope' instead"):
-        GANAugmenter(**TINY, categorical_features=["nope"]).fit_resample(X, _table()["label"])
+        GANAugmenter(**TINY, categorical_features=["nope"]).fit_resample(X, mixed_table()["label"])
 
 
 def test_mismatched_columns_for_the_encoder():
-    X = _table().drop(columns="label")
-    aug = GANAugmenter(**TINY, random_state=0).fit(X, _table()["label"])
+    X = mixed_table().drop(columns="label")
+    aug = GANAugmenter(**TINY, random_state=0).fit(X, mixed_table()["label"])
     with pytest.raises(ValueError, match=r"lacks column\(s\) \['c'\]"):
         aug.encoder_.transform(X.drop(columns="c"))
 

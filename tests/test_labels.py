@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from ganaug import CollapseWarning, GANAugmenter
-from ganaug.display import shown
 from ganaug.cli import ganaug
 from ganaug.comparison import compare
+from ganaug.display import shown
 from ganaug.metrics import evaluate
 
 from .conftest import ROOT, TINY

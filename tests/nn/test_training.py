@@ -2,13 +2,12 @@
 
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from ganaug import GANAugmenter, TrainingDivergedError
 from ganaug.nn.training import balanced_batches
 
-from ..conftest import TINY
+from ..conftest import TINY, mixed_table
 
 
 def _batches(dataset):
@@ -63,31 +62,23 @@ def test_balanced_batches_pairs_draw_a_partner_of_the_same_class():
     np.testing.assert_array_equal(plain.ravel(), rows)
 
 
-def _table(n=60, seed=0):
-    rng = np.random.default_rng(seed)
-    return pd.DataFrame({
-        "x": rng.normal(size=n),
-        "k": rng.integers(0, 5, size=n),
-        "c": rng.choice(["a", "b", "c"], size=n),
-        "label": ["common"] * (n - n // 4) + ["rare"] * (n // 4),
-    })
 
 
 # --------------------------------------------------------------------- faults
 def test_divergence_stops_with_the_epoch_named():
-    X = _table().drop(columns=["c", "label"])
+    X = mixed_table().drop(columns=["c", "label"])
     aug = GANAugmenter(**{**TINY, "epochs": 5}, generator_lr=1e9, discriminator_lr=1e9, random_state=0)
     with pytest.raises(TrainingDivergedError, match=r"became (nan|inf) at epoch \d") as info:
-        aug.fit_resample(X, _table()["label"])
+        aug.fit_resample(X, mixed_table()["label"])
     epoch = int(info.value.args[0].split("at epoch ")[1].split(".")[0])
     assert len(aug.history_["d_loss"]) == epoch < 5  # stopped at once, not after 5 epochs
 
 
 def test_divergence_restart_lowers_learning_rate():
-    X = _table().drop(columns=["c", "label"])
+    X = mixed_table().drop(columns=["c", "label"])
     # measured: this table diverges at epoch 3 with a rate of 1e6 and trains at 1e5
     aug = GANAugmenter(**{**TINY, "epochs": 5}, generator_lr=1e6, discriminator_lr=1e6,
                        on_divergence="restart", random_state=0)
     with pytest.warns(UserWarning, match="restarting with learning rates"):
-        X_res, _ = aug.fit_resample(X, _table()["label"])
+        X_res, _ = aug.fit_resample(X, mixed_table()["label"])
     assert np.isfinite(X_res.to_numpy(dtype=float)).all()
