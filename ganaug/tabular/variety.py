@@ -7,7 +7,10 @@ class, one level where the real rows have several. After training,
 :func:`ganaug.diagnostics.class_variety` (kept as ``GANAugmenter.variety_``), and warns
 (:class:`~ganaug.exceptions.CollapseWarning`), naming the class and its narrowest
 column, when the rows of a class the fit grows reach less than half the real rows'
-variety.
+variety. A few-valued number (a flag, a count) is judged by its levels, not its spread:
+with its spread, 0/1 crisis flags and 0-4 item scores (Ecdat/bankingCrises,
+car/DavisThin) drew collapse warnings; by levels neither does, and Cars93, Males and
+survey keep a variety ratio of 0.94 to 1.18.
 """
 
 from __future__ import annotations
