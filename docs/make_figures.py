@@ -100,19 +100,10 @@ def compare():
     print(f"compare: {time.perf_counter() - start:.0f} s")
     print(result)
     plt = pyplot()
-    arms = list(result.summary.index)
     metrics = [m for m in ("macro_f1", "minority_recall") if m in METRICS]
     fig, axes = plt.subplots(1, len(metrics), figsize=(4.2 * len(metrics), 3.2), squeeze=False)
     for ax, metric in zip(axes[0], metrics):
-        for i, arm in enumerate(arms):
-            values = result.records.loc[result.records["arm"] == arm, metric].to_numpy()
-            jitter = np.linspace(-0.15, 0.15, len(values)) if len(values) > 1 else [0.0]
-            ax.scatter(i + np.asarray(jitter), values, s=16, alpha=0.7,
-                       color="C3" if arm == result.best else "C0")
-            ax.hlines(values.mean(), i - 0.3, i + 0.3, color="k", lw=1.5)
-        ax.set_xticks(range(len(arms)), arms)
-        ax.set_title(f"{metric}: one point per fold, line = mean", fontsize=9)
-        ax.grid(axis="y", alpha=0.3)
+        result.plot_folds(metric, ax, fontsize=9)
     fig.suptitle("ganaug.compare on sample_data/penguins.csv (hgb, 5 folds)", fontsize=10)
     fig.tight_layout()
     _save(fig, "compare_penguins.png")

@@ -140,6 +140,20 @@ class ComparisonResult:
         lines += [f"Note: {n}" for n in self.notes]
         return "\n".join(lines)
 
+    def plot_folds(self, metric, ax, *, fontsize=10):
+        """Draw ``metric`` on the matplotlib axes ``ax``: one point per fold and arm (the
+        best arm in red), the arm's mean as a line."""
+        arms = list(self.summary.index)
+        for i, arm in enumerate(arms):
+            vals = self.records.loc[self.records["arm"] == arm, metric].to_numpy()
+            jitter = np.linspace(-0.15, 0.15, len(vals)) if len(vals) > 1 else [0.0]
+            ax.scatter(i + np.asarray(jitter), vals, s=16, alpha=0.7,
+                       color="C3" if arm == self.best else "C0")
+            ax.hlines(vals.mean(), i - 0.3, i + 0.3, color="k", lw=1.5)
+        ax.set_xticks(range(len(arms)), arms)
+        ax.set_title(f"{metric}: one point per fold, line = mean", fontsize=fontsize)
+        ax.grid(axis="y", alpha=0.3)
+
     def write_html(self, path, *, title="ganaug compare", force=False):
         """Write a self-contained HTML page: the table, the verdict, a plot per metric.
 
@@ -154,16 +168,8 @@ class ComparisonResult:
         figures = []
         for col in [*METRICS, "fit_s"]:
             fig, ax = plt.subplots(figsize=(1.1 * len(arms) + 2, 3.2))
-            for i, arm in enumerate(arms):
-                vals = self.records.loc[self.records["arm"] == arm, col].to_numpy()
-                jitter = np.linspace(-0.15, 0.15, len(vals)) if len(vals) > 1 else [0.0]
-                ax.scatter(i + np.asarray(jitter), vals, s=16, alpha=0.7,
-                           color="C3" if arm == self.best else "C0")
-                ax.hlines(vals.mean(), i - 0.3, i + 0.3, color="k", lw=1.5)
-            ax.set_xticks(range(len(arms)), arms)
+            self.plot_folds(col, ax)
             ax.set_ylabel(col)
-            ax.set_title(f"{col}: one point per fold, line = mean", fontsize=10)
-            ax.grid(axis="y", alpha=0.3)
             figures.append((col, png_base64(fig)))
         tests = self.tests.copy()
         page = f"""<!DOCTYPE html>
