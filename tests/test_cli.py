@@ -246,10 +246,10 @@ def test_bad_sep_option(workdir):
 
 
 def test_sample_in_chunks_same_seed_same_file(workdir, monkeypatch):
-    import ganaug.cli.tables
+    import ganaug.cli.sampling
 
     assert run("fit", "penguins.csv", "-t", "species", "-o", "m.ganaug", *FAST).exit_code == 0
-    monkeypatch.setattr(ganaug.cli.tables, "SAMPLE_CHUNK_ROWS", 7)
+    monkeypatch.setattr(ganaug.cli.sampling, "SAMPLE_CHUNK_ROWS", 7)
     for name in ("a.csv", "b.csv", "c.parquet"):
         result = run("sample", "m.ganaug", "-n", "40", "-o", name, "--seed", "3")
         assert result.exit_code == 0, result.output

@@ -1,9 +1,9 @@
 """The ``ganaug`` command line: parse, call the public API, write. No ML logic here.
 
 This module holds the ``ganaug`` group; each family of commands has its own module:
-:mod:`~ganaug.cli.tables` (augment, fit, sample), :mod:`~ganaug.cli.images`
-(augment-images, preview), :mod:`~ganaug.cli.evaluation` (evaluate),
-:mod:`~ganaug.cli.tuning` (tune) and :mod:`~ganaug.cli.comparison` (compare), all
+:mod:`~ganaug.cli.tables` (augment, fit), :mod:`~ganaug.cli.sampling` (sample),
+:mod:`~ganaug.cli.images` (augment-images, preview), :mod:`~ganaug.cli.evaluation`
+(evaluate), :mod:`~ganaug.cli.tuning` (tune) and :mod:`~ganaug.cli.comparison` (compare), all
 built on :mod:`~ganaug.cli.common`.
 """
 
@@ -18,7 +18,8 @@ from ganaug import __version__
 from ganaug.cli.comparison import compare
 from ganaug.cli.evaluation import evaluate
 from ganaug.cli.images import augment_images, preview
-from ganaug.cli.tables import augment, fit, sample
+from ganaug.cli.sampling import sample
+from ganaug.cli.tables import augment, fit
 from ganaug.cli.tuning import tune
 
 __all__ = ["ganaug"]
