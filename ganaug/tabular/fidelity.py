@@ -116,10 +116,12 @@ def check_fidelity(encoded, y_idx, classes, sampling_strategy, draw, encode, *, 
             remedy = ("Its rows are made by interpolation between neighbouring real rows "
                       "of the class instead (interpolated_classes_).")
         warnings.warn(
-            f"A forest trained on the real rows puts {fake:.0%} of the rows generated "
-            f"for class {shown(label)} in that class, against {real:.0%} of its real "
-            f"rows: the GAN has not learned where the class lies. {remedy} See fidelity_.",
-            FidelityWarning,
+            FidelityWarning(
+                f"A forest trained on the real rows puts {fake:.0%} of the rows generated "
+                f"for class {shown(label)} in that class, against {real:.0%} of its real "
+                f"rows: the GAN has not learned where the class lies. {remedy} See fidelity_.",
+                label=label,
+            ),
             stacklevel=stacklevel + 1,
         )
     return fidelity, interpolated, neighbours

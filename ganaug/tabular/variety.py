@@ -65,11 +65,13 @@ def check_variety(frame, y_idx, classes, sampling_strategy, identifiers, draw, s
         if label not in grown:  # in variety_, but this fit writes no rows of it
             continue
         warnings.warn(
-            f"The synthetic rows of class {shown(label)} are far less varied "
-            f"than its real rows ({score:.0%} of their variety; column {shown(column)}: "
-            f"{ratio:.0%}): the GAN has collapsed onto a few kinds of row. Check "
-            "variety_, or refit with another random_state or more epochs.",
-            CollapseWarning,
+            CollapseWarning(
+                f"The synthetic rows of class {shown(label)} are far less varied "
+                f"than its real rows ({score:.0%} of their variety; column {shown(column)}: "
+                f"{ratio:.0%}): the GAN has collapsed onto a few kinds of row. Check "
+                "variety_, or refit with another random_state or more epochs.",
+                label=label,
+            ),
             stacklevel=stacklevel + 1,
         )
     return variety
