@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["plain", "shown"]
+__all__ = ["counted", "plain", "shown"]
 
 
 def plain(value):
@@ -33,3 +33,22 @@ def shown(value):
     ('2', "'rare'", "'rare'", '2.5')
     """
     return repr(plain(value))
+
+
+def counted(n, noun, plural=None):
+    """``n`` and ``noun`` in the number that ``n`` asks for: ``1 row``, ``2 rows``.
+
+    ``plural`` is ``noun + "s"`` unless given (``counted(2, "class", "classes")``).
+    The noun may be several words, of which the last is the one that changes
+    (``counted(1, "synthetic row")``).
+
+    Examples
+    --------
+    >>> from ganaug.display import counted
+    >>> counted(1, "synthetic row"), counted(3, "synthetic row"), counted(0, "image")
+    ('1 synthetic row', '3 synthetic rows', '0 images')
+    >>> counted(2, "class", "classes")
+    '2 classes'
+    """
+    n = plain(n)
+    return f"{n} {noun if n == 1 else (plural or noun + 's')}"

@@ -13,6 +13,7 @@ import html
 import numpy as np
 import pandas as pd
 
+from ganaug.display import counted
 from ganaug.metrics import MEANINGS, _align, as_frame, _categorical_columns, _match_class_mix
 from ganaug.plots import correlation_figure, image_grid_figure, marginal_figures, projection_figure
 
@@ -56,7 +57,8 @@ def report_table(report):
 
 def format_summary(report):
     """A compact plain-text summary of a report (what ``ganaug evaluate`` prints)."""
-    lines = [f"{report['n_real']} real rows, {report['n_synthetic']} synthetic rows"]
+    lines = [f"{counted(report['n_real'], 'real row')}, "
+             f"{counted(report['n_synthetic'], 'synthetic row')}"]
     fid = pd.DataFrame({"overall": report["overall"], **{
         f"class {k}": v for k, v in report["per_class"].items()}})
     fid.loc["label_agreement"] = [report["conditional"].get("overall", np.nan)] + [
@@ -162,7 +164,7 @@ table.scores td, table.scores th {{ padding: 2px 8px; border-bottom: 1px solid #
 figure {{ margin: 1.5em 0; }} img {{ max-width: 100%; }} dt {{ font-weight: bold; }}
 </style></head><body>
 <h1>{html.escape(title)}</h1>
-<p>{report['n_real']} real rows, {report['n_synthetic']} synthetic rows.</p>
+<p>{counted(report['n_real'], 'real row')}, {counted(report['n_synthetic'], 'synthetic row')}.</p>
 <ul>{notes}</ul>
 {''.join(sections)}
 <h2>Plots</h2>

@@ -21,6 +21,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from ganaug.display import counted
+
 __all__ = ["COPY_REDRAWS", "copy_hashes", "replace_copies", "row_hashes"]
 
 COPY_REDRAWS = 5
@@ -59,10 +61,11 @@ def replace_copies(frame, labels, rng, draw, train_hashes, identifiers, stacklev
         frame = pd.concat([frame.drop(index=redrawn.index), redrawn]).reindex(frame.index)
     left = int(np.isin(copy_hashes(frame, identifiers), train_hashes).sum())
     if left:
+        one = left == 1
         warnings.warn(
-            f"{left} synthetic rows still copy a training row after "
-            f"{2 ** (COPY_REDRAWS + 1) - 2} redraws each (the data leave little room for "
-            "new rows); they are kept.",
+            f"{counted(left, 'synthetic row')} still {'copies' if one else 'copy'} a "
+            f"training row after {2 ** (COPY_REDRAWS + 1) - 2} redraws each (the data leave "
+            f"little room for new rows); {'it is' if one else 'they are'} kept.",
             UserWarning,
             stacklevel=stacklevel + 1,
         )
