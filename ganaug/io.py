@@ -46,6 +46,7 @@ __all__ = [
     "read_table",
     "read_table_format",
     "round_to_format",
+    "table_kind",
     "write_chunks",
     "write_table",
 ]
@@ -71,14 +72,51 @@ _MAGIC = {
 }
 
 
-def _format_of(path):
-    fmt = TABLE_SUFFIXES.get(Path(path).suffix.lower())
-    if fmt is None:
+_SPREADSHEET = ("It is a spreadsheet: save it as CSV (in Excel: File > Save As > CSV UTF-8; "
+                "in LibreOffice: Save As > Text CSV) and give ganaug the .csv file.")
+_VIA_PANDAS = ("Convert it with pandas, e.g. pandas.{reader}(path).to_parquet('data.parquet'), "
+               "and give ganaug the .parquet file.")
+_SUFFIX_ADVICE = {
+    **dict.fromkeys((".xlsx", ".xlsm", ".xls", ".ods", ".numbers"), _SPREADSHEET),
+    **dict.fromkeys((".json", ".jsonl", ".ndjson"), _VIA_PANDAS.format(reader="read_json")),
+    **dict.fromkeys((".feather", ".arrow"), _VIA_PANDAS.format(reader="read_feather")),
+    **dict.fromkeys((".pkl", ".pickle"), _VIA_PANDAS.format(reader="read_pickle")),
+    **dict.fromkeys((".h5", ".hdf5", ".hdf"), _VIA_PANDAS.format(reader="read_hdf")),
+    ".dta": _VIA_PANDAS.format(reader="read_stata"),
+    ".sav": _VIA_PANDAS.format(reader="read_spss"),
+    ".sas7bdat": _VIA_PANDAS.format(reader="read_sas"),
+    **dict.fromkeys((".txt", ".dat", ".data"),
+                    "If it is text with one row per line, rename it to .csv (or .tsv)."),
+    **dict.fromkeys((".gz", ".zip", ".bz2", ".xz", ".zst"),
+                    "It is compressed: decompress it first."),
+}
+
+
+def table_kind(path, *, output=False):
+    """``"csv"`` or ``"parquet"``, from ``path``'s extension; else a ``ValueError``
+    that says what to do instead (an ``.xlsx`` file: save it as CSV).
+
+    ``output``: ``path`` is a file to write (the message says so, and how to name it).
+
+    Examples
+    --------
+    >>> from ganaug.io import table_kind
+    >>> table_kind("data.tsv"), table_kind("data.PQ")
+    ('csv', 'parquet')
+    """
+    suffix = Path(path).suffix
+    kind = TABLE_SUFFIXES.get(suffix.lower())
+    if kind is None:
+        if output:
+            role, advice = "Output", "Name it .csv, .tsv, .parquet or .pq. "
+        else:
+            role, advice = "File", _SUFFIX_ADVICE.get(suffix.lower(), "")
+            advice = f"{advice} " if advice else ""
         raise ValueError(
-            f"File {str(path)!r} has an unsupported extension; expected one of "
-            f"{sorted(TABLE_SUFFIXES)}. Got {Path(path).suffix!r} instead."
+            f"{role} {str(path)!r} has an unsupported extension: ganaug reads and writes "
+            f"CSV (.csv, .tsv) and Parquet (.parquet, .pq) files. {advice}Got {suffix!r} instead."
         )
-    return fmt
+    return kind
 
 
 # ------------------------------------------------------------------- reading
@@ -115,10 +153,17 @@ def read_table_format(path, *, sep=None, decimal=None, na_values=None):
         The file's format, JSON-able; see :func:`write_table`.
     """
     path = Path(path)
-    kind = _format_of(path)
+    kind = table_kind(path)
     if path.is_dir():
         raise ValueError(f"{str(path)!r} is a directory; expected a {kind.upper()} file.")
     if kind == "parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            names = pq.read_schema(path).names
+        except (OSError, ValueError) as exc:
+            raise ValueError(f"Could not read {str(path)!r} as Parquet: {exc}") from None
+        _check_unique_names(names, path)
         try:
             frame = pd.read_parquet(path)
         except (OSError, ValueError) as exc:
@@ -126,6 +171,26 @@ def read_table_format(path, *, sep=None, decimal=None, na_values=None):
         _check_rows(frame, path)
         return frame, frame_format(frame)
     return _read_csv(path, sep, decimal, na_values)
+
+
+def _check_unique_names(names, path):
+    """Refuse a header that names a column twice: pandas would rename the second
+    ``x.1`` (CSV) or fail later (Parquet), and a synthetic row could not say which
+    ``x`` is which. Empty names (pandas' ``Unnamed: i``) may repeat."""
+    seen = {}
+    for i, name in enumerate(names, start=1):
+        if name != "":
+            seen.setdefault(name, []).append(i)
+    twice = {name: places for name, places in seen.items() if len(places) > 1}
+    if twice:
+        where = "; ".join(
+            f"{name!r} at columns {', '.join(map(str, places[:-1]))} and {places[-1]}"
+            for name, places in twice.items()
+        )
+        raise ValueError(
+            f"File {str(path)!r} has more than one column of the same name ({where}); "
+            "ganaug needs a distinct name for each column. Rename or drop the repeats."
+        )
 
 
 def _check_rows(frame, path):
@@ -155,6 +220,8 @@ def _read_csv(path, sep, decimal, na_values):
     if not text.strip():
         raise ValueError(f"File {str(path)!r} is empty; expected a header and rows.")
     sep, decimal, quotechar = sniff_csv(text, sep=sep, decimal=decimal)
+    header = next(csv.reader(io.StringIO(text), delimiter=sep, quotechar=quotechar), [])
+    _check_unique_names(header, path)
     try:
         cells = pd.read_csv(
             io.StringIO(text), sep=sep, quotechar=quotechar, dtype=str,
@@ -506,7 +573,7 @@ def write_chunks(chunks, path, *, force=False, fmt=None, head=None):
     from ``chunks``. The first chunk sets the Parquet schema; give at least one chunk
     (it may have no rows). See :func:`write_table` for ``fmt`` and ``head``.
     """
-    kind = _format_of(path)
+    kind = table_kind(path, output=True)
     chunks = iter(chunks)
     with atomic_path(path, force=force) as tmp:
         if kind == "csv":

@@ -63,7 +63,8 @@ def load_recipe(recipe):
     """Read a recipe (a shipped name such as ``"fast"`` or a path) into a dict of params.
 
     Unknown keys are refused with an error naming them, so a typo never passes
-    silently.
+    silently, and so is a value that ``GANAugmenter`` would refuse (``epochs = 0``):
+    at once, with the recipe's name, rather than when training starts.
 
     Examples
     --------
@@ -86,7 +87,13 @@ def load_recipe(recipe):
             f"Recipe {str(path)!r} has unknown parameter(s) {unknown}; expected some of "
             f"{sorted(known)}."
         )
-    return {k: tuple(v) if k in _TUPLE_PARAMS else v for k, v in data.items()}
+    params = {k: tuple(v) if k in _TUPLE_PARAMS else v for k, v in data.items()}
+    try:
+        # scikit-learn's check of _parameter_constraints, which fit runs first thing
+        GANAugmenter(**params)._validate_params()
+    except ValueError as exc:  # sklearn's InvalidParameterError
+        raise ValueError(f"Recipe {str(path)!r}: {exc}") from None
+    return params
 
 
 def recipe_text(params, description=None):

@@ -183,3 +183,47 @@ def test_failed_chunk_leaves_no_file(tmp_path):
         with pytest.raises(RuntimeError, match="interrupted"):
             write_chunks(chunks(), tmp_path / name)
     assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------ files ganaug cannot read
+@pytest.mark.parametrize(
+    "name, advice",
+    [("data.xlsx", "save it as CSV"), ("data.ods", "save it as CSV"),
+     ("data.json", "pandas.read_json(path).to_parquet"), ("data.txt", "rename it to .csv"),
+     ("data.csv.gz", "decompress it first"), ("data.weird", "Got '.weird' instead")],
+)
+def test_unknown_extension_says_what_to_do(tmp_path, name, advice):
+    path = _write(tmp_path, "a,b\n1,2\n", name)
+    with pytest.raises(ValueError, match="unsupported extension") as info:
+        read_table(path)
+    assert advice in str(info.value) and name in str(info.value)
+
+
+def test_unknown_output_extension_is_refused_before_writing(tmp_path):
+    with pytest.raises(ValueError, match=r"Output .*out\.xlsx.* Name it \.csv"):
+        write_table(pd.DataFrame({"a": [1]}), tmp_path / "out.xlsx")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_duplicate_csv_columns_are_refused(tmp_path):
+    path = _write(tmp_path, "x,y,x,,\n1,2,3,4,5\n")  # two empty names are pandas' Unnamed
+    with pytest.raises(ValueError, match=r"more than one column of the same name \('x' at "
+                       r"columns 1 and 3\)") as info:
+        read_table(path)
+    assert str(path) in str(info.value)
+    # quoted names are names: "x" and x are the same column name
+    quoted = _write(tmp_path, '"a";"b";"a"\n1;2;3\n', "quoted.csv")
+    with pytest.raises(ValueError, match="'a' at columns 1 and 3"):
+        read_table(quoted)
+    assert list(read_table(_write(tmp_path, "x,y,x.1\n1,2,3\n", "fine.csv"))) == ["x", "y", "x.1"]
+
+
+def test_duplicate_parquet_columns_are_refused(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "dup.parquet"
+    pq.write_table(pa.table([pa.array([1, 2]), pa.array([3, 4]), pa.array([5, 6])],
+                            names=["x", "y", "x"]), path)
+    with pytest.raises(ValueError, match=r"dup\.parquet.*'x' at columns 1 and 3"):
+        read_table(path)

@@ -29,3 +29,14 @@ def test_recipe_text_is_valid_toml_for_any_description(tmp_path, description):
 def test_recipe_text_refuses_what_toml_cannot_hold():
     with pytest.raises(ValueError, match="Cannot write these parameters to a recipe"):
         recipe_text({"epochs": None})
+
+
+def test_recipe_values_are_checked_when_read(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text('epochs = 0\nloss = "minimax"\n')
+    with pytest.raises(ValueError, match=r"Recipe '.*bad\.toml': The 'epochs' parameter of "
+                       r"GANAugmenter must be an int in the range \[1, inf\).*Got 0 instead"):
+        load_recipe(path)
+    path.write_text('loss = "hinge"\n')
+    with pytest.raises(ValueError, match="The 'loss' parameter"):
+        load_recipe(path)
