@@ -386,6 +386,12 @@ class GANAugmenter(BaseOverSampler):
     # ------------------------------------------------------------- validation
     def _check_X_y(self, X, y, accept_sparse=None):
         """Keep DataFrames and object arrays as they are: columns may hold strings."""
+        if isinstance(X, pd.DataFrame) and X.columns.has_duplicates:
+            twice = ", ".join(shown(c) for c in X.columns[X.columns.duplicated()].unique())
+            raise ValueError(
+                f"X has more than one column named {twice}; each column needs its own "
+                "name. Rename or drop the repeats."
+            )
         self.target_name_ = y.name if isinstance(y, pd.Series) else None
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
         if not isinstance(X, pd.DataFrame) and not is_image_array(X):

@@ -146,6 +146,17 @@ def test_mixed_types_in_one_column():
         GANAugmenter(**TINY).fit_resample(X, y)
 
 
+def test_duplicate_column_names_are_refused(tmp_path):
+    X = mixed_table().drop(columns="label")
+    X.columns = ["x", "k", "x"]
+    for method in ("fit", "fit_resample"):
+        with pytest.raises(ValueError, match="X has more than one column named 'x'; each column"):
+            getattr(GANAugmenter(**TINY), method)(X, mixed_table()["label"])
+    # the CLI names the file and where the name repeats, before any training
+    result = _cli(tmp_path, "x,label,x\n" + "1,a,2\n" * 5 + "3,b,4\n" * 5)
+    assert result.exit_code == 1 and "'x' at columns 1 and 3" in result.output
+
+
 def test_unknown_categorical_feature_name():
     X = mixed_table().drop(columns="label")
     with pytest.raises(ValueError, match="categorical_features names a column.*Got 'nope' instead"):
