@@ -11,7 +11,8 @@ Reading checks the member names and sizes before reading anything, and never
 unpickles. This module knows nothing about estimators or encoders: they turn their
 own state into JSON (with :func:`tag` for labels, categories and column names) and
 back; :meth:`ganaug.GANAugmenter.save` and :func:`ganaug.load` are built on
-:func:`write_archive` and :func:`read_archive`.
+:func:`write_archive` and :func:`read_archive`. A pickled ``GANAugmenter`` holds its
+generator as the same Keras-native bytes (:func:`model_bytes`, :func:`model_from_bytes`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ __all__ = [
     "dtype_from_spec",
     "dtype_spec",
     "dtype_text",
+    "model_bytes",
+    "model_from_bytes",
     "param_from",
     "param_value",
     "read_archive",
@@ -114,13 +117,36 @@ def write_archive(path, metadata, model, *, force=False):
 
     header = {"format": FORMAT_NAME, "format_version": FORMAT_VERSION, "ganaug_version": __version__}
     text = json.dumps({**header, **metadata})
+    data = model_bytes(model)
+    with (atomic_path(path, force=force) as out,
+          zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive):
+        archive.writestr("metadata.json", text)
+        archive.writestr("generator.keras", data)
+
+
+def model_bytes(model):
+    """``model`` (a Keras model) in Keras's native ``.keras`` format, as bytes: what a
+    ``.ganaug`` archive stores, and what a pickled :class:`ganaug.GANAugmenter` holds
+    in place of its Keras objects."""
     with tempfile.TemporaryDirectory() as tmp:
         model_file = Path(tmp) / "generator.keras"
         model.save(model_file)
-        with atomic_path(path, force=force) as out:
-            with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-                archive.writestr("metadata.json", text)
-                archive.write(model_file, "generator.keras")
+        return model_file.read_bytes()
+
+
+def model_from_bytes(data, source="the model"):
+    """The Keras model that :func:`model_bytes` wrote, loaded with ``safe_mode=True``
+    and uncompiled. Its custom layers must be registered (imported) first. A model
+    that cannot be loaded raises a ``ValueError`` naming ``source``."""
+    import keras
+
+    with tempfile.TemporaryDirectory() as tmp:
+        model_file = Path(tmp) / "generator.keras"
+        model_file.write_bytes(data)
+        try:
+            return keras.saving.load_model(model_file, compile=False, safe_mode=True)
+        except Exception as exc:  # noqa: BLE001  (Keras raises many types for a bad file)
+            raise ValueError(f"{source}: the generator could not be loaded ({exc}).") from None
 
 
 def _check_members(path, archive):
@@ -145,8 +171,6 @@ def read_archive(path):
     The model's custom layers must be registered (imported) before the call. Any
     problem with the file raises a ``ValueError`` that names it.
     """
-    import keras
-
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"Model file {str(path)!r} does not exist or is not a file.")
@@ -158,7 +182,7 @@ def read_archive(path):
             metadata = json.loads(archive.read("metadata.json").decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ValueError(f"{str(path)!r}: metadata.json is not valid JSON ({exc}).") from None
-        model_bytes = archive.read("generator.keras")
+        data = archive.read("generator.keras")
     if not isinstance(metadata, dict) or metadata.get("format") != FORMAT_NAME:
         raise ValueError(f"{str(path)!r} is not a ganaug model (no ganaug metadata).")
     version = metadata.get("format_version")
@@ -168,14 +192,7 @@ def read_archive(path):
             f"{metadata.get('ganaug_version')}; this ganaug reads formats up to "
             f"{FORMAT_VERSION}. Upgrade ganaug to load it."
         )
-    with tempfile.TemporaryDirectory() as tmp:
-        model_file = Path(tmp) / "generator.keras"
-        model_file.write_bytes(model_bytes)
-        try:
-            model = keras.saving.load_model(model_file, compile=False, safe_mode=True)
-        except Exception as exc:  # Keras raises many types for a bad file
-            raise ValueError(f"{str(path)!r}: the generator could not be loaded ({exc}).") from None
-    return metadata, model
+    return metadata, model_from_bytes(data, repr(str(path)))
 
 
 def dtype_text(dtype):
