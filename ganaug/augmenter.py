@@ -11,7 +11,9 @@ an image model. What a fit does to the data lives in the stages of
 from __future__ import annotations
 
 import binascii
+import json
 import math
+from copy import deepcopy
 from numbers import Integral, Real
 
 import numpy as np
@@ -130,8 +132,8 @@ class GANAugmenter(BaseOverSampler):
     grainy as the real ones). With ``filter_labels`` a warp that a small
     CNN trained on the real images assigns to another class is drawn again. Images
     come back in the same shape and dtype (see :mod:`ganaug.images`). A model
-    loaded from a file holds no training images, so it draws images from the noise
-    alone (half the training warps give the generator no source, for this), with
+    loaded from a file (or unpickled, unless ``keep_training_rows``) holds no
+    training images, so it draws images from the noise alone (half the training warps give the generator no source, for this), with
     a warning.
 
     Parameters
@@ -211,7 +213,8 @@ class GANAugmenter(BaseOverSampler):
         those columns, so their variety, missing values and relations among them are
         the real ones, while the GAN models only what depends on the class. A list
         names the columns; None leaves every column to the generator. A model loaded
-        from a file holds no training rows and generates these columns, with a warning.
+        from a file (or unpickled, unless ``keep_training_rows``) holds no training rows
+        and generates these columns, with a warning.
     recombine : float in [0, 1] or 'auto', default='auto'
         Share of each class's synthetic table rows made by recombining real rows
         instead of by the generator: a real row of the class, drawn at random, keeps
@@ -222,9 +225,29 @@ class GANAugmenter(BaseOverSampler):
         be a copy) but it repeats a real row's class-dependent values, so set 0 when
         synthetic rows must not disclose training rows. Without shared columns a
         recombined row would be a copy, so none are made; nor for images, nor by a
-        model loaded from a file, which holds no training rows. With 0 the classes
+        model loaded from a file (or unpickled, unless ``keep_training_rows``), which
+        holds no training rows. With 0 the classes
         that fail the fidelity check (``interpolated_classes_``) are generated too,
         with a warning, rather than interpolated between real rows.
+    keep_training_rows : bool, default=False
+        Whether a pickle of the fitted augmenter (``pickle``, ``joblib.dump``, a fitted
+        :class:`imblearn.pipeline.Pipeline` that holds it, a process pool) keeps what
+        sampling right after fit takes from the training data: the training rows or
+        images (the pool that shared columns are lent from, the rows recombined or
+        interpolated between, the images warped) and a hash of every training row
+        (for ``filter_copies``). By default a pickle holds what :meth:`save` writes:
+        the generator in Keras's own format and the fitted state that :meth:`save`
+        lists, with no training rows and no row hashes, and the unpickled augmenter
+        samples as one loaded with :func:`ganaug.load` does (every table row
+        generated, copies not filtered, images drawn from the noise alone: each with
+        a warning). With True it samples as right after fit, the same rows for the
+        same ``random_state``. :meth:`save`, whose file holds no rows, then keeps the
+        row hashes (as ``keep_copy_filter=True`` does). The value is read when the
+        augmenter is pickled or saved, so ``set_params`` may change it after fit.
+        **Risk:** such a pickle holds the training data themselves, and anyone who
+        holds it can read every training row: share it only with those who may see
+        the training data. A copy in memory (``copy.deepcopy``) keeps everything either
+        way; an unfitted augmenter pickles its parameters only.
     working_size : 'auto', int or None, default='auto'
         Images only: the size, as its shorter side, that the GAN and the label
         check work at; generated images are upscaled (Lanczos) to the input size.
@@ -336,6 +359,7 @@ class GANAugmenter(BaseOverSampler):
         "filter_labels": ["boolean"],
         "shared_columns": [StrOptions({"auto"}), "array-like", None],
         "recombine": [Interval(Real, 0, 1, closed="both"), StrOptions({"auto"})],
+        "keep_training_rows": ["boolean"],
         "working_size": [Interval(Integral, 8, 128, closed="both"), StrOptions({"auto"}), None],
         "verbose": ["verbose"],
     }
@@ -360,6 +384,7 @@ class GANAugmenter(BaseOverSampler):
         filter_labels=True,
         shared_columns="auto",
         recombine="auto",
+        keep_training_rows=False,
         working_size="auto",
         verbose=0,
     ):
@@ -380,6 +405,7 @@ class GANAugmenter(BaseOverSampler):
         self.filter_labels = filter_labels
         self.shared_columns = shared_columns
         self.recombine = recombine
+        self.keep_training_rows = keep_training_rows
         self.working_size = working_size
         self.verbose = verbose
 
@@ -624,7 +650,7 @@ class GANAugmenter(BaseOverSampler):
         return frame.to_numpy(dtype=self.input_dtype_)
 
     # ----------------------------------------------------------- persistence
-    def save(self, path, *, force=False, keep_copy_filter=False):
+    def save(self, path, *, force=False, keep_copy_filter=None):
         """Save the fitted augmenter to ``path``, one ``.ganaug`` archive (see :func:`ganaug.load`).
 
         The file holds the generator's weights, the parameters, the classes and the
@@ -641,14 +667,17 @@ class GANAugmenter(BaseOverSampler):
         path : str or path
         force : bool, default=False
             Replace an existing file. The file is written whole or not at all.
-        keep_copy_filter : bool, default=False
+        keep_copy_filter : bool, optional
             Also store a 64-bit hash of every training row, so that the loaded model
             can still drop synthetic rows that copy a training row. **Risk:** anyone
             who holds the file and a candidate row can then tell whether that exact
             row was in the training data (a membership test). Only share such a
-            file with those who may know who was in the training data.
+            file with those who may know who was in the training data. Default: the
+            value of ``keep_training_rows`` (False unless set).
         """
         model = self._fitted_model()
+        if keep_copy_filter is None:
+            keep_copy_filter = self.keep_training_rows
         state = {**self._saved_state(), **model.get_state(keep_copy_filter=keep_copy_filter)}
         persistence.write_archive(path, state, model.generator_, force=force)
 
@@ -689,20 +718,91 @@ class GANAugmenter(BaseOverSampler):
         aug.target_name_ = persistence.untag(state["target_name"])
         if state.get("table_format") is not None:
             aug.table_format_ = state["table_format"]
+        aug.model_ = aug._model_from_saved(state, generator)
+        return aug
+
+    def _model_from_saved(self, state, generator):
+        """The table or image model from its saved state (see :meth:`save`) and the
+        generator, with this augmenter's parameters."""
         if "image_encoder" in state:
             from ganaug.images.model import ImageModel
 
-            settings = aug._training_settings(IMAGE_DEFAULTS, 0)
-            aug.model_ = ImageModel.from_state(
-                state, generator, settings, aug.classes_, working_size=aug.working_size,
-                filter_labels=aug.filter_labels, on_divergence=aug.on_divergence)
-        else:
-            from ganaug.tabular.model import TableModel
+            settings = self._training_settings(IMAGE_DEFAULTS, 0)
+            return ImageModel.from_state(
+                state, generator, settings, self.classes_, working_size=self.working_size,
+                filter_labels=self.filter_labels, on_divergence=self.on_divergence)
+        from ganaug.tabular.model import TableModel
 
-            settings = aug._training_settings(TABLE_DEFAULTS, 0)
-            aug.model_ = TableModel.from_state(state, generator, settings, aug.classes_,
-                                               **aug._table_options())
-        return aug
+        settings = self._training_settings(TABLE_DEFAULTS, 0)
+        return TableModel.from_state(state, generator, settings, self.classes_, **self._table_options())
+
+    # -------------------------------------------------------------- pickling
+    def __getstate__(self):
+        """What a pickle holds (``pickle``, ``joblib.dump``, a process pool).
+
+        The parameters and the estimator's own fitted attributes (classes, counts to
+        generate, column names, dtypes), as they are. The fitted model (``model_``):
+        its generator in Keras's own format (:func:`ganaug.persistence.model_bytes`),
+        so that unpickling needs no custom class registered beforehand, and by default
+        the JSON state that :meth:`save` writes, without training rows or row hashes;
+        with ``keep_training_rows=True``, every stage's fitted state as it is,
+        training rows, shared pool and row hashes included.
+        """
+        state = dict(super().__getstate__())  # a copy: BaseEstimator hands over __dict__
+        model = state.pop("model_", None)
+        if model is not None:
+            state["model_"] = self._pickled_model(model)
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        pickled = state.pop("model_", None)
+        super().__setstate__(state)
+        if pickled is not None:
+            self.__dict__["model_"] = self._unpickled_model(pickled)
+
+    def __deepcopy__(self, memo):
+        """A copy in memory keeps everything, training rows included: only a pickle,
+        which may leave the process, follows ``keep_training_rows``."""
+        copy = type(self).__new__(type(self))
+        memo[id(self)] = copy
+        copy.__dict__.update(deepcopy(self.__dict__, memo))
+        return copy
+
+    def _pickled_model(self, model):
+        """``model_`` as a pickle holds it (see :meth:`__getstate__`)."""
+        import keras
+
+        from ganaug.nn.sampling import TrainedGenerator
+
+        generator = persistence.model_bytes(model.generator_)
+        if self.keep_training_rows:
+            # Every stage's state but the Keras objects (the generator, and the fit's
+            # copy of its weights), which the generator's bytes replace.
+            contents = {name: value for name, value in vars(model).items()
+                        if not isinstance(value, (keras.Model, TrainedGenerator))}
+            return {"model": type(model), "contents": contents, "generator": generator}
+        # Exactly what save() writes for the model, through JSON so that nothing else
+        # (no array of rows) can slip in.
+        saved = {"history": self.history_, **model.get_state(keep_copy_filter=False)}
+        return {"saved": json.loads(json.dumps(saved)), "generator": generator}
+
+    def _unpickled_model(self, pickled):
+        """The table or image model from what :meth:`_pickled_model` kept."""
+        _register_custom_layers()
+        generator = persistence.model_from_bytes(pickled["generator"], "The pickled GANAugmenter")
+        if "saved" in pickled:
+            return self._model_from_saved(pickled["saved"], generator)
+        cls = pickled["model"]
+        model = cls.__new__(cls)
+        model.__dict__.update(pickled["contents"])
+        model.generator_ = generator
+        return model
+
+
+def _register_custom_layers():
+    """Register the generators' custom Keras layers, so that Keras can load them."""
+    from ganaug.nn import image_nets, table_nets  # noqa: F401
 
 
 def load(path):
@@ -718,8 +818,7 @@ def load(path):
     >>> aug = ganaug.load("model.ganaug")  # doctest: +SKIP
     >>> X_new, y_new = aug.sample(100)  # doctest: +SKIP
     """
-    from ganaug.nn import image_nets, table_nets  # noqa: F401  (registers the custom layers)
-
+    _register_custom_layers()
     state, generator = persistence.read_archive(path)
     try:
         return GANAugmenter._from_saved(state, generator)

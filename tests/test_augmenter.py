@@ -183,6 +183,7 @@ def test_unknown_class_named_as_written(tiny):
         ("epochs", 0, "'epochs' parameter"),
         ("steps_per_epoch", 0, "'steps_per_epoch' parameter"),
         ("steps_per_epoch", "many", "'steps_per_epoch' parameter"),
+        ("keep_training_rows", "yes", "'keep_training_rows' parameter"),
     ],
 )
 def test_bad_parameters(tiny, param, value, match):

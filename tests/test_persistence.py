@@ -219,6 +219,25 @@ def test_keep_copy_filter_is_opt_in(saved, tmp_path, monkeypatch):
     pd.testing.assert_frame_equal(a, b)
 
 
+def test_keep_training_rows_saves_the_row_hashes(saved, tmp_path):
+    """save's file holds no rows, but keep_training_rows=True keeps what it can hold:
+    the row hashes, as keep_copy_filter=True does; an explicit keep_copy_filter wins."""
+    aug, _ = saved
+    X, _ = _penguins()
+    aug.set_params(keep_training_rows=True)
+    try:
+        aug.save(tmp_path / "kept.ganaug")
+        aug.save(tmp_path / "without.ganaug", keep_copy_filter=False)
+    finally:
+        aug.set_params(keep_training_rows=False)
+    blobs = _members(tmp_path / "kept.ganaug")
+    assert any(h in blob for h in _row_hash_bytes(X) for blob in blobs)
+    loaded = ganaug.load(tmp_path / "kept.ganaug")
+    np.testing.assert_array_equal(loaded.train_row_hashes_, aug.train_row_hashes_)
+    assert loaded.keep_training_rows is True
+    assert not hasattr(ganaug.load(tmp_path / "without.ganaug"), "train_row_hashes_")
+
+
 @pytest.mark.parametrize("name, n", [("table-0.1.0.ganaug", 200), ("image-0.1.0.ganaug", 40)])
 def test_a_model_saved_by_version_0_1_0_loads_and_samples_as_it_did(name, n):
     """Files written by ganaug 0.1.0 (one module per estimator, before the stages had

@@ -141,7 +141,8 @@ class ImageModel:
         self.n_copies_dropped_ = 0
         if self.takes_source() and not self.edits():
             warnings.warn(
-                "This image model was loaded from a file, which holds no training images, "
+                "This image model was loaded from a file or a pickle, which holds no training "
+                "images (a pickle keeps them only with keep_training_rows=True), "
                 "so each image is drawn from the noise alone and then warped once more "
                 "(right after fit, each image is a warp of a real image of its class; "
                 "those are closer to the real images).",

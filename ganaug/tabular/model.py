@@ -189,7 +189,8 @@ class TableModel:
         self.n_copies_dropped_ = 0
         if self.shared_columns_ and self.real_rows is None:
             warnings.warn(
-                "This model was loaded from a file, which holds no training rows, so the "
+                "This model was loaded from a file or a pickle, which holds no training rows "
+                "(a pickle keeps them only with keep_training_rows=True), so the "
                 f"shared columns {', '.join(shown(c) for c in self.shared_columns_)} come from the "
                 "generator instead of real rows of any class, and every row is generated (right "
                 "after fit, a share is recombined from real rows: see recombine).",
@@ -201,7 +202,8 @@ class TableModel:
             missed = [c for c in self.interpolated_classes_ if c in wanted]
             if missed:
                 warnings.warn(
-                    "This model was loaded from a file, which holds no training rows, so the "
+                    "This model was loaded from a file or a pickle, which holds no training "
+                    "rows (a pickle keeps them only with keep_training_rows=True), so the "
                     f"rows of class(es) {', '.join(shown(c) for c in missed)} come from the "
                     "generator, whose rows failed the fidelity check at fit (right after fit, "
                     "they are interpolated between real rows: see interpolated_classes_).",
@@ -216,7 +218,8 @@ class TableModel:
                 "This model was saved without its training-row hashes, so the synthetic "
                 "rows were not checked for copies of training rows (filter_copies); to "
                 "keep that check, save with keep_copy_filter=True (ganaug fit "
-                "--keep-copy-filter), at the risk that save() describes.",
+                "--keep-copy-filter), or pickle with keep_training_rows=True, at the "
+                "privacy risk that save() and keep_training_rows describe.",
                 UserWarning,
                 stacklevel=stacklevel + 1,
             )
