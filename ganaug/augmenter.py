@@ -133,8 +133,8 @@ class GANAugmenter(BaseOverSampler):
     CNN trained on the real images assigns to another class is drawn again. Images
     come back in the same shape and dtype (see :mod:`ganaug.images`). A model
     loaded from a file (or unpickled, unless ``keep_training_rows``) holds no
-    training images, so it draws images from the noise alone (half the training warps give the generator no source, for this), with
-    a warning.
+    training images, so it draws images from the noise alone (half the training
+    warps give the generator no source, for this), with a warning.
 
     Parameters
     ----------
@@ -226,9 +226,9 @@ class GANAugmenter(BaseOverSampler):
         synthetic rows must not disclose training rows. Without shared columns a
         recombined row would be a copy, so none are made; nor for images, nor by a
         model loaded from a file (or unpickled, unless ``keep_training_rows``), which
-        holds no training rows. With 0 the classes
-        that fail the fidelity check (``interpolated_classes_``) are generated too,
-        with a warning, rather than interpolated between real rows.
+        holds no training rows. With 0 the classes that fail the fidelity check
+        (``interpolated_classes_``) are generated too, with a warning, rather than
+        interpolated between real rows.
     keep_training_rows : bool, default=False
         Whether a pickle of the fitted augmenter (``pickle``, ``joblib.dump``, a fitted
         :class:`imblearn.pipeline.Pipeline` that holds it, a process pool) keeps what
