@@ -76,7 +76,9 @@ def _scaled_shape(height, width, side):
 
 def resize_images(Z, shape, method):
     """``(n, h, w, c)`` float32 images resized to ``shape`` (``tf.image.resize``)."""
-    import tensorflow as tf
+    from ganaug.nn.backend import load_tensorflow
+
+    tf = load_tensorflow()
 
     if tuple(Z.shape[1:3]) == tuple(shape):
         return Z

@@ -51,8 +51,7 @@ class ImageJudge:
         self.random_state = random_state
 
     def _model(self, input_shape, n_classes, seed, training=False):
-        import keras
-        from keras import layers
+        from ganaug.nn.backend import keras, layers
 
         init = lambda k: keras.initializers.GlorotUniform(seed=seed + k)  # noqa: E731
         inputs = keras.Input(input_shape)
@@ -75,8 +74,7 @@ class ImageJudge:
 
     def fit(self, Z, y, n_classes):
         """Train on images in GAN space ``Z`` with class indices ``y`` (0..n_classes-1)."""
-        import keras
-
+        from ganaug.nn.backend import keras
         from ganaug.nn.gan import Adam
         from ganaug.nn.training import balanced_batches
 

@@ -45,9 +45,7 @@ class FeatureExtractor:
         self.random_state = random_state
 
     def fit(self, X, y):
-        import keras
-        from keras import layers
-
+        from ganaug.nn.backend import keras, layers
         from ganaug.nn.gan import Adam
 
         self.encoder_ = ImageEncoder().fit(X)

@@ -33,7 +33,7 @@ IMAGE_SOURCE_REDRAWS = 6
 
 def flow_model(generator):
     """The warping generator's displacement fields: ``(noise, label, source) -> flow``."""
-    import keras
+    from ganaug.nn.backend import keras
 
     return keras.Model(generator.inputs, generator.get_layer("flow").output)
 

@@ -12,12 +12,12 @@ with gradient penalty, or the hinge loss.
 
 from __future__ import annotations
 
-import keras
 import numpy as np
-import tensorflow as tf
-from keras import ops
 
+from ganaug.nn.backend import keras, load_tensorflow, ops
 from ganaug.nn.sampling import TrainedGenerator
+
+tf = load_tensorflow()  # the gradient tapes and the distribution strategy
 
 __all__ = ["Adam", "ConditionalGAN", "LOSSES", "diff_augment"]
 

@@ -9,8 +9,7 @@ The discriminator is a spectrally normalised projection discriminator.
 
 from __future__ import annotations
 
-import keras
-from keras import layers, ops
+from ganaug.nn.backend import keras, layers, ops
 
 __all__ = [
     "AffineFlow",

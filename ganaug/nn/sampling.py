@@ -16,9 +16,11 @@ import contextlib
 import logging
 import weakref
 
-import keras
 import numpy as np
-import tensorflow as tf
+
+from ganaug.nn.backend import keras, load_tensorflow
+
+tf = load_tensorflow()  # tf.function
 
 __all__ = [
     "TrainedGenerator",

@@ -11,9 +11,9 @@ later fit trains exactly as a new one would.
 
 from __future__ import annotations
 
-import keras
 import numpy as np
-from keras import layers, ops
+
+from ganaug.nn.backend import keras, layers, ops
 
 __all__ = ["SpanActivation", "build_discriminator", "build_generator", "initialize"]
 

@@ -16,11 +16,12 @@ import threading
 import warnings
 from collections import OrderedDict
 
-import keras
 import numpy as np
-import tensorflow as tf
 
 from ganaug.exceptions import TrainingDivergedError
+from ganaug.nn.backend import keras, load_tensorflow
+
+tf = load_tensorflow()  # tf.data
 
 __all__ = [
     "StopOnNonFinite",

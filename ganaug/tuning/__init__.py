@@ -32,6 +32,7 @@ The search space lives in :mod:`~ganaug.tuning.space`, one trial in
 :func:`tune`) in :mod:`~ganaug.tuning.search`; this module names what is public.
 """
 
+from ganaug.nn.backend import keras  # noqa: F401  (Keras loaded quietly before keras-tuner loads it)
 from ganaug.tuning.hypermodel import OBJECTIVES, GANHyperModel
 from ganaug.tuning.search import FIXED_PARAMS, TUNERS, GANSearch, GANTuner, trials_table, tune
 from ganaug.tuning.space import DEFAULT_SPACE, default_values, hp_values, params_from_hp

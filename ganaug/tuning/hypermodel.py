@@ -4,13 +4,13 @@ it on the training split and scores its synthetic rows on the held-out rows.
 
 from __future__ import annotations
 
-import keras
 import keras_tuner
 import numpy as np
 from imblearn.utils import check_sampling_strategy
 
 from ganaug.augmenter import GANAugmenter, TrainingDivergedError
 from ganaug.metrics import detection_auc, utility_scores
+from ganaug.nn.backend import keras
 from ganaug.tabular import TabularEncoder
 from ganaug.tuning.space import check_space, declare_space
 

@@ -9,13 +9,13 @@ import gc
 import tempfile
 from numbers import Integral, Real
 
-import keras
 import keras_tuner
 import numpy as np
 import pandas as pd
 from keras_tuner.engine.base_tuner import BaseTuner
 
 from ganaug.augmenter import GANAugmenter
+from ganaug.nn.backend import keras
 from ganaug.tuning.hypermodel import OBJECTIVES, GANHyperModel
 from ganaug.tuning.space import default_values, params_from_hp
 
