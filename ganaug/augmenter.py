@@ -771,16 +771,15 @@ class GANAugmenter(BaseOverSampler):
 
     def _pickled_model(self, model):
         """``model_`` as a pickle holds it (see :meth:`__getstate__`)."""
-        import keras
-
         from ganaug.nn.sampling import TrainedGenerator
 
-        generator = persistence.model_bytes(model.generator_)
+        keras_model = model.generator_
+        generator = persistence.model_bytes(keras_model)
         if self.keep_training_rows:
-            # Every stage's state but the Keras objects (the generator, and the fit's
-            # copy of its weights), which the generator's bytes replace.
+            # Every stage's state but the generator as a Keras model and the fit's copy
+            # of its weights, which the generator's bytes replace.
             contents = {name: value for name, value in vars(model).items()
-                        if not isinstance(value, (keras.Model, TrainedGenerator))}
+                        if value is not keras_model and not isinstance(value, TrainedGenerator)}
             return {"model": type(model), "contents": contents, "generator": generator}
         # Exactly what save() writes for the model, through JSON so that nothing else
         # (no array of rows) can slip in.
