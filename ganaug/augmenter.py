@@ -758,8 +758,10 @@ class GANAugmenter(BaseOverSampler):
         state = dict(state)
         pickled = state.pop("model_", None)
         super().__setstate__(state)
-        if pickled is not None:
+        if isinstance(pickled, dict):
             self.__dict__["model_"] = self._unpickled_model(pickled)
+        elif pickled is not None:  # pickled by an earlier ganaug, as the model itself
+            self.__dict__["model_"] = pickled
 
     def __deepcopy__(self, memo):
         """A copy in memory keeps everything, training rows included: only a pickle,
