@@ -139,9 +139,13 @@ def _ganaug_process(*args, cwd):
 
 
 def test_cli_prints_only_its_own_lines(workdir):
-    fit = _ganaug_process("fit", "penguins.csv", "-t", "species", "-o", "m.ganaug", *FAST, cwd=workdir)
+    fit = _ganaug_process("fit", "penguins.csv", "-t", "species", "-o", "m.ganaug", *FAST[:-1],
+                          cwd=workdir)
     assert fit.returncode == 0, fit.stderr
-    assert (fit.stdout, fit.stderr) == ("Saved model to m.ganaug\n", "")
+    assert (fit.stdout, fit.stderr) == ("Saved model to m.ganaug\n", "Training\n")  # the bar's label
+    # --quiet: errors only, so a good run prints nothing at all (no TensorFlow lines either)
+    fit = _ganaug_process("fit", "penguins.csv", "-t", "species", "-o", "q.ganaug", *FAST, cwd=workdir)
+    assert fit.returncode == 0 and (fit.stdout, fit.stderr) == ("", "")
     quiet = _ganaug_process("sample", "m.ganaug", "-n", "5", "-o", "a.csv", cwd=workdir)
     assert quiet.returncode == 0, quiet.stderr
     assert quiet.stdout == "Wrote 5 synthetic rows to a.csv\n"
@@ -155,13 +159,16 @@ def test_cli_warnings_are_one_plain_line_each(workdir):
     frame = pd.read_csv("penguins.csv")
     frame.insert(0, "tag", [f"P{i:04d}" for i in range(len(frame))])  # an ID column
     frame.to_csv("tagged.csv", index=False)
-    run_ = _ganaug_process("augment", "tagged.csv", "-t", "species", "-o", "o.csv", *FAST,
+    run_ = _ganaug_process("augment", "tagged.csv", "-t", "species", "-o", "o.csv", *FAST[:-1],
                            cwd=workdir)
     assert run_.returncode == 0, run_.stderr
-    lines = run_.stderr.splitlines()
-    assert any(line.startswith("Warning: Column(s) 'tag' hold a different value") for line in lines)
+    lines = [line for line in run_.stderr.splitlines() if line != "Training"]  # the bar's label
+    assert sum(line.startswith("Warning: Column(s) 'tag' hold a different value") for line in lines) == 1
     assert all(line.startswith("Warning: ") for line in lines), lines  # no file:line, no source
     assert ".py:" not in run_.stderr
+    quiet = _ganaug_process("augment", "tagged.csv", "-t", "species", "-o", "q.csv", *FAST,
+                            cwd=workdir)
+    assert quiet.returncode == 0 and (quiet.stdout, quiet.stderr) == ("", "")
 
 
 @pytest.mark.slow
@@ -315,3 +322,126 @@ def test_saved_model_holds_no_training_row_unless_asked(workdir):
     assert plain.exit_code == kept.exit_code == 0
     assert "saved without its training-row hashes" in plain.output
     assert "saved without" not in kept.output
+
+
+# ------------------------------------- mistakes are named before TensorFlow loads
+_PROBE = """
+import json, sys
+from click.testing import CliRunner
+from ganaug.cli import ganaug
+for args in json.loads(sys.argv[1]):
+    result = CliRunner().invoke(ganaug, args)
+    print(json.dumps([result.exit_code, result.output,
+                      sorted(m for m in ("tensorflow", "keras") if m in sys.modules)]))
+"""
+
+
+def test_mistakes_are_named_before_tensorflow_loads(workdir):
+    """Each command checks its arguments and input first: in one fresh process, none of
+    these mistakes has imported TensorFlow or Keras when it is named, and a good run
+    at the end does (so the probe can tell)."""
+    import json
+    import subprocess
+    import sys
+
+    pd.read_csv("penguins.csv").to_csv("dup.csv", index=False, header=[
+        "species", "island", "x", "x", "a", "b", "sex", "year"])
+    (workdir / "book.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 40)
+    (workdir / "zero.toml").write_text("epochs = 0\n")
+    digits = str(ROOT / "sample_data" / "digits")
+    cases = [
+        (["augment", "penguins.csv", "-t", "WRONG"], 1, "Target column 'WRONG' is not in"),
+        (["augment", "penguins.csv", "-t", "specie"], 1, "Did you mean 'species'?"),
+        (["fit", "penguins.csv", "-t", "species", "-o", "m.ganaug", "--seed", "-1"], 2,
+         "Invalid value for '--seed': -1 is not in the range 0<=x<=4294967295"),
+        (["augment", "book.xlsx", "-t", "species"], 1, "It is a spreadsheet: save it as CSV"),
+        (["augment", "dup.csv", "-t", "species"], 1, "'x' at columns 3 and 4"),
+        (["augment", "penguins.csv", "-t", "species", "--recipe", "zero.toml"], 1,
+         "The 'epochs' parameter of GANAugmenter"),
+        (["augment", "penguins.csv", "-t", "species", "--recipe", "nosuch"], 1, "Unknown recipe"),
+        (["augment", "penguins.csv", "-t", "species", "--strategy", "0.5"], 2,
+         "Invalid value for --strategy"),
+        (["augment", "penguins.csv", "-t", "species", "-o", "out.xlsx"], 2, "Name it .csv"),
+        (["augment", "penguins.csv", "-t", "species", "--report", "penguins.csv/r.html"], 2,
+         "'penguins.csv' is a file"),
+        (["tune", "penguins.csv", "-t", "specie", "-o", "r.toml"], 1, "Did you mean 'species'?"),
+        (["compare", "penguins.csv", "-t", "WRONG"], 1, "Target column 'WRONG'"),
+        (["compare", "penguins.csv", "-t", "species", "--seed", "-1"], 2, "'--seed'"),
+        (["evaluate", "penguins.csv", "penguins.csv", "-t", "WRONG"], 1, "Target column"),
+        (["augment-images", digits, "-o", "imgs", "--recipe", "zero.toml"], 1, "'epochs' parameter"),
+        (["augment-images", digits, "-o", "imgs", "--seed", "-1"], 2, "'--seed'"),
+        (["preview", "penguins.csv", "-o", "grid.jpg"], 2, "name it .png"),
+        (["augment", "penguins.csv", "-t", "species", "-o", "good.csv", *FAST], 0, ""),
+    ]
+    probe = subprocess.run(
+        [sys.executable, "-c", _PROBE, json.dumps([args for args, _, _ in cases])],
+        cwd=workdir, env=_child_env(), capture_output=True, text=True, timeout=600,
+    )
+    assert probe.returncode == 0, probe.stderr
+    results = [json.loads(line) for line in probe.stdout.splitlines()]
+    assert len(results) == len(cases), probe.stdout
+    for (args, code, message), (exit_code, output, heavy) in zip(cases[:-1], results):
+        assert (exit_code, heavy) == (code, []), (args, output, heavy)
+        assert message in output and "Traceback" not in output, (args, output)
+    assert results[-1][0] == 0 and "keras" in results[-1][2], results[-1]
+
+
+def test_quiet_prints_errors_only_and_a_new_folder_is_said(workdir):
+    quiet = run("augment", "penguins.csv", "-t", "species", "-o", "new/sub/out.csv", *FAST)
+    assert quiet.exit_code == 0 and quiet.output == ""
+    assert (workdir / "new" / "sub" / "out.csv").is_file()
+    loud = run("augment", "penguins.csv", "-t", "species", "-o", "other/out.csv",
+               "--save-model", "models/m.ganaug", *FAST[:-1])
+    assert loud.exit_code == 0, loud.output
+    assert "Created the folder 'other' for --output." in loud.output
+    assert "Created the folder 'models' for --save-model." in loud.output
+    assert "Wrote 456 rows (" in loud.output and "synthetic) to other/out.csv" in loud.output
+    error = run("augment", "penguins.csv", "-t", "nope", "-o", "never/out.csv", "-q")
+    assert error.exit_code == 1 and error.output.startswith("Error: Target column 'nope'")
+    assert not (workdir / "never").exists()  # made only by a write
+
+
+@pytest.mark.parametrize(
+    "command", ["augment", "fit", "augment-images", "preview", "evaluate", "tune", "compare"]
+)
+def test_every_command_has_quiet(command):
+    result = run(command, "--help")
+    assert result.exit_code == 0 and "-q, --quiet" in result.output
+
+
+def test_each_kind_of_warning_is_said_once():
+    import warnings
+
+    import click
+    from click.testing import CliRunner
+
+    from ganaug.cli.common import reported_warnings
+    from ganaug.exceptions import CollapseWarning, FidelityWarning
+
+    @click.command()
+    @click.option("--quiet", "-q", is_flag=True)
+    def folds(quiet):
+        with reported_warnings(quiet, over="10 folds"):
+            for fold in range(9):
+                for label in ("Adelie", "Chinstrap", "Gentoo"):
+                    warnings.warn(FidelityWarning(f"{fold}: class {label!r} lies apart", label=label))
+            warnings.warn(CollapseWarning("class 2 collapsed", label=np.int64(2)))
+            warnings.warn(CollapseWarning("class 2 collapsed again", label=np.int64(2)))
+            for _ in range(3):
+                warnings.warn("Training diverged; restarting.")
+            warnings.warn("Something else.")
+            click.echo("table")
+
+    result = CliRunner().invoke(folds, [])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "table",
+        "Warning: 0: class 'Adelie' lies apart [FidelityWarning: 27 such warnings in 10 folds, "
+        "for classes 'Adelie', 'Chinstrap' and 'Gentoo'; the first is shown]",
+        "Warning: class 2 collapsed [CollapseWarning: 2 such warnings in 10 folds, for class 2; "
+        "the first is shown]",
+        "Warning: Training diverged; restarting. [3 times in 10 folds]",
+        "Warning: Something else.",
+    ]
+    quiet = CliRunner().invoke(folds, ["-q"])
+    assert quiet.output == "table\n"

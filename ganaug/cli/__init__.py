@@ -27,11 +27,17 @@ __all__ = ["ganaug"]
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ganaug")
-@click.option("--verbose", "-v", is_flag=True, help="Also show TensorFlow's own start-up and log lines.")
+@click.option("--verbose", "-v", is_flag=True, help="Also show TensorFlow's own start-up and log lines, and each warning as Python shows it.")
 def ganaug(verbose):
     """Rebalance imbalanced datasets with a conditional GAN.
 
     Start with `ganaug augment data.csv --target label`.
+
+    Every command checks its options and input before it loads TensorFlow, so a
+    mistake is named at once; takes -q/--quiet (errors only: no progress bar, notes,
+    warnings or 'Wrote ...' lines; compare and evaluate still print their scores);
+    says each kind of warning once, with its count and the classes it concerns;
+    and creates a missing output folder, saying so.
     """
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     if not verbose:

@@ -1,29 +1,116 @@
 """What every ``ganaug`` command shares: file options, reading a table, user errors,
-TensorFlow's start-up lines, the progress bar and the evaluation report."""
+warnings said once, ``--quiet``, TensorFlow's start-up lines, the progress bar and the
+evaluation report.
+
+Every command checks its arguments and its input (file, format, columns, target,
+recipe, seed, strategy, outputs) *before* :func:`quiet_tensorflow` loads TensorFlow,
+which takes seconds: a mistake is named at once.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import difflib
 import json
+import os
 import pathlib
 import sys
+import tempfile
+import warnings
 
 import click
 
 _STRATEGY_NAMES = ("auto", "minority", "not minority", "not majority", "all")
 IN_FILE = click.Path(exists=True, dir_okay=False, path_type=pathlib.Path)
 OUT_FILE = click.Path(dir_okay=False, path_type=pathlib.Path)
+#: ``--seed``: NumPy's seeds (and GANAugmenter's random_state) run from 0 to 2**32 - 1.
+SEED = click.IntRange(0, 2**32 - 1)
+
+QUIET_HELP = ("Print errors only: no progress bar, counts, notes, warnings or "
+              "'Wrote ...' lines.")
+
+
+def quiet_option(help=QUIET_HELP):
+    """The ``--quiet/-q`` flag of every command (``help`` says what it still prints)."""
+    return click.option("--quiet", "-q", is_flag=True, help=help)
+
+
+def _quiet():
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.params.get("quiet"))
+
+
+def say(message, err=False):
+    """``click.echo`` unless the command runs with ``--quiet``."""
+    if not _quiet():
+        click.echo(message, err=err)
 
 
 @contextlib.contextmanager
 def user_errors():
     """Turn the library's errors about user input into one-line CLI errors (exit 1)."""
-    from ganaug.augmenter import TrainingDivergedError
+    from ganaug.exceptions import TrainingDivergedError
 
     try:
         yield
     except (ValueError, FileExistsError, IsADirectoryError, TrainingDivergedError) as exc:
         raise click.ClickException(str(exc)) from None
+
+
+@contextlib.contextmanager
+def reported_warnings(quiet=False, *, over=None):
+    """Gather the warnings of a command and say each kind once, when it ends.
+
+    A kind is a warning class that names its class (:class:`ganaug.exceptions.ClassWarning`:
+    a fidelity or a collapse warning), or else a warning's exact text. Each kind is
+    printed once, as its first message followed by how often it came and, for a class
+    warning, which classes it concerns: a cross-validation that warns in every fold
+    for every class prints one line, not one per fold and class. ``over`` says what
+    the count spans (``"10 folds"``). With ``quiet`` nothing is printed; with
+    ``ganaug --verbose`` warnings are left to Python, each where it comes from.
+    """
+    if _verbose() and not quiet:
+        yield
+        return
+    with warnings.catch_warnings(record=True) as caught:
+        if quiet:
+            warnings.simplefilter("ignore")
+        else:  # each one, to count them (Python's default shows one per place)
+            warnings.simplefilter("always", UserWarning)
+        try:
+            yield
+        finally:
+            for line in warning_lines(caught, over=over):
+                click.echo(line, err=True)
+
+
+def warning_lines(caught, *, over=None):
+    """One line per kind of warning in ``caught`` (``warnings.WarningMessage`` objects);
+    see :func:`reported_warnings`."""
+    from ganaug.display import counted, shown
+
+    kinds = {}
+    for record in caught:
+        labelled = hasattr(record.message, "label")
+        key = record.category if labelled else (record.category, str(record.message))
+        kind = kinds.setdefault(key, {"first": str(record.message), "n": 0, "labels": {},
+                                      "name": record.category.__name__})
+        kind["n"] += 1
+        if labelled and record.message.label is not None:
+            kind["labels"][record.message.label] = None
+    lines = []
+    for kind in kinds.values():
+        line = f"Warning: {kind['first']}"
+        where = f" in {over}" if over else ""
+        if kind["n"] > 1 and kind["labels"]:
+            names = [shown(label) for label in kind["labels"]]
+            listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+            line += (f" [{kind['name']}: {counted(kind['n'], 'such warning')}{where}, for "
+                     f"{'class' if len(names) == 1 else 'classes'} {listed}; the first is shown]")
+        elif kind["n"] > 1:
+            line += f" [{kind['n']} times{where}]"
+        lines.append(line)
+    return lines
 
 
 def _verbose():
@@ -32,12 +119,40 @@ def _verbose():
 
 
 def quiet_tensorflow():
-    """Load Keras and its backend now, without the backend's start-up lines, unless
-    ``ganaug --verbose`` (see :mod:`ganaug.nn.backend`, which every ganaug module that
-    uses Keras goes through; ``GANAUG_BACKEND_LOGS=1`` lets them through as well)."""
-    from ganaug.nn.backend import load_keras
+    """Load TensorFlow now, without its start-up lines, unless ``ganaug --verbose``.
 
-    load_keras(quiet=False if _verbose() else None)
+    TensorFlow's C++ code writes lines such as "oneDNN custom operations are on"
+    straight to the process's stderr while it loads, whatever TF_CPP_MIN_LOG_LEVEL
+    says (before its logging is set up). So the import runs with file descriptor 2
+    pointed at a temporary file, which is replayed only if the import fails.
+    """
+    if _verbose():
+        return
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if "tensorflow" in sys.modules:
+        return
+    with tempfile.TemporaryFile() as captured:
+        try:
+            with _stderr_to(captured):
+                import tensorflow  # noqa: F401
+        except BaseException:  # a broken install: show what TensorFlow said
+            captured.seek(0)
+            sys.stderr.write(captured.read().decode(errors="replace"))
+            raise
+
+
+@contextlib.contextmanager
+def _stderr_to(file):
+    """Point file descriptor 2, where C++ code writes, at ``file`` for a while."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    os.dup2(file.fileno(), 2)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def parse_strategy(value):
@@ -84,25 +199,48 @@ def match_classes(strategy, y):
 
 def split_target(frame, target, path):
     if target not in frame.columns:
+        names = list(map(str, frame.columns))
+        close = difflib.get_close_matches(target, names, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
         raise click.ClickException(
             f"Target column {target!r} is not in {str(path)!r}; its columns are "
-            f"{list(map(str, frame.columns))}."
+            f"{names}.{hint}"
         )
     return frame.drop(columns=[target]), frame[target]
 
 
-def make_augmenter(recipe, strategy, epochs, seed, quiet_y=None):
+def make_augmenter(recipe, strategy, epochs, seed, y):
+    """The GANAugmenter the options ask for, its parameters and ``--strategy`` checked
+    against the target ``y`` (a Series) before any training."""
     from ganaug.augmenter import GANAugmenter
     from ganaug.recipes import load_recipe
 
     params = load_recipe(recipe) if recipe else {}
     if strategy is not None:
-        params["sampling_strategy"] = match_classes(strategy, quiet_y)
+        params["sampling_strategy"] = match_classes(strategy, y)
     if epochs is not None:
         params["epochs"] = epochs
     if seed is not None:
         params["random_state"] = seed
-    return GANAugmenter(**params)
+    aug = GANAugmenter(**params)
+    check_strategy(aug.sampling_strategy, y, given=strategy is not None)
+    return aug
+
+
+def check_strategy(strategy, y, *, given=True):
+    """imbalanced-learn's check of a sampling strategy against ``y``, which fit repeats:
+    here it runs before TensorFlow loads. A target with missing labels is left to fit,
+    which says which rows lack one."""
+    from imblearn.utils import check_sampling_strategy
+
+    if y.isna().any():
+        return
+    try:
+        check_sampling_strategy(strategy, y, "over-sampling")
+    except ValueError as exc:
+        if given and y.nunique() > 1:
+            raise click.BadParameter(str(exc), param_hint="--strategy") from None
+        raise
 
 
 def progress_callbacks(epochs, quiet):
@@ -141,17 +279,54 @@ def count_table(before, after):
     return "\n".join(lines)
 
 
-def check_output(output, data, force):
+def check_output(output, data, force, *, option="--output", table=False):
+    """Refuse an output that is the input ``data``, that exists (unless ``force``),
+    whose folder cannot be made or, for a ``table``, whose extension is no table's.
+
+    A missing folder is created when the output is written (as ``mkdir -p`` would),
+    and the command then says so, so that a mistyped folder does not pass unseen.
+    """
     if output.resolve() == data.resolve():
         raise click.BadParameter(
             f"the output {str(output)!r} is the input file; ganaug never overwrites its "
             "input. Choose another path.",
-            param_hint="--output",
+            param_hint=option,
+        )
+    if output.is_dir():
+        raise click.BadParameter(
+            f"{str(output)!r} is a folder; expected a file path.", param_hint=option
         )
     if output.exists() and not force:
         raise click.ClickException(
             f"Output {str(output)!r} already exists; use --force to replace it."
         )
+    if table:
+        from ganaug.io import table_kind
+
+        try:
+            table_kind(output, output=True)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint=option) from None
+    _note_new_folder(output.parent, option)
+
+
+def _note_new_folder(folder, option):
+    """Refuse a folder path that runs through a file; note a folder that will be made."""
+    existing = next(p for p in (folder, *folder.parents) if p.exists())
+    if not existing.is_dir():
+        raise click.BadParameter(
+            f"{str(existing)!r} is a file, so the folder {str(folder)!r} cannot be made.",
+            param_hint=option,
+        )
+    if existing == folder:
+        return
+    ctx = click.get_current_context()
+
+    def note():
+        if folder.is_dir():  # made by the write; a failed command may not have got there
+            say(f"Created the folder {str(folder)!r} for {option}.", err=True)
+
+    ctx.call_on_close(note)
 
 
 def _split_na_values(ctx, param, value):
@@ -209,4 +384,4 @@ def evaluate_and_report(X, y, X_new, y_new, report, *, force, seed, title, quiet
         write_html_report(scores, report, X, y, X_new, y_new, title=title,
                           random_state=random_state, force=force,
                           real_images=real_images, synth_images=synth_images)
-        click.echo(f"Wrote report to {report}")
+        say(f"Wrote report to {report}")

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import sys
-import warnings
-from collections import Counter
 
 import click
 
 from ganaug.cli.common import (
     IN_FILE,
     OUT_FILE,
+    SEED,
     check_output,
+    quiet_option,
     quiet_tensorflow,
     read_frame,
+    reported_warnings,
+    say,
     split_target,
     user_errors,
     with_reading_options,
@@ -22,6 +24,14 @@ from ganaug.cli.common import (
 
 ARMS = ("none", "balanced", "random", "smote", "ganaug")  # ganaug.comparison.ARMS
 METRICS = ("macro_f1", "balanced_accuracy", "minority_recall", "g_mean")
+
+
+def _check_n_jobs(ctx, param, value):
+    if value == 0:
+        raise click.BadParameter(
+            "expected a number of parallel tasks, or -1 for one per core. Got 0 instead."
+        )
+    return value
 
 
 def _parse_arms(value):
@@ -44,29 +54,37 @@ def _parse_arms(value):
 @click.option("--metric", type=click.Choice(METRICS), default="macro_f1", show_default=True, help="The score that decides which arm is best.")
 @click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True, help="K of the stratified K-fold.")
 @click.option("--repeats", type=click.IntRange(min=1), default=2, show_default=True, help="Repeats of the K-fold split.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed; the same seed gives the same scores.")
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Random seed; the same seed gives the same scores.")
 @click.option("--recipe", default=None, help="Parameters of the ganaug arm: a recipe name (fast, careful, generated) or a .toml file (default: GANAugmenter's defaults).")
 @click.option("--report", type=OUT_FILE, default=None, help="Also write an HTML page with the table and a plot per metric.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar (the table is still printed).")
+@quiet_option("Print the table and errors only: no progress bar, warnings or 'Wrote ...' line.")
 @click.option("--force", is_flag=True, help="Replace an existing report.")
+@click.option("--n-jobs", "-j", type=click.IntRange(min=-1), default=1, show_default=True, callback=_check_n_jobs, help="How many (fold, arm) tasks run at once, each in its own process; -1: one per core. Each task's threads are the free cores divided among the tasks.")
 @with_reading_options
 def compare(data, target, classifier, arms, metric, folds, repeats, seed, recipe, report, quiet,
-            force, sep, decimal, na_values):
+            force, n_jobs, sep, decimal, na_values):
     """Measure whether rebalancing helps a classifier on DATA, and which remedy.
 
     Repeated stratified cross-validation on DATA's rows (CSV or Parquet): in each
     fold every arm (none, balanced class weights, random over-sampling, SMOTE or
     SMOTENC, GANAugmenter) prepares the training rows, the classifier is fitted
     on them and scored on the untouched test fold. Prints mean ± sd per arm and
-    whether the best arm's lead is larger than the fold-to-fold noise.
+    whether the best arm's lead is larger than the fold-to-fold noise. With
+    --n-jobs N, N of the (fold, arm) tasks run at once, with the same scores.
     """
-    quiet_tensorflow()
+    with reported_warnings(quiet, over=f"{folds * repeats} folds"):
+        _compare(data, target, classifier, arms, metric, folds, repeats, seed, recipe, report,
+                 quiet, force, n_jobs, sep, decimal, na_values)
+
+
+def _compare(data, target, classifier, arms, metric, folds, repeats, seed, recipe, report, quiet,
+             force, n_jobs, sep, decimal, na_values):
     arms = _parse_arms(arms)
     if recipe is not None and "ganaug" not in arms:
         raise click.BadParameter("--recipe sets the ganaug arm, which --arms leaves out.",
                                  param_hint="--recipe")
     if report is not None:
-        check_output(report, data, force)
+        check_output(report, data, force, option="--report")
     with user_errors():
         frame = read_frame(data, sep, decimal, na_values)
         X, y = split_target(frame, target, data)
@@ -76,6 +94,10 @@ def compare(data, target, classifier, arms, metric, folds, repeats, seed, recipe
             from ganaug.recipes import load_recipe
 
             augmenter = GANAugmenter(**load_recipe(recipe))
+        if "ganaug" in arms and n_jobs == 1:
+            # Only now: every check above takes a fraction of a second. With --n-jobs,
+            # each worker process loads its own.
+            quiet_tensorflow()
         from ganaug.comparison import compare as run_compare
 
         total = folds * repeats * len(arms)
@@ -84,25 +106,14 @@ def compare(data, target, classifier, arms, metric, folds, repeats, seed, recipe
         else:
             bar = click.progressbar(length=total, label="Cross-validating", file=sys.stderr,
                                     item_show_func=lambda item: item)
-        with bar as progress, warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+        with bar as progress:
             result = run_compare(
                 X, y, classifier=classifier, arms=arms, augmenter=augmenter, metric=metric,
-                folds=folds, repeats=repeats, random_state=seed,
+                folds=folds, repeats=repeats, random_state=seed, n_jobs=n_jobs,
                 progress=None if progress is None else progress.update,
             )
-        _echo_warnings_once(caught, folds * repeats)
         click.echo(str(result))
         if report is not None:
             result.write_html(report, title=f"ganaug compare {data.name} --target {target}",
                               force=force)
-            click.echo(f"Wrote report to {report}")
-
-
-def _echo_warnings_once(caught, n_folds):
-    """Each distinct warning of a cross-validation once (the same one may come from
-    every fold), with how often it came."""
-    counts = Counter(str(w.message) for w in caught)
-    for message, n in counts.items():
-        times = f" ({n} times in {n_folds} folds)" if n > 1 else ""
-        click.echo(f"Warning: {message}{times}", err=True)
+            say(f"Wrote report to {report}")

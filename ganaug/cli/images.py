@@ -11,13 +11,17 @@ import click
 from ganaug.cli.common import (
     IN_FILE,
     OUT_FILE,
+    SEED,
     check_output,
     count_table,
     evaluate_and_report,
     make_augmenter,
     parse_strategy,
     progress_callbacks,
+    quiet_option,
     quiet_tensorflow,
+    reported_warnings,
+    say,
     user_errors,
 )
 
@@ -67,7 +71,7 @@ def _refuse_existing(targets, out_dir, classes):
 
 @click.command("augment-images")
 @click.argument("in_dir", type=_IN_DIR)
-@click.option("--output", "-o", "out_dir", type=_OUT_DIR, required=True, help="Output folder; gets one subfolder per class.")
+@click.option("--output", "-o", "out_dir", type=_OUT_DIR, required=True, help="Output folder (created if missing); gets one subfolder per class.")
 @click.option("--synthetic-only", is_flag=True, help="Write only the synthetic images, not the originals.")
 @click.option("--size", default=None, metavar="HxW", help="Resize every image to HxW (e.g. 32x32) first; needed when sizes differ.")
 @click.option(
@@ -77,11 +81,11 @@ def _refuse_existing(targets, out_dir, classes):
     'or JSON such as \'{"cat": 100}\' (total images wanted).',
 )
 @click.option("--epochs", type=click.IntRange(min=1), default=None, help="Training epochs.")
-@click.option("--seed", type=int, default=None, help="Random seed.")
+@click.option("--seed", type=SEED, default=None, help="Random seed.")
 @click.option("--recipe", default=None, help="A recipe name (fast, careful, generated) or a .toml file of parameters.")
 @click.option("--save-model", type=OUT_FILE, default=None, help="Also save the trained model here (.ganaug), for `ganaug preview`.")
 @click.option("--report", type=OUT_FILE, default=None, help="Also write an HTML evaluation report: scores on the pixels and sample grids.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar or table.")
+@quiet_option()
 def augment_images(in_dir, out_dir, synthetic_only, size, strategy, epochs, seed, recipe, save_model, report, quiet):
     """Rebalance a folder of images with one subfolder per class.
 
@@ -89,11 +93,19 @@ def augment_images(in_dir, out_dir, synthetic_only, size, strategy, epochs, seed
     becomes OUT_DIR/<class>/: the originals (unless --synthetic-only) and new PNGs
     named ganaug_synthetic_00001.png, ... Nothing existing is ever overwritten.
     """
-    import numpy as np
+    with reported_warnings(quiet):
+        _augment_images(in_dir, out_dir, synthetic_only, size, strategy, epochs, seed, recipe,
+                        save_model, report, quiet)
 
+
+def _augment_images(in_dir, out_dir, synthetic_only, size, strategy, epochs, seed, recipe,
+                    save_model, report, quiet):
+    import numpy as np
+    import pandas as pd
+
+    from ganaug.display import counted
     from ganaug.images import read_image_folder, write_images
 
-    quiet_tensorflow()
     size = _parse_size_option(size)
     strategy = parse_strategy(strategy)
     if out_dir.resolve() == in_dir.resolve() or in_dir.resolve() in out_dir.resolve().parents:
@@ -101,17 +113,18 @@ def augment_images(in_dir, out_dir, synthetic_only, size, strategy, epochs, seed
             f"the output {str(out_dir)!r} is (inside) the input folder; choose another folder.",
             param_hint="--output",
         )
-    for path in (save_model, report):
+    for path, option in ((save_model, "--save-model"), (report, "--report")):
         if path is not None and path.exists():
             raise click.ClickException(f"Output {str(path)!r} already exists; ganaug never overwrites files.")
+        if path is not None:
+            check_output(path, in_dir, False, option=option)
     with user_errors():
         X, y, paths = read_image_folder(in_dir, size=size)
         classes = sorted(set(y.tolist()))
         originals = [] if synthetic_only else _original_targets(paths, y, out_dir, size is not None)
         _refuse_existing(originals, out_dir, classes)
-        import pandas as pd
-
         aug = make_augmenter(recipe, strategy, epochs, seed, pd.Series(y))
+        quiet_tensorflow()  # only now: every check above takes a fraction of a second
         with progress_callbacks(aug.epochs, quiet) as callbacks:
             X_res, y_res = aug.fit_resample(X, y, callbacks=callbacks)
         X_new, y_new = X_res[len(X) :], y_res[len(X) :]
@@ -130,23 +143,13 @@ def augment_images(in_dir, out_dir, synthetic_only, size, strategy, epochs, seed
             aug.save(save_model)
         if report is not None:
             evaluate_and_report(
-                _pixel_table(X), y, _pixel_table(X_new), y_new, report, force=False,
+                X, y, X_new, y_new, report, force=False,
                 seed=seed, title=f"ganaug augment-images {in_dir.name}", quiet=quiet,
                 images=(X, X_new),
             )
-    if not quiet:
-        click.echo(count_table(Counter(y.tolist()), Counter(np.asarray(y_res).tolist())))
+    say(count_table(Counter(y.tolist()), Counter(np.asarray(y_res).tolist())))
     kept = 0 if synthetic_only else len(X)
-    click.echo(f"Wrote {kept + len(X_new)} images ({len(X_new)} synthetic) to {out_dir}")
-
-
-def _pixel_table(images):
-    """Images as a table of pixel columns, for the tabular scores of the report."""
-    import numpy as np
-    import pandas as pd
-
-    flat = images.reshape(len(images), -1).astype(np.float64)
-    return pd.DataFrame(flat, columns=[f"px{i}" for i in range(flat.shape[1])])
+    say(f"Wrote {counted(kept + len(X_new), 'image')} ({len(X_new)} synthetic) to {out_dir}")
 
 
 def _copy_files(sources, targets):
@@ -161,18 +164,29 @@ def _copy_files(sources, targets):
 
 @click.command()
 @click.argument("model", type=IN_FILE)
-@click.option("--output", "-o", type=OUT_FILE, required=True, help="The PNG to write.")
+@click.option("--output", "-o", type=OUT_FILE, required=True, help="The PNG to write; a missing folder is created.")
 @click.option("--per-class", "-n", type=click.IntRange(min=1, max=64), default=8, help="Samples per class (one row each).")
 @click.option("--scale", type=click.IntRange(min=1, max=16), default=None, help="Pixel zoom (default: up to about 32 pixels per image).")
-@click.option("--seed", type=int, default=0, help="Random seed.")
+@click.option("--seed", type=SEED, default=0, help="Random seed.")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
-def preview(model, output, per_class, scale, seed, force):
+@quiet_option()
+def preview(model, output, per_class, scale, seed, force, quiet):
     """Write a grid of samples from an image MODEL: a row per class, for a person to look at."""
-    from ganaug.images import image_grid
-    from ganaug.augmenter import load
+    with reported_warnings(quiet):
+        _preview(model, output, per_class, scale, seed, force)
 
-    quiet_tensorflow()
+
+def _preview(model, output, per_class, scale, seed, force):
+    from ganaug.augmenter import load
+    from ganaug.plots import labelled_image_grid
+
+    if output.suffix.lower() != ".png":
+        raise click.BadParameter(
+            f"the grid is written as a PNG image; name it .png. Got {str(output)!r} instead.",
+            param_hint="--output",
+        )
     check_output(output, model, force)
+    quiet_tensorflow()
     with user_errors():
         aug = load(model)
         if not hasattr(aug.encoder_, "canvas_shape_"):
@@ -182,15 +196,15 @@ def preview(model, output, per_class, scale, seed, force):
         rows = [list(X_new[y_new == c]) for c in aug.classes_]
         if scale is None:
             scale = max(1, 32 // max(X_new.shape[1:3]))
-        grid = image_grid(rows, scale=scale)
+        grid = labelled_image_grid(rows, list(aug.classes_), scale=scale)
         from PIL import Image
 
         from ganaug.io import atomic_path
 
         with atomic_path(output, force=force) as tmp:
             Image.fromarray(grid).save(tmp, format="PNG")
-    click.echo("Rows, top to bottom: " + ", ".join(str(c) for c in aug.classes_))
-    click.echo(f"Wrote a {len(aug.classes_)}x{per_class} grid to {output}")
+    say("Rows, top to bottom: " + ", ".join(str(c) for c in aug.classes_))
+    say(f"Wrote a {len(aug.classes_)}x{per_class} grid to {output}")
 
 
 def _as_uint8(X, encoder):

@@ -11,14 +11,18 @@ from ganaug.cli.common import (
     IN_FILE,
     OUT_FILE,
     READING_OPTIONS,
+    SEED,
     check_output,
     count_table,
     evaluate_and_report,
     make_augmenter,
     parse_strategy,
     progress_callbacks,
+    quiet_option,
     quiet_tensorflow,
     read_data,
+    reported_warnings,
+    say,
     split_target,
     user_errors,
 )
@@ -40,9 +44,9 @@ def _training_options(func):
             'all, a ratio (binary), or JSON such as \'{"rare": 100}\' (total rows wanted).',
         ),
         click.option("--epochs", type=click.IntRange(min=1), default=None, help="Training epochs."),
-        click.option("--seed", type=int, default=None, help="Random seed; the same seed gives the same file."),
+        click.option("--seed", type=SEED, default=None, help="Random seed; the same seed gives the same file."),
         click.option("--recipe", default=None, help="A recipe name (fast, careful, generated) or a .toml file of parameters."),
-        click.option("--quiet", "-q", is_flag=True, help="No progress bar or table."),
+        quiet_option(),
         click.option("--force", is_flag=True, help="Replace an existing output file."),
         *READING_OPTIONS,
     ]
@@ -62,7 +66,7 @@ _keep_copy_filter_option = click.option(
 
 @click.command()
 @_training_options
-@click.option("--output", "-o", type=OUT_FILE, default=None, help="Output file (default: DATA.augmented.EXT beside the input).")
+@click.option("--output", "-o", type=OUT_FILE, default=None, help="Output CSV or Parquet file (default: DATA.augmented.EXT beside the input); a missing folder is created.")
 @click.option("--save-model", type=OUT_FILE, default=None, help="Also save the trained model here (.ganaug).")
 @click.option("--report", type=OUT_FILE, default=None, help="Also write an HTML evaluation report of the synthetic rows.")
 @_keep_copy_filter_option
@@ -73,22 +77,39 @@ def augment(data, target, strategy, epochs, seed, recipe, quiet, force, sep, dec
     The original rows come first, unchanged (a CSV output starts with DATA's own
     lines, byte for byte); synthetic rows follow, written like DATA's rows.
     """
+    with reported_warnings(quiet):
+        _augment(data, target, strategy, epochs, seed, recipe, quiet, force, sep, decimal,
+                 na_values, output, save_model, report, keep_copy_filter)
+
+
+def _check_table_input(data):
+    """DATA's extension names a table format (else what to do instead, e.g. for .xlsx)."""
+    from ganaug.io import table_kind
+
+    with user_errors():
+        table_kind(data)
+
+
+def _augment(data, target, strategy, epochs, seed, recipe, quiet, force, sep, decimal,
+             na_values, output, save_model, report, keep_copy_filter):
     import pandas as pd
 
+    from ganaug.display import counted
     from ganaug.io import TABLE_SUFFIXES, default_output, round_to_format, write_table
 
-    quiet_tensorflow()
     strategy = parse_strategy(strategy)
+    _check_table_input(data)
     output = output or default_output(data)
-    check_output(output, data, force)
+    check_output(output, data, force, table=True)
     if save_model is not None:
-        check_output(save_model, data, force)
+        check_output(save_model, data, force, option="--save-model")
     if report is not None:
-        check_output(report, data, force)
+        check_output(report, data, force, option="--report")
     with user_errors():
         frame, fmt = read_data(data, sep, decimal, na_values)
         X, y = split_target(frame, target, data)
         aug = make_augmenter(recipe, strategy, epochs, seed, y)
+        quiet_tensorflow()  # only now: every check above takes a fraction of a second
         with progress_callbacks(aug.epochs, quiet) as callbacks:
             X_res, y_res = aug.fit_resample(X, y, callbacks=callbacks)
         n = len(frame)
@@ -104,13 +125,11 @@ def augment(data, target, strategy, epochs, seed, recipe, quiet, force, sep, dec
         if save_model is not None:
             aug.table_format_ = _table_format(fmt, target, frame)
             aug.save(save_model, force=force, keep_copy_filter=keep_copy_filter)
-    if not quiet:
-        click.echo(count_table(Counter(y), Counter(y_res)))
+    say(count_table(Counter(y), Counter(y_res)))
     if aug.n_copies_dropped_:
-        click.echo(
-            f"Redrew {aug.n_copies_dropped_} synthetic rows that copied a training row."
-        )
-    click.echo(f"Wrote {n + len(synthetic)} rows ({len(synthetic)} synthetic) to {output}")
+        say(f"Redrew {counted(aug.n_copies_dropped_, 'synthetic row')} that copied a "
+            "training row.")
+    say(f"Wrote {counted(n + len(synthetic), 'row')} ({len(synthetic)} synthetic) to {output}")
     if report is not None:
         import numpy as np
 
@@ -124,7 +143,7 @@ def augment(data, target, strategy, epochs, seed, recipe, quiet, force, sep, dec
 
 @click.command()
 @_training_options
-@click.option("--output", "-o", type=OUT_FILE, required=True, help="Where to save the model (.ganaug).")
+@click.option("--output", "-o", type=OUT_FILE, required=True, help="Where to save the model (.ganaug); a missing folder is created.")
 @_keep_copy_filter_option
 def fit(data, target, strategy, epochs, seed, recipe, quiet, force, sep, decimal, na_values, output,
         keep_copy_filter):
@@ -133,15 +152,17 @@ def fit(data, target, strategy, epochs, seed, recipe, quiet, force, sep, decimal
     The model keeps DATA's column order and how its columns were written, so that
     `ganaug sample` writes rows like DATA's.
     """
-    quiet_tensorflow()
-    strategy = parse_strategy(strategy)
-    check_output(output, data, force)
-    with user_errors():
-        frame, fmt = read_data(data, sep, decimal, na_values)
-        X, y = split_target(frame, target, data)
-        aug = make_augmenter(recipe, strategy, epochs, seed, y)
-        with progress_callbacks(aug.epochs, quiet) as callbacks:
-            aug.fit(X, y, callbacks=callbacks)
-        aug.table_format_ = _table_format(fmt, target, frame)
-        aug.save(output, force=force, keep_copy_filter=keep_copy_filter)
-    click.echo(f"Saved model to {output}")
+    with reported_warnings(quiet):
+        strategy = parse_strategy(strategy)
+        _check_table_input(data)
+        check_output(output, data, force)
+        with user_errors():
+            frame, fmt = read_data(data, sep, decimal, na_values)
+            X, y = split_target(frame, target, data)
+            aug = make_augmenter(recipe, strategy, epochs, seed, y)
+            quiet_tensorflow()
+            with progress_callbacks(aug.epochs, quiet) as callbacks:
+                aug.fit(X, y, callbacks=callbacks)
+            aug.table_format_ = _table_format(fmt, target, frame)
+            aug.save(output, force=force, keep_copy_filter=keep_copy_filter)
+        say(f"Saved model to {output}")

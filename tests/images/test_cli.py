@@ -14,7 +14,7 @@ def test_cli_augment_images(tmp_path):
     src = _write_folder(tmp_path / "in")
     out = tmp_path / "out"
     result = _cli("augment-images", src, "-o", out, "--epochs", 1, *TINY_RECIPE, "--seed", 0, "-q")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 0 and result.output == ""  # --quiet: errors only
     dog = sorted(p.name for p in (out / "dog").iterdir())
     assert len(dog) == 12 and sum(n.startswith("ganaug_synthetic_") for n in dog) == 9
     assert (out / "cat" / "img0.png").read_bytes() == (src / "cat" / "img0.png").read_bytes()
@@ -41,6 +41,14 @@ def test_cli_synthetic_only_and_save_model_preview(tmp_path):
     assert result.exit_code == 0, result.output
     with Image.open(grid) as img:
         assert img.format == "PNG" and img.size[0] > img.size[1] > 0
+    # --quiet: errors only; a missing folder is made (and said, without --quiet)
+    quiet = _cli("preview", model, "-o", tmp_path / "grids" / "q.png", "-q")
+    assert quiet.exit_code == 0 and quiet.output == "" and (tmp_path / "grids" / "q.png").is_file()
+    loud = _cli("preview", model, "-o", tmp_path / "more" / "l.png")
+    assert f"Created the folder {str(tmp_path / 'more')!r} for --output." in loud.output
+    wrong = _cli("preview", model, "-o", tmp_path / "grid.jpg")
+    assert wrong.exit_code == 2 and "name it .png" in wrong.output
+    assert not (tmp_path / "grid.jpg").exists()
 
 
 def test_cli_augment_images_report_has_sample_grids(tmp_path):
@@ -85,6 +93,13 @@ def test_cli_errors(tmp_path):
 
     result = _cli("augment-images", mixed, "-o", tmp_path / "out4", "--size", "banana")
     assert result.exit_code == 2 and "HxW" in result.output
+
+    result = _cli("augment-images", mixed, "-o", tmp_path / "out5", "--seed", -1)
+    assert result.exit_code == 2 and "'--seed'" in result.output and "0<=x<=4294967295" in result.output
+
+    good = _write_folder(tmp_path / "good")
+    result = _cli("augment-images", good, "-o", tmp_path / "out6", "--strategy", '{"cow": 9}')
+    assert result.exit_code == 2 and "class 'cow' is not in the target" in result.output
 
 
 def test_cli_size_resizes_mixed_folder(tmp_path):
