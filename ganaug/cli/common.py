@@ -12,10 +12,8 @@ from __future__ import annotations
 import contextlib
 import difflib
 import json
-import os
 import pathlib
 import sys
-import tempfile
 import warnings
 
 import click
@@ -119,40 +117,12 @@ def _verbose():
 
 
 def quiet_tensorflow():
-    """Load TensorFlow now, without its start-up lines, unless ``ganaug --verbose``.
+    """Load Keras and its backend now, without the backend's start-up lines, unless
+    ``ganaug --verbose`` (see :mod:`ganaug.nn.backend`, which every ganaug module that
+    uses Keras goes through; ``GANAUG_BACKEND_LOGS=1`` lets them through as well)."""
+    from ganaug.nn.backend import load_keras
 
-    TensorFlow's C++ code writes lines such as "oneDNN custom operations are on"
-    straight to the process's stderr while it loads, whatever TF_CPP_MIN_LOG_LEVEL
-    says (before its logging is set up). So the import runs with file descriptor 2
-    pointed at a temporary file, which is replayed only if the import fails.
-    """
-    if _verbose():
-        return
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    if "tensorflow" in sys.modules:
-        return
-    with tempfile.TemporaryFile() as captured:
-        try:
-            with _stderr_to(captured):
-                import tensorflow  # noqa: F401
-        except BaseException:  # a broken install: show what TensorFlow said
-            captured.seek(0)
-            sys.stderr.write(captured.read().decode(errors="replace"))
-            raise
-
-
-@contextlib.contextmanager
-def _stderr_to(file):
-    """Point file descriptor 2, where C++ code writes, at ``file`` for a while."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    os.dup2(file.fileno(), 2)
-    try:
-        yield
-    finally:
-        sys.stderr.flush()
-        os.dup2(saved, 2)
-        os.close(saved)
+    load_keras(quiet=False if _verbose() else None)
 
 
 def parse_strategy(value):
