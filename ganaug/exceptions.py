@@ -33,9 +33,30 @@ class ClassWarning(UserWarning):
 
 
 class CollapseWarning(ClassWarning):
-    """Warned when a class's synthetic rows are far less varied than its real rows."""
+    """Warned when a class's synthetic rows are far less varied than its real rows.
+
+    Besides ``label``: ``variety`` (the synthetic rows' share of the real rows'
+    variety), ``column`` and ``column_variety`` (the narrowest column and its share),
+    and ``n_rows`` (the rows the fit makes for the class), as in ``variety_``.
+    """
+
+    def __init__(self, message, label=None, *, variety=None, column=None, column_variety=None,
+                 n_rows=None):
+        super().__init__(message, label)
+        self.variety, self.column, self.column_variety = variety, column, column_variety
+        self.n_rows = n_rows
 
 
 class FidelityWarning(ClassWarning):
     """Warned when a class's generated rows land outside the class's region far more often
-    than its real rows do, so that its rows are made by interpolation instead."""
+    than its real rows do, so that its rows are made by interpolation instead.
+
+    Besides ``label``: ``real`` and ``synthetic`` (the shares of its real and its
+    generated rows that the forest puts in the class, as in ``fidelity_``), ``n_real``
+    (its real rows) and ``n_rows`` (the rows the fit makes for it).
+    """
+
+    def __init__(self, message, label=None, *, real=None, synthetic=None, n_real=None,
+                 n_rows=None):
+        super().__init__(message, label)
+        self.real, self.synthetic, self.n_real, self.n_rows = real, synthetic, n_real, n_rows

@@ -33,7 +33,7 @@ def _run(code, **env):
     child["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), child.get("PYTHONPATH")]))
     child.update(env)
     out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], env=child, cwd=ROOT,
-                         capture_output=True, timeout=600)
+                         capture_output=True, timeout=600, check=False)
     return out.returncode, out.stdout, out.stderr
 
 

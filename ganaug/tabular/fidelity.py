@@ -10,8 +10,10 @@ rows, right on average, fall between the pockets. After training,
 drawn and label-checked as at sampling, decoded and encoded again like real rows).
 A class whose generated rows score ``FIDELITY_GAP`` lower is made by interpolation
 between neighbouring real rows of the class instead (:func:`interpolate`, SMOTE's
-rule in GAN space), with a :class:`~ganaug.exceptions.FidelityWarning`
-(``GANAugmenter.fidelity_`` and ``interpolated_classes_``). On Computers, the
+rule in GAN space; ``GANAugmenter.fidelity_`` and ``interpolated_classes_``), with a
+:class:`~ganaug.exceptions.FidelityWarning` when the class as resampled would score
+that much lower too (:func:`augmented_gap`): not for a class that gets a few rows
+beside many real ones. On Computers, the
 forest put 0.93 of the minority's real rows in the class against about 0.57 of its
 generated ones: its rows are interpolated.
 """
@@ -31,6 +33,7 @@ __all__ = [
     "FIDELITY_MIN_ROWS",
     "FIDELITY_TREES",
     "INTERPOLATION_NEIGHBOURS",
+    "augmented_gap",
     "check_fidelity",
     "class_neighbours",
     "interpolate",
@@ -43,6 +46,32 @@ FIDELITY_GAP = 0.25
 FIDELITY_MIN_ROWS = 20  # real rows a class needs for the check
 FIDELITY_TREES = 25
 INTERPOLATION_NEIGHBOURS = 5
+
+
+def augmented_gap(real, synthetic, n_real, n_new):
+    """How much lower the share of a class's rows that the forest puts in the class is
+    once ``n_new`` generated rows join its ``n_real`` real rows: the generated rows'
+    gap (``real - synthetic``), diluted among the real rows.
+
+    The warning is about the class that a model trained on the resampled table sees,
+    so it draws the line that the check draws for the generated rows themselves
+    (``FIDELITY_GAP``) on the class as resampled. Rows the GAN misplaces matter in
+    proportion to their share of the class: a nearly balanced class that gets 15 rows
+    beside its 285 moves by at most 5 points however misplaced they are, and is
+    interpolated without a warning (``fidelity_`` and ``interpolated_classes_`` still
+    say so); a class grown fourfold warns above a gap of 1/3. The share counts
+    every new row as generated, although with ``recombine`` some are recombined from
+    real rows instead: it is an upper bound.
+
+    Examples
+    --------
+    >>> from ganaug.tabular.fidelity import augmented_gap
+    >>> round(augmented_gap(0.95, 0.15, n_real=285, n_new=15), 3)
+    0.04
+    >>> round(augmented_gap(0.95, 0.15, n_real=120, n_new=360), 3)
+    0.6
+    """
+    return n_new / (n_real + n_new) * (real - synthetic)
 
 
 def check_fidelity(encoded, y_idx, classes, sampling_strategy, draw, encode, *, generated_only, seed,
@@ -107,6 +136,7 @@ def check_fidelity(encoded, y_idx, classes, sampling_strategy, draw, encode, *, 
         fidelity[label] = {"real": real, "synthetic": fake}
         if real - fake <= FIDELITY_GAP:
             continue
+        n_new = int(sampling_strategy[classes[k]])
         if generated_only:
             remedy = ("They are kept, as recombine=0 asks for generated rows only (with "
                       "recombine='auto' they would be interpolated between real rows).")
@@ -115,12 +145,14 @@ def check_fidelity(encoded, y_idx, classes, sampling_strategy, draw, encode, *, 
             neighbours[k] = class_neighbours(encoded[y_idx == k])
             remedy = ("Its rows are made by interpolation between neighbouring real rows "
                       "of the class instead (interpolated_classes_).")
+        if augmented_gap(real, fake, int(counts[k]), n_new) <= FIDELITY_GAP:
+            continue  # a few rows beside many real ones: see augmented_gap
         warnings.warn(
             FidelityWarning(
                 f"A forest trained on the real rows puts {fake:.0%} of the rows generated "
                 f"for class {shown(label)} in that class, against {real:.0%} of its real "
                 f"rows: the GAN has not learned where the class lies. {remedy} See fidelity_.",
-                label=label,
+                label=label, real=real, synthetic=fake, n_real=int(counts[k]), n_rows=n_new,
             ),
             stacklevel=stacklevel + 1,
         )

@@ -60,7 +60,7 @@ def check_variety(frame, y_idx, classes, sampling_strategy, identifiers, draw, s
     variety = class_variety(
         frame.iloc[rows], classes[y_idx[rows]], probe, classes[labels], columns=modelled
     )
-    grown = {label for label, n in sampling_strategy.items() if n > 0}
+    grown = {label: int(n) for label, n in sampling_strategy.items() if n > 0}
     for label, (score, column, ratio) in collapsed_classes(variety).items():
         if label not in grown:  # in variety_, but this fit writes no rows of it
             continue
@@ -70,7 +70,8 @@ def check_variety(frame, y_idx, classes, sampling_strategy, identifiers, draw, s
                 f"than its real rows ({score:.0%} of their variety; column {shown(column)}: "
                 f"{ratio:.0%}): the GAN has collapsed onto a few kinds of row. Check "
                 "variety_, or refit with another random_state or more epochs.",
-                label=label,
+                label=label, variety=float(score), column=column, column_variety=float(ratio),
+                n_rows=grown[label],
             ),
             stacklevel=stacklevel + 1,
         )

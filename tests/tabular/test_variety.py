@@ -56,6 +56,11 @@ def test_a_collapsed_fit_says_so(tiny, monkeypatch):
     assert collapsed_classes(aug.variety_).keys() == {"big", "small"}
     # 'big', which the fit does not grow, is measured but not warned about
     assert not [w for w in caught if "'big'" in str(w.message)]
+    # what the warning says, apart from its text (for a caller that gathers warnings)
+    [warning] = [w.message for w in caught if isinstance(w.message, CollapseWarning)]
+    score, column, ratio = collapsed_classes(aug.variety_)["small"]
+    assert (warning.label, warning.n_rows) == ("small", aug.sampling_strategy_["small"])
+    assert (warning.variety, warning.column, warning.column_variety) == (score, column, ratio)
 
 
 def test_a_healthy_fit_keeps_quiet(tiny):
