@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ClassWarning", "CollapseWarning", "FidelityWarning", "TrainingDivergedError"]
+__all__ = ["ClassWarning", "CollapseWarning", "CopyWarning", "FidelityWarning", "TrainingDivergedError"]
 
 
 class TrainingDivergedError(RuntimeError):
@@ -60,3 +60,12 @@ class FidelityWarning(ClassWarning):
                  n_rows=None):
         super().__init__(message, label)
         self.real, self.synthetic, self.n_real, self.n_rows = real, synthetic, n_real, n_rows
+
+
+class CopyWarning(ClassWarning):
+    """Warned when synthetic rows of a class still copy a training row after the copy
+    filter's redraws (:mod:`ganaug.tabular.copies`), and are kept; ``n_rows`` counts them."""
+
+    def __init__(self, message, label=None, *, n_rows=None):
+        super().__init__(message, label)
+        self.n_rows = n_rows

@@ -21,7 +21,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ganaug.display import counted
+from ganaug.display import counted, plain, shown
+from ganaug.exceptions import CopyWarning
 
 __all__ = ["COPY_REDRAWS", "copy_hashes", "replace_copies", "row_hashes"]
 
@@ -38,11 +39,12 @@ def copy_hashes(frame, identifiers):
     return row_hashes(frame.drop(columns=identifiers))
 
 
-def replace_copies(frame, labels, rng, draw, train_hashes, identifiers, stacklevel=2):
+def replace_copies(frame, labels, rng, draw, train_hashes, identifiers, stacklevel=2, classes=None):
     """``frame`` (rows for ``labels``) with every copy of a training row redrawn.
 
     ``draw(labels, rng)`` makes candidate rows. Returns the new frame and the number
-    of copies dropped (and redrawn).
+    of copies dropped (and redrawn). Copies left after the redraws are kept, with a
+    :class:`~ganaug.exceptions.CopyWarning` per class (named by ``classes[label]``).
     """
     dropped = 0
     for attempt in range(COPY_REDRAWS):
@@ -59,14 +61,17 @@ def replace_copies(frame, labels, rng, draw, train_hashes, identifiers, stacklev
         redrawn.index = frame.index[copies]
         # Rows swapped in by concatenation, not assigned: sparse columns allow no setitem.
         frame = pd.concat([frame.drop(index=redrawn.index), redrawn]).reindex(frame.index)
-    left = int(np.isin(copy_hashes(frame, identifiers), train_hashes).sum())
-    if left:
-        one = left == 1
+    left = labels[np.isin(copy_hashes(frame, identifiers), train_hashes)]
+    for k, n in zip(*np.unique(left, return_counts=True)):
+        label, n, one = plain(k if classes is None else classes[k]), int(n), n == 1
         warnings.warn(
-            f"{counted(left, 'synthetic row')} still {'copies' if one else 'copy'} a "
-            f"training row after {2 ** (COPY_REDRAWS + 1) - 2} redraws each (the data leave "
-            f"little room for new rows); {'it is' if one else 'they are'} kept.",
-            UserWarning,
+            CopyWarning(
+                f"{counted(n, 'synthetic row')} of class {shown(label)} still "
+                f"{'copies' if one else 'copy'} a training row after "
+                f"{2 ** (COPY_REDRAWS + 1) - 2} redraws each (the data leave little room for "
+                f"new rows); {'it is' if one else 'they are'} kept.",
+                label=label, n_rows=n,
+            ),
             stacklevel=stacklevel + 1,
         )
     return frame, dropped

@@ -226,7 +226,7 @@ class TableModel:
             return frame
         frame, self.n_copies_dropped_ = replace_copies(
             frame, labels, rng, self.draw, self.train_row_hashes_, self.encoder_.identifier_columns_,
-            stacklevel=stacklevel + 1,
+            stacklevel=stacklevel + 1, classes=self.classes,
         )
         return frame
 

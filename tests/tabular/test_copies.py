@@ -21,3 +21,27 @@ def test_exact_copies_are_filtered(tiny):
     assert copies_kept > 0 and drop.n_copies_dropped_ > 0
     assert copies_left == 0
     assert len(X_drop) == len(X_keep)
+
+
+def test_copies_left_after_the_redraws_are_kept_with_a_warning_per_class():
+    """Where every row a class can take is a training row, the copies stay, and each
+    class's warning carries its label and count (a caller gathering warnings from
+    several folds counts them without reading the text)."""
+    import pytest
+
+    from ganaug.exceptions import CopyWarning
+    from ganaug.tabular.copies import COPY_REDRAWS, copy_hashes, replace_copies
+
+    hashes = np.unique(copy_hashes(pd.DataFrame({"a": [0, 1]}), []))
+
+    def draw(labels, rng):  # every candidate is training row 0
+        return pd.DataFrame({"a": np.zeros(len(labels), dtype=np.int64)})
+
+    labels = np.array([1, 0, 1])
+    with pytest.warns(CopyWarning) as caught:
+        frame, dropped = replace_copies(draw(labels, None), labels, np.random.RandomState(0), draw,
+                                        hashes, [], classes=np.array(["big", "small"]))
+    assert len(frame) == 3 and dropped == 3 * COPY_REDRAWS
+    assert [(w.message.label, w.message.n_rows) for w in caught] == [("big", 1), ("small", 2)]
+    assert str(caught[0].message).startswith("1 synthetic row of class 'big' still copies a training row")
+    assert str(caught[1].message).endswith("(the data leave little room for new rows); they are kept.")
