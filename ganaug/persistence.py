@@ -37,6 +37,7 @@ __all__ = [
     "param_from",
     "param_value",
     "read_archive",
+    "read_metadata",
     "tag",
     "untag",
     "write_archive",
@@ -171,6 +172,19 @@ def read_archive(path):
     The model's custom layers must be registered (imported) before the call. Any
     problem with the file raises a ``ValueError`` that names it.
     """
+    metadata, data = _checked_archive(path)
+    return metadata, model_from_bytes(data, repr(str(path)))
+
+
+def read_metadata(path):
+    """The metadata of a ``.ganaug`` file, checked as :func:`read_archive` checks it,
+    without loading the generator: what the command line learns of a model file
+    before Keras loads (a file that is no ganaug model is named at once)."""
+    return _checked_archive(path)[0]
+
+
+def _checked_archive(path):
+    """``(metadata, generator bytes)`` of a ``.ganaug`` file, its members and format checked."""
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"Model file {str(path)!r} does not exist or is not a file.")
@@ -192,7 +206,7 @@ def read_archive(path):
             f"{metadata.get('ganaug_version')}; this ganaug reads formats up to "
             f"{FORMAT_VERSION}. Upgrade ganaug to load it."
         )
-    return metadata, model_from_bytes(data, repr(str(path)))
+    return metadata, data
 
 
 def dtype_text(dtype):

@@ -371,6 +371,7 @@ def test_mistakes_are_named_before_tensorflow_loads(workdir):
         (["augment-images", digits, "-o", "imgs", "--recipe", "zero.toml"], 1, "'epochs' parameter"),
         (["augment-images", digits, "-o", "imgs", "--seed", "-1"], 2, "'--seed'"),
         (["preview", "penguins.csv", "-o", "grid.jpg"], 2, "name it .png"),
+        (["preview", "penguins.csv", "-o", "grid.png"], 1, "is not a ganaug model"),
         (["augment", "penguins.csv", "-t", "species", "-o", "good.csv", *FAST], 0, ""),
     ]
     probe = subprocess.run(

@@ -187,6 +187,7 @@ def preview(model, output, per_class, scale, seed, force, quiet):
 
 def _preview(model, output, per_class, scale, seed, force):
     from ganaug.augmenter import load
+    from ganaug.persistence import read_metadata
     from ganaug.images import image_grid
 
     if output.suffix.lower() != ".png":
@@ -195,8 +196,9 @@ def _preview(model, output, per_class, scale, seed, force):
             param_hint="--output",
         )
     check_output(output, model, force)
-    quiet_tensorflow()
     with user_errors():
+        read_metadata(model)  # a file that is no ganaug model is named before Keras loads
+        quiet_tensorflow()
         aug = load(model)
         if not hasattr(aug.encoder_, "canvas_shape_"):
             raise click.ClickException(f"{str(model)!r} is a model of tables, not images; nothing to preview.")
