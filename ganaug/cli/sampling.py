@@ -1,58 +1,157 @@
-"""The ``sample`` command: rows from a saved table model, written in chunks."""
+"""The ``sample`` command: rows from a saved table model, written in chunks to one file,
+or drawn on a Dask cluster into a Parquet dataset (``--scheduler``, :mod:`ganaug.dask`)."""
 
 from __future__ import annotations
 
+import contextlib
+import importlib.util
+import logging
+import pathlib
 import warnings
 
 import click
 
 from ganaug.cli.common import (
     IN_FILE,
-    OUT_FILE,
     check_output,
     quiet_tensorflow,
     user_errors,
 )
 
 SAMPLE_CHUNK_ROWS = 20_000  # rows generated and written at a time by `ganaug sample`
+SEED = click.IntRange(0, 2**32 - 1)  # what numpy's RandomState takes
 
 
 @click.command()
 @click.argument("model", type=IN_FILE)
 @click.option("-n", "--n-samples", type=click.IntRange(min=0), required=True, help="Number of rows to generate.")
 @click.option("--class", "classes", multiple=True, help="Generate only this class (repeat for several; rows are split evenly).")
-@click.option("--output", "-o", type=OUT_FILE, required=True, help="Output CSV or Parquet file.")
-@click.option("--seed", type=int, default=None, help="Random seed; the same seed gives the same file.")
+@click.option("--output", "-o", type=click.Path(path_type=pathlib.Path), required=True,
+              help="Output CSV or Parquet file; with --scheduler, a Parquet dataset (a folder).")
+@click.option("--seed", type=SEED, default=None, help="Random seed; the same seed gives the same file.")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
-def sample(model, n_samples, classes, output, seed, force):
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Draw the rows on a Dask cluster: its scheduler's address (tcp://host:8786), or "
+              "'local' for worker processes on this machine, one per core. Needs ganaug[dask].")
+@click.option("--npartitions", type=click.IntRange(min=1), default=None,
+              help="With --scheduler: the number of partitions (Parquet files); by default one per "
+              "1,000,000 rows. The same seed and partitions give the same rows on any cluster.")
+def sample(model, n_samples, classes, output, seed, force, scheduler, npartitions):
     """Generate N synthetic rows from a saved table MODEL.
 
     Rows are generated and written 20,000 at a time, so any N fits in memory. The
     columns come in the training table's order; a CSV output is written the way the
     training file was (separator, decimals, missing values) when the model knows it.
+
+    With --scheduler, the rows are drawn by the workers of a Dask cluster, a partition
+    at a time, each from its own seed, and written by them into the Parquet dataset
+    OUTPUT (a folder of part files, which every worker and this machine must see: one
+    machine or a shared filesystem); OUTPUT appears only once every part is written.
     """
     from ganaug.augmenter import load
-    from ganaug.io import write_chunks
 
-    quiet_tensorflow()
-    check_output(output, model, force)
-    with user_errors():
-        aug = load(model)
-        if hasattr(aug.encoder_, "canvas_shape_"):
-            raise click.ClickException(
-                f"{str(model)!r} is a model of images; `ganaug sample` writes tables. Use "
-                "`ganaug preview` for a grid of samples, or GANAugmenter.sample in Python "
-                "for image arrays."
-            )
-        counts = _class_counts(aug, n_samples, classes)
-        fmt = getattr(aug, "table_format_", None)
-        chunks = _sample_chunks(aug, counts, seed, fmt)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", UserWarning)
-            written = write_chunks(chunks, output, force=force, fmt=fmt)
+    _check_arguments(model, output, force, scheduler, npartitions)
+    with _dask_client(scheduler) as client:
+        quiet_tensorflow()
+        with user_errors():
+            aug = load(model)
+            if hasattr(aug.encoder_, "canvas_shape_"):
+                raise click.ClickException(
+                    f"{str(model)!r} is a model of images; `ganaug sample` writes tables. Use "
+                    "`ganaug preview` for a grid of samples, or GANAugmenter.sample in Python "
+                    "for image arrays."
+                )
+            counts = _class_counts(aug, n_samples, classes)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", UserWarning)
+                if client is None:
+                    written = _write_file(aug, counts, output, seed, force)
+                else:
+                    written, parts = _write_dataset(model, counts, output, seed, force, npartitions)
+                    workers = len(client.scheduler_info()["workers"])
     for message in dict.fromkeys(str(w.message) for w in caught):
         click.echo(f"Note: {message}", err=True)
-    click.echo(f"Wrote {written} synthetic rows to {output}")
+    if client is None:
+        click.echo(f"Wrote {written} synthetic rows to {output}")
+    else:
+        click.echo(f"Wrote {written} synthetic rows to {output} ({parts} Parquet files, drawn "
+                   f"on {workers} Dask worker{'s' if workers != 1 else ''})")
+
+
+def _check_arguments(model, output, force, scheduler, npartitions):
+    """What can be checked before TensorFlow or Dask starts."""
+    from ganaug.io import TABLE_SUFFIXES
+
+    if scheduler is None:
+        if npartitions is not None:
+            raise click.BadParameter("is only used with --scheduler.", param_hint="--npartitions")
+        if output.is_dir():
+            raise click.BadParameter(
+                f"{str(output)!r} is a folder; without --scheduler the output is one CSV or "
+                "Parquet file.", param_hint="--output")
+        if output.suffix.lower() not in TABLE_SUFFIXES:
+            raise click.BadParameter(
+                f"expected a file ending in {', '.join(TABLE_SUFFIXES)}. Got {str(output)!r} "
+                "instead.", param_hint="--output")
+        check_output(output, model, force)
+        return
+    if output.resolve() == model.resolve():
+        raise click.BadParameter(
+            f"the output {str(output)!r} is the model file; ganaug never overwrites its "
+            "input. Choose another path.", param_hint="--output")
+    if output.exists() and not force:  # a dataset is a folder: not check_output, which wants a file
+        raise click.ClickException(f"Output {str(output)!r} already exists; use --force to replace it.")
+    if TABLE_SUFFIXES.get(output.suffix.lower()) == "csv":
+        raise click.BadParameter(
+            f"with --scheduler the output is a Parquet dataset (a folder of part files). Got "
+            f"{str(output)!r} instead; drop --scheduler to write one CSV file.",
+            param_hint="--output")
+    if scheduler != "local" and "://" not in scheduler:
+        raise click.BadParameter(
+            f"expected a scheduler address such as tcp://host:8786, or 'local'. Got "
+            f"{scheduler!r} instead.", param_hint="--scheduler")
+    if importlib.util.find_spec("distributed") is None or importlib.util.find_spec("dask") is None:
+        raise click.ClickException(
+            "--scheduler needs Dask: pip install 'ganaug[dask]'.")
+
+
+@contextlib.contextmanager
+def _dask_client(scheduler):
+    """A ``dask.distributed.Client`` of ``scheduler`` (a LocalCluster's for 'local'),
+    closed at the end; None without a scheduler."""
+    if scheduler is None:
+        yield None
+        return
+    from distributed import Client, LocalCluster
+
+    with contextlib.ExitStack() as stack:
+        if scheduler == "local":
+            cluster = stack.enter_context(LocalCluster(
+                threads_per_worker=1, dashboard_address=None, silence_logs=logging.ERROR))
+            yield stack.enter_context(Client(cluster))
+            return
+        try:
+            client = stack.enter_context(Client(scheduler))
+        except OSError as exc:  # refused, unknown host, timed out
+            raise click.ClickException(
+                f"Could not reach the Dask scheduler at {scheduler!r}: {exc}") from None
+        yield client
+
+
+def _write_file(aug, counts, output, seed, force):
+    """One CSV or Parquet file, written SAMPLE_CHUNK_ROWS rows at a time."""
+    from ganaug.io import write_chunks
+
+    fmt = getattr(aug, "table_format_", None)
+    return write_chunks(_sample_chunks(aug, counts, seed, fmt), output, force=force, fmt=fmt)
+
+
+def _write_dataset(model, counts, output, seed, force, npartitions):
+    """The Parquet dataset of :func:`ganaug.dask.sample`, written by the workers."""
+    import ganaug.dask
+
+    rows = ganaug.dask.sample(model, y=dict(counts), npartitions=npartitions, random_state=seed)
+    return ganaug.dask.write_parquet(rows, output, force=force), rows.npartitions
 
 
 def _class_counts(aug, n_samples, classes):
