@@ -1,0 +1,1 @@
+"""Benchmarks on a Dask cluster (a LocalCluster of worker processes on this machine)."""
