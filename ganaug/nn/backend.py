@@ -40,7 +40,8 @@ import sys
 import tempfile
 import threading
 
-__all__ = ["LOGS_VARIABLE", "keras", "layers", "load_keras", "load_tensorflow", "ops", "tensorflow_backend"]
+# keras, layers and ops are module attributes too (see __getattr__ at the end).
+__all__ = ["LOGS_VARIABLE", "load_keras", "load_tensorflow", "tensorflow_backend"]
 
 #: The environment variable that, set to ``1``, lets the backend's start-up lines through.
 LOGS_VARIABLE = "GANAUG_BACKEND_LOGS"
