@@ -35,7 +35,7 @@ SEED = click.IntRange(0, 2**32 - 1)  # what numpy's RandomState takes
               "'local' for worker processes on this machine, one per core. Needs ganaug[dask].")
 @click.option("--npartitions", type=click.IntRange(min=1), default=None,
               help="With --scheduler: the number of partitions (Parquet files); by default one per "
-              "1,000,000 rows. The same seed and partitions give the same rows on any cluster.")
+              "250,000 rows. The same seed and partitions give the same rows on any cluster.")
 def sample(model, n_samples, classes, output, seed, force, scheduler, npartitions):
     """Generate N synthetic rows from a saved table MODEL.
 
