@@ -1,8 +1,10 @@
 """Figures of real vs synthetic rows, as matplotlib figures or base64 PNG strings.
 
-Used by :mod:`ganaug.report` for the HTML page: marginals per class, correlation
-differences, a PCA projection and image sample grids. matplotlib is imported
-lazily, with the non-interactive Agg backend.
+Used by :mod:`ganaug.report` for the HTML page: for tables, marginals per class,
+correlation differences and a PCA projection; for images, sample grids, mean images
+per class, synthetic images beside their nearest real ones and a PCA projection.
+:func:`labelled_image_grid` draws the picture of ``ganaug preview``. matplotlib is
+imported lazily, with the non-interactive Agg backend.
 """
 
 from __future__ import annotations
@@ -19,7 +21,10 @@ from ganaug.metrics import _correlation_matrix, _preprocessor
 __all__ = [
     "correlation_figure",
     "image_grid_figure",
+    "labelled_image_grid",
     "marginal_figures",
+    "mean_image_figure",
+    "nearest_real_figure",
     "png_base64",
     "projection_figure",
     "pyplot",
@@ -110,8 +115,11 @@ def correlation_figure(real, synth, categorical):
     return ("Correlation differences", png_base64(fig))
 
 
-def projection_figure(real, real_y, synth, synth_y, categorical, random_state=0):
-    """``(title, base64 PNG)`` of real and synthetic rows on the first two PCs of the real rows."""
+def projection_figure(real, real_y, synth, synth_y, categorical, random_state=0, unit="rows"):
+    """``(title, base64 PNG)`` of real and synthetic rows on the first two PCs of the real rows.
+
+    ``unit`` ('rows' or 'images') names what the points are in the title.
+    """
     from sklearn.decomposition import PCA
 
     plt = pyplot()
@@ -137,7 +145,7 @@ def projection_figure(real, real_y, synth, synth_y, categorical, random_state=0)
     ax.set_xlabel("PC 1")
     ax.set_ylabel("PC 2")
     ax.legend(fontsize=7, ncol=2)
-    ax.set_title("PCA of real (o) and synthetic (x) rows, fitted on real", fontsize=10)
+    ax.set_title(f"PCA of real (o) and synthetic (x) {unit}, fitted on real", fontsize=10)
     return ("PCA projection", png_base64(fig))
 
 
@@ -152,9 +160,150 @@ def image_grid_figure(images, labels, title, max_per_class=8):
     for row, label in zip(axes, classes):
         picks = images[labels == label][:max_per_class]
         for ax, img in zip(row, picks):
-            ax.imshow(img.squeeze(), cmap="gray" if img.squeeze().ndim == 2 else None)
+            _show(ax, img)
         for ax in row:
             ax.axis("off")
         row[0].set_title(str(label), fontsize=8, loc="left")
     fig.suptitle(title, fontsize=10)
     return (title, png_base64(fig))
+
+
+def _show(ax, img, vmax=None):
+    """One image on ``ax``: grey for one channel, at its own value range (0-255 for uint8)."""
+    img = np.asarray(img).squeeze()
+    if vmax is None and img.dtype == np.uint8:
+        vmax = 255
+    if img.ndim == 2:
+        ax.imshow(img, cmap="gray", vmin=0 if vmax is not None else None, vmax=vmax,
+                  interpolation="nearest")
+    else:
+        shown = img.astype(np.float64) / (vmax or max(float(img.max()), 1e-12))
+        ax.imshow(np.clip(shown, 0, 1), interpolation="nearest")
+
+
+def mean_image_figure(real_images, real_y, synth_images, synth_y):
+    """``(title, base64 PNG)``: per synthesized class, the mean real and mean synthetic image.
+
+    A row per class: the mean of its real images, the mean of its synthetic images and
+    their absolute difference (brighter = further apart), on the real images' scale.
+    A class whose synthetic images sit elsewhere, or lack a part, shows it here.
+    """
+    plt = pyplot()
+    real_images, synth_images = np.asarray(real_images), np.asarray(synth_images)
+    real_y, synth_y = np.asarray(real_y), np.asarray(synth_y)
+    classes = [c for c in pd.unique(synth_y) if (real_y == c).any()]
+    vmax = 255.0 if real_images.dtype == np.uint8 else float(max(real_images.max(), 1e-12))
+    fig, axes = plt.subplots(max(1, len(classes)), 3, figsize=(3 * 1.6, max(1, len(classes)) * 1.7),
+                             squeeze=False)
+    for row, label in zip(axes, classes):
+        real_mean = real_images[real_y == label].astype(np.float64).mean(axis=0)
+        synth_mean = synth_images[synth_y == label].astype(np.float64).mean(axis=0)
+        for ax, img in zip(row, (real_mean, synth_mean, np.abs(real_mean - synth_mean))):
+            _show(ax, img, vmax=vmax)
+        row[0].set_ylabel(str(label), rotation=0, ha="right", va="center", fontsize=9)
+    for ax, name in zip(axes[0], ("real mean", "synthetic mean", "|difference|")):
+        ax.set_title(name, fontsize=8)
+    for ax in axes.flat:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.suptitle("Mean image per class", fontsize=10)
+    fig.tight_layout()
+    return ("Mean images", png_base64(fig))
+
+
+def nearest_real_figure(real_images, real_y, synth_images, synth_y, per_class=6):
+    """``(title, base64 PNG)``: synthetic images above the real image of their class nearest
+    to each (Euclidean, on the pixels), with the distance.
+
+    Per synthesized class, the first ``per_class`` synthetic images. A synthetic image
+    that is its real neighbour again (distance near 0) is a copy; a warp of it shows
+    as the same image moved.
+    """
+    from sklearn.neighbors import NearestNeighbors
+
+    plt = pyplot()
+    real_images, synth_images = np.asarray(real_images), np.asarray(synth_images)
+    real_y, synth_y = np.asarray(real_y), np.asarray(synth_y)
+    classes = [c for c in pd.unique(synth_y) if (real_y == c).any()]
+    vmax = 255.0 if real_images.dtype == np.uint8 else None
+    fig, axes = plt.subplots(2 * max(1, len(classes)), per_class,
+                             figsize=(per_class * 1.1, max(1, len(classes)) * 2.5), squeeze=False)
+    for i, label in enumerate(classes):
+        real = real_images[real_y == label]
+        synth = synth_images[synth_y == label][:per_class]
+        dist, index = (NearestNeighbors(n_neighbors=1).fit(real.reshape(len(real), -1))
+                       .kneighbors(synth.reshape(len(synth), -1).astype(np.float64)))
+        top, bottom = axes[2 * i], axes[2 * i + 1]
+        for j, (img, d, k) in enumerate(zip(synth, dist[:, 0], index[:, 0])):
+            _show(top[j], img, vmax=vmax)
+            _show(bottom[j], real[k], vmax=vmax)
+            bottom[j].set_title(f"{d:.0f}", fontsize=7)
+        top[0].set_ylabel(f"{label}\nsynthetic", rotation=0, ha="right", va="center", fontsize=8)
+        bottom[0].set_ylabel("nearest\nreal", rotation=0, ha="right", va="center", fontsize=8)
+    for ax in axes.flat:
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for side in ax.spines.values():
+            side.set_visible(False)
+    fig.suptitle("Synthetic images and the nearest real image of their class (distance above it)",
+                 fontsize=10)
+    fig.tight_layout()
+    return ("Nearest real images", png_base64(fig))
+
+
+def labelled_image_grid(rows, labels, *, scale=1, pad=2, font_size=None):
+    """Tile ``rows`` of uint8 images into one uint8 picture, each row's class name at its start.
+
+    The images are laid out by :func:`ganaug.images.image_grid` (white gaps of ``pad``
+    pixels, then zoomed ``scale`` times); a white margin on the left holds each row's
+    label, written with Pillow's own font (scalable, no font file needed), as large as
+    the row allows, between 11 and 16 pixels.
+
+    Parameters
+    ----------
+    rows : list of lists of uint8 arrays
+        One list of images (h, w) or (h, w, c) per row, all the same size.
+    labels : list
+        One label per row; written as ``str(label)``, cut to 24 characters.
+    scale, pad : int
+        As for :func:`ganaug.images.image_grid`.
+    font_size : int, optional
+        Height of the text in pixels (default: from the row height, 11 to 16).
+
+    Returns
+    -------
+    ndarray of uint8
+        (height, width) for grey images, (height, width, 3) otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ganaug.plots import labelled_image_grid
+    >>> rows = [[np.zeros((8, 8), np.uint8)] * 3] * 2
+    >>> grid = labelled_image_grid(rows, ["cat", "dog"], scale=4)
+    >>> grid.shape[0], grid.shape[1] > 32 * 4
+    (88, True)
+    """
+    from PIL import Image, ImageDraw, ImageFont
+
+    from ganaug.images import image_grid
+
+    if len(labels) != len(rows):
+        raise ValueError(f"labels must hold one label per row ({len(rows)} rows). "
+                         f"Got {len(labels)!r} labels instead.")
+    grid = image_grid(rows, pad=pad, scale=scale)
+    h = np.asarray(rows[0][0]).shape[0]
+    row_height = (h + pad) * scale
+    size = font_size or int(np.clip(row_height * 0.45, 11, 16))
+    font = ImageFont.load_default(size=size)
+    texts = [str(label)[:24] for label in labels]
+    width = max(int(np.ceil(font.getlength(t))) for t in texts) + 2 * size // 2 + pad * scale
+    canvas = Image.new("L" if grid.ndim == 2 else "RGB", (width + grid.shape[1], grid.shape[0]),
+                       255 if grid.ndim == 2 else (255, 255, 255))
+    canvas.paste(Image.fromarray(grid), (width, 0))
+    draw = ImageDraw.Draw(canvas)
+    for r, text in enumerate(texts):
+        middle = (pad + r * (h + pad)) * scale + h * scale / 2
+        draw.text((size // 2, middle), text, fill=0 if grid.ndim == 2 else (0, 0, 0), font=font,
+                  anchor="lm")
+    return np.asarray(canvas)
