@@ -143,22 +143,13 @@ def _augment_images(in_dir, out_dir, synthetic_only, size, strategy, epochs, see
             aug.save(save_model)
         if report is not None:
             evaluate_and_report(
-                _pixel_table(X), y, _pixel_table(X_new), y_new, report, force=False,
+                X, y, X_new, y_new, report, force=False,
                 seed=seed, title=f"ganaug augment-images {in_dir.name}", quiet=quiet,
                 images=(X, X_new),
             )
     say(count_table(Counter(y.tolist()), Counter(np.asarray(y_res).tolist())))
     kept = 0 if synthetic_only else len(X)
     say(f"Wrote {counted(kept + len(X_new), 'image')} ({len(X_new)} synthetic) to {out_dir}")
-
-
-def _pixel_table(images):
-    """Images as a table of pixel columns, for the tabular scores of the report."""
-    import numpy as np
-    import pandas as pd
-
-    flat = images.reshape(len(images), -1).astype(np.float64)
-    return pd.DataFrame(flat, columns=[f"px{i}" for i in range(flat.shape[1])])
 
 
 def _copy_files(sources, targets):
@@ -188,7 +179,7 @@ def preview(model, output, per_class, scale, seed, force, quiet):
 def _preview(model, output, per_class, scale, seed, force):
     from ganaug.augmenter import load
     from ganaug.persistence import read_metadata
-    from ganaug.images import image_grid
+    from ganaug.plots import labelled_image_grid
 
     if output.suffix.lower() != ".png":
         raise click.BadParameter(
@@ -207,7 +198,7 @@ def _preview(model, output, per_class, scale, seed, force):
         rows = [list(X_new[y_new == c]) for c in aug.classes_]
         if scale is None:
             scale = max(1, 32 // max(X_new.shape[1:3]))
-        grid = image_grid(rows, scale=scale)
+        grid = labelled_image_grid(rows, list(aug.classes_), scale=scale)
         from PIL import Image
 
         from ganaug.io import atomic_path

@@ -41,6 +41,12 @@ def test_cli_synthetic_only_and_save_model_preview(tmp_path):
     assert result.exit_code == 0, result.output
     with Image.open(grid) as img:
         assert img.format == "PNG" and img.size[0] > img.size[1] > 0
+        pixels = np.asarray(img.convert("L"))
+    # 3 images of 8x8 a row, 2-pixel gaps, zoomed 4 times; before them, each row's class name
+    margin = pixels[:, : pixels.shape[1] - (3 * 10 + 2) * 4]
+    assert margin.shape[1] > 0
+    for band in np.array_split(margin[8:-8], 2):  # a row per class: cat, dog
+        assert (band < 100).sum() > 10
     # --quiet: errors only; a missing folder is made (and said, without --quiet)
     quiet = _cli("preview", model, "-o", tmp_path / "grids" / "q.png", "-q")
     assert quiet.exit_code == 0 and quiet.output == "" and (tmp_path / "grids" / "q.png").is_file()
