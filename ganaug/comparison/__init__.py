@@ -51,6 +51,7 @@ from ganaug.comparison.protocol import (
     fold_seed,
     protocol_folds,
     synthetic_variety,
+    threads_per_task,
 )
 from ganaug.comparison.result import ComparisonResult, result_from_records
 from ganaug.comparison.statistics import MEANINGS, METRICS, corrected_ttest, summarize
@@ -72,4 +73,5 @@ __all__ = [
     "result_from_records",
     "summarize",
     "synthetic_variety",
+    "threads_per_task",
 ]
