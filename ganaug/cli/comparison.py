@@ -26,6 +26,14 @@ ARMS = ("none", "balanced", "random", "smote", "ganaug")  # ganaug.comparison.AR
 METRICS = ("macro_f1", "balanced_accuracy", "minority_recall", "g_mean")
 
 
+def _check_n_jobs(ctx, param, value):
+    if value == 0:
+        raise click.BadParameter(
+            "expected a number of parallel tasks, or -1 for one per core. Got 0 instead."
+        )
+    return value
+
+
 def _parse_arms(value):
     arms = [a.strip() for a in value.split(",") if a.strip()]
     unknown = [a for a in arms if a not in ARMS]
@@ -51,24 +59,26 @@ def _parse_arms(value):
 @click.option("--report", type=OUT_FILE, default=None, help="Also write an HTML page with the table and a plot per metric.")
 @quiet_option("Print the table and errors only: no progress bar, warnings or 'Wrote ...' line.")
 @click.option("--force", is_flag=True, help="Replace an existing report.")
+@click.option("--n-jobs", "-j", type=click.IntRange(min=-1), default=1, show_default=True, callback=_check_n_jobs, help="How many (fold, arm) tasks run at once, each in its own process; -1: one per core. Each task's threads are the free cores divided among the tasks.")
 @with_reading_options
 def compare(data, target, classifier, arms, metric, folds, repeats, seed, recipe, report, quiet,
-            force, sep, decimal, na_values):
+            force, n_jobs, sep, decimal, na_values):
     """Measure whether rebalancing helps a classifier on DATA, and which remedy.
 
     Repeated stratified cross-validation on DATA's rows (CSV or Parquet): in each
     fold every arm (none, balanced class weights, random over-sampling, SMOTE or
     SMOTENC, GANAugmenter) prepares the training rows, the classifier is fitted
     on them and scored on the untouched test fold. Prints mean ± sd per arm and
-    whether the best arm's lead is larger than the fold-to-fold noise.
+    whether the best arm's lead is larger than the fold-to-fold noise. With
+    --n-jobs N, N of the (fold, arm) tasks run at once, with the same scores.
     """
     with reported_warnings(quiet, over=f"{folds * repeats} folds"):
         _compare(data, target, classifier, arms, metric, folds, repeats, seed, recipe, report,
-                 quiet, force, sep, decimal, na_values)
+                 quiet, force, n_jobs, sep, decimal, na_values)
 
 
 def _compare(data, target, classifier, arms, metric, folds, repeats, seed, recipe, report, quiet,
-             force, sep, decimal, na_values):
+             force, n_jobs, sep, decimal, na_values):
     arms = _parse_arms(arms)
     if recipe is not None and "ganaug" not in arms:
         raise click.BadParameter("--recipe sets the ganaug arm, which --arms leaves out.",
@@ -84,7 +94,10 @@ def _compare(data, target, classifier, arms, metric, folds, repeats, seed, recip
             from ganaug.recipes import load_recipe
 
             augmenter = GANAugmenter(**load_recipe(recipe))
-        quiet_tensorflow()  # only now: every check above takes a fraction of a second
+        if "ganaug" in arms and n_jobs == 1:
+            # Only now: every check above takes a fraction of a second. With --n-jobs,
+            # each worker process loads its own.
+            quiet_tensorflow()
         from ganaug.comparison import compare as run_compare
 
         total = folds * repeats * len(arms)
@@ -96,7 +109,7 @@ def _compare(data, target, classifier, arms, metric, folds, repeats, seed, recip
         with bar as progress:
             result = run_compare(
                 X, y, classifier=classifier, arms=arms, augmenter=augmenter, metric=metric,
-                folds=folds, repeats=repeats, random_state=seed,
+                folds=folds, repeats=repeats, random_state=seed, n_jobs=n_jobs,
                 progress=None if progress is None else progress.update,
             )
         click.echo(str(result))
