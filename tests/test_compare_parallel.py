@@ -1,6 +1,7 @@
 """compare in parallel: joblib's loky processes, a real Dask LocalCluster, the threads each
 task gets, warnings from worker processes, and no Dask import unless it is used."""
 
+import json
 import os
 import subprocess
 import sys
@@ -176,3 +177,25 @@ def test_cli_n_jobs_same_table_and_warnings_said_once(workdir):
     refused = run_cli("compare", *args, "--n-jobs", "0")
     assert refused.exit_code == 2 and "--n-jobs" in refused.output
     assert "Got 0 instead" in refused.output and "Traceback" not in refused.output
+
+
+def test_benchmark_times_every_way_and_checks_the_scores(tmp_path, small):
+    pytest.importorskip("distributed")
+    from benchmarks.distributed import compare as bench
+
+    X, y = small
+    (tmp_path / "csv" / "pkg").mkdir(parents=True)
+    X.assign(label=y).to_csv(tmp_path / "csv" / "pkg" / "tiny.csv")  # R's unnamed index column
+    (tmp_path / "suite.toml").write_text('[[table]]\npath = "pkg/tiny.csv"\ntarget = "label"\n',
+                                         encoding="utf-8")
+    environ = dict(os.environ)
+    bench.main(["--suite", str(tmp_path), "--data", str(tmp_path / "csv"), "--table", "tiny",
+                "--arms", "none,random", "--folds", "2", "--workers", "1", "--n-jobs", "2",
+                "--results", str(tmp_path / "results")])
+    assert dict(os.environ) == environ  # the nanny's OMP_NUM_THREADS=1 was put back
+    data = json.loads((tmp_path / "results" / "distributed_compare.json").read_text())["data"]
+    assert [r["way"] for r in data["runs"]] == [
+        "n_jobs=1 (this process)", "n_jobs=2 (joblib's processes)", "LocalCluster, 1 worker(s)"]
+    assert all(r["seconds"] > 0 for r in data["runs"]) and data["rows"] == len(y)
+    page = (tmp_path / "results" / "distributed_compare.md").read_text()
+    assert "| LocalCluster, 1 worker(s) | 1 |" in page and "4 (fold, arm) tasks" in page
