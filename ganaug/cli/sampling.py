@@ -13,13 +13,13 @@ import click
 
 from ganaug.cli.common import (
     IN_FILE,
+    SEED,
     check_output,
     quiet_tensorflow,
     user_errors,
 )
 
 SAMPLE_CHUNK_ROWS = 20_000  # rows generated and written at a time by `ganaug sample`
-SEED = click.IntRange(0, 2**32 - 1)  # what numpy's RandomState takes
 
 
 @click.command()
@@ -85,22 +85,8 @@ def _check_arguments(model, output, force, scheduler, npartitions):
     if scheduler is None:
         if npartitions is not None:
             raise click.BadParameter("is only used with --scheduler.", param_hint="--npartitions")
-        if output.is_dir():
-            raise click.BadParameter(
-                f"{str(output)!r} is a folder; without --scheduler the output is one CSV or "
-                "Parquet file.", param_hint="--output")
-        if output.suffix.lower() not in TABLE_SUFFIXES:
-            raise click.BadParameter(
-                f"expected a file ending in {', '.join(TABLE_SUFFIXES)}. Got {str(output)!r} "
-                "instead.", param_hint="--output")
-        check_output(output, model, force)
+        check_output(output, model, force, table=True)
         return
-    if output.resolve() == model.resolve():
-        raise click.BadParameter(
-            f"the output {str(output)!r} is the model file; ganaug never overwrites its "
-            "input. Choose another path.", param_hint="--output")
-    if output.exists() and not force:  # a dataset is a folder: not check_output, which wants a file
-        raise click.ClickException(f"Output {str(output)!r} already exists; use --force to replace it.")
     if TABLE_SUFFIXES.get(output.suffix.lower()) == "csv":
         raise click.BadParameter(
             f"with --scheduler the output is a Parquet dataset (a folder of part files). Got "
@@ -110,6 +96,12 @@ def _check_arguments(model, output, force, scheduler, npartitions):
         raise click.BadParameter(
             f"expected a scheduler address such as tcp://host:8786, or 'local'. Got "
             f"{scheduler!r} instead.", param_hint="--scheduler")
+    if output.resolve() == model.resolve():
+        raise click.BadParameter(
+            f"the output {str(output)!r} is the model file; ganaug never overwrites its "
+            "input. Choose another path.", param_hint="--output")
+    if output.exists() and not force:  # a dataset is a folder: not check_output, which wants a file
+        raise click.ClickException(f"Output {str(output)!r} already exists; use --force to replace it.")
     if importlib.util.find_spec("distributed") is None or importlib.util.find_spec("dask") is None:
         raise click.ClickException(
             "--scheduler needs Dask: pip install 'ganaug[dask]'.")
