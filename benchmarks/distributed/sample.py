@@ -63,6 +63,7 @@ def run(model, rows, n_workers, npartitions, out):
         frame = ganaug.dask.sample(model, rows, npartitions=npartitions, random_state=0)
         written = ganaug.dask.write_parquet(frame, out)
         seconds = time.perf_counter() - start
+        load = os.getloadavg()[0]  # other work on the machine slows a run: say how much
         peaks = sorted(client.run(_peak_mib).values())
     if written != rows:
         raise SystemExit(f"wrote {written} rows, not {rows}")
@@ -71,7 +72,7 @@ def run(model, rows, n_workers, npartitions, out):
     shutil.rmtree(out)
     return {"workers": n_workers, "rows": rows, "partitions": frame.npartitions, "warm_seconds": warm,
             "seconds": seconds, "rows_per_second": rows / seconds, "peak_mib": peaks,
-            "dataset_mib": size}, hashes
+            "dataset_mib": size, "load": load}, hashes
 
 
 def payload(results, argv, seconds):
@@ -85,14 +86,16 @@ def payload(results, argv, seconds):
         "sections": [
             {"heading": "Rows per second and peak memory per worker",
              "text": "Start-up: each worker's TensorFlow import and model load, before the "
-                     "timed run. Peak: each worker's, in MiB. Every run wrote the same files, "
-                     "byte for byte.",
+                     "timed run. Peak: each worker's, in MiB. Load: the machine's load average "
+                     "(1 minute) at the end of the run. Every run wrote the same files, byte "
+                     "for byte.",
              "table": {"columns": ["workers", "rows", "partitions", "start-up s", "seconds",
-                                   "rows/s", "speed-up", "peak MiB per worker", "dataset MiB"],
+                                   "rows/s", "speed-up", "peak MiB per worker", "dataset MiB", "load"],
                        "rows": [[r["workers"], f"{r['rows']:,}", r["partitions"], f"{r['warm_seconds']:.1f}",
                                  f"{r['seconds']:.0f}", f"{r['rows_per_second']:,.0f}",
                                  f"{r['rows_per_second'] / base:.2f}",
-                                 ", ".join(f"{p:.0f}" for p in r["peak_mib"]), f"{r['dataset_mib']:.0f}"]
+                                 ", ".join(f"{p:.0f}" for p in r["peak_mib"]), f"{r['dataset_mib']:.0f}",
+                                 f"{r['load']:.1f}"]
                                 for r in results]}},
         ],
         "data": results,
