@@ -149,10 +149,14 @@ def test_cli_prints_only_its_own_lines(workdir):
     quiet = _ganaug_process("sample", "m.ganaug", "-n", "5", "-o", "a.csv", cwd=workdir)
     assert quiet.returncode == 0, quiet.stderr
     assert quiet.stdout == "Wrote 5 synthetic rows to a.csv\n"
-    # Two notes: no copy filter, and the shared columns come from the generator.
+    # Two warnings, each said once: no copy filter, and the shared columns come from the
+    # generator.
     notes = quiet.stderr.splitlines()
-    assert [line.split(":")[0] for line in notes] == ["Note", "Note"], notes
+    assert [line.split(":")[0] for line in notes] == ["Warning", "Warning"], notes
     assert sum("copies" in n for n in notes) == 1 and sum("shared columns" in n for n in notes) == 1
+    silent = _ganaug_process("sample", "m.ganaug", "-n", "1", "-o", "b.csv", "-q", cwd=workdir)
+    assert silent.returncode == 0 and (silent.stdout, silent.stderr) == ("", "")
+    assert len(pd.read_csv(workdir / "b.csv")) == 1
 
 
 def test_cli_warnings_are_one_plain_line_each(workdir):

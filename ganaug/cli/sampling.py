@@ -7,7 +7,6 @@ import contextlib
 import importlib.util
 import logging
 import pathlib
-import warnings
 
 import click
 
@@ -15,7 +14,10 @@ from ganaug.cli.common import (
     IN_FILE,
     SEED,
     check_output,
+    quiet_option,
     quiet_tensorflow,
+    reported_warnings,
+    say,
     user_errors,
 )
 
@@ -36,7 +38,8 @@ SAMPLE_CHUNK_ROWS = 20_000  # rows generated and written at a time by `ganaug sa
 @click.option("--npartitions", type=click.IntRange(min=1), default=None,
               help="With --scheduler: the number of partitions (Parquet files); by default one per "
               "250,000 rows. The same seed and partitions give the same rows on any cluster.")
-def sample(model, n_samples, classes, output, seed, force, scheduler, npartitions):
+@quiet_option()
+def sample(model, n_samples, classes, output, seed, force, scheduler, npartitions, quiet):
     """Generate N synthetic rows from a saved table MODEL.
 
     Rows are generated and written 20,000 at a time, so any N fits in memory. The
@@ -49,9 +52,10 @@ def sample(model, n_samples, classes, output, seed, force, scheduler, npartition
     machine or a shared filesystem); OUTPUT appears only once every part is written.
     """
     from ganaug.augmenter import load
+    from ganaug.display import counted
 
     _check_arguments(model, output, force, scheduler, npartitions)
-    with _dask_client(scheduler) as client:
+    with reported_warnings(quiet), _dask_client(scheduler) as client:
         quiet_tensorflow()
         with user_errors():
             aug = load(model)
@@ -62,20 +66,16 @@ def sample(model, n_samples, classes, output, seed, force, scheduler, npartition
                     "for image arrays."
                 )
             counts = _class_counts(aug, n_samples, classes)
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", UserWarning)
-                if client is None:
-                    written = _write_file(aug, counts, output, seed, force)
-                else:
-                    written, parts = _write_dataset(model, counts, output, seed, force, npartitions)
-                    workers = len(client.scheduler_info()["workers"])
-    for message in dict.fromkeys(str(w.message) for w in caught):
-        click.echo(f"Note: {message}", err=True)
+            if client is None:
+                written = _write_file(aug, counts, output, seed, force)
+            else:
+                written, parts = _write_dataset(model, counts, output, seed, force, npartitions)
+                workers = len(client.scheduler_info()["workers"])
     if client is None:
-        click.echo(f"Wrote {written} synthetic rows to {output}")
+        say(f"Wrote {counted(written, 'synthetic row')} to {output}")
     else:
-        click.echo(f"Wrote {written} synthetic rows to {output} ({parts} Parquet files, drawn "
-                   f"on {workers} Dask worker{'s' if workers != 1 else ''})")
+        say(f"Wrote {counted(written, 'synthetic row')} to {output} "
+            f"({counted(parts, 'Parquet file')}, drawn on {counted(workers, 'Dask worker')})")
 
 
 def _check_arguments(model, output, force, scheduler, npartitions):
