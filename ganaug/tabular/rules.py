@@ -23,7 +23,8 @@ and :func:`rule_rates` says how often a table (real or synthetic) keeps them:
   relative 1e-6 for numbers stored in full precision (float32 included);
 - **order** ``a >= b`` between two numeric columns ("ed76 >= ed66");
 - **combination**: only some combinations of the levels of two to four categorical
-  columns occur ("only 24 of 288 combinations of item, btype, situ, mode occur").
+  columns (text, bool or categorical dtype; numbers are left to orders and
+  identities, which say more about them) occur ("only 24 of 288 combinations of item, btype, situ, mode occur").
   A row keeps it when its combination occurs in the real rows.
 
 A rule is reported when the real rows keep it in at least ``min_rate`` (99 %) of the
@@ -366,7 +367,7 @@ def _find_dependencies(frame, columns, min_rate, rng):
 # -------------------------------------------------------------- combinations
 def _find_combinations(frame, columns, dependencies, min_rate, rng):
     n = len(frame)
-    levels = {c: frame[c].nunique() for c in columns if _is_discrete(frame[c])}
+    levels = {c: frame[c].nunique() for c in columns if not _is_numeric(frame[c])}
     candidates = sorted((c for c, k in levels.items() if 2 <= k <= MAX_LEVELS),
                         key=lambda c: (levels[c], list(columns).index(c)))[:_MAX_CATEGORICALS]
     candidates = [c for c in columns if c in candidates]  # the table's order
