@@ -9,7 +9,9 @@ The work is done by three modules, each with one job:
   a one-line reading of the detection AUC and of the label agreement.
 
 :func:`evaluate` leaves the columns that identify rows (found by
-:func:`ganaug.tabular.identifiers.find_identifiers`) out of its scores and plots.
+:func:`ganaug.tabular.identifiers.find_identifiers`) out of its scores and plots,
+and lists the table's own rules (:func:`ganaug.tabular.rules.find_rules`) with the
+share of real and synthetic rows keeping each (:func:`rule_table`).
 
 This module re-exports their public names, so that ``from ganaug.evaluation import
 evaluate, write_html_report`` keeps working; new code may import from the owners.
@@ -32,6 +34,7 @@ from ganaug.metrics import (
     marginal_fidelity,
     meanings,
     privacy_scores,
+    rule_table,
     tv_complement,
     utility_scores,
 )
@@ -64,6 +67,7 @@ __all__ = [
     "privacy_scores",
     "readings",
     "report_table",
+    "rule_table",
     "tv_complement",
     "utility_scores",
     "write_html_report",

@@ -38,6 +38,7 @@ __all__ = [
     "meanings",
     "pixel_table",
     "privacy_scores",
+    "rule_table",
     "tv_complement",
     "utility_scores",
 ]
@@ -75,6 +76,10 @@ MEANINGS = {
     "row (training subsampled to the holdout's size); 0.5 = no memorisation.",
     "exact_copy_rate": "Share of synthetic rows identical (all columns and label) to a training row; "
     "0 is the goal.",
+    "rule_rate": "Share of rows keeping a rule that at least 99 % of the real rows keep (a "
+    "dependency, an exact identity, an order or the combinations of levels that occur; found "
+    "by ganaug.tabular.rules.find_rules); a synthetic share below the real one means "
+    "synthetic rows break the table's own rules.",
 }
 
 _UNIT_WORDS = {
@@ -811,6 +816,54 @@ def pixel_table(images, name="X", shape=None):
     return pd.DataFrame(flat, columns=[f"px{i}" for i in range(flat.shape[1])])
 
 
+def rule_table(real_X, synth_X, *, min_rate=0.99, random_state=0):
+    """The rules of the real rows and how often real and synthetic rows keep each.
+
+    The rules are those :func:`ganaug.tabular.rules.find_rules` finds on ``real_X``
+    (kept by at least ``min_rate`` of the real rows; identifier columns left out).
+
+    Returns
+    -------
+    DataFrame
+        One row per rule: ``kind``, ``rule`` (its text), ``real`` and ``synthetic``
+        (the share of the rows that keep it, of those it can judge; NaN when it judges
+        none), ``broken`` (synthetic rows that break it) and ``kept`` (True when the
+        synthetic rows keep it at least as often as the real ones).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> a, b = rng.integers(0, 9, 200), rng.integers(0, 9, 200)
+    >>> real = pd.DataFrame({"total": a + b, "a": a, "b": b})
+    >>> fake = real.assign(total=real["total"] + rng.integers(0, 2, 200))  # half off by one
+    >>> rule_table(real, fake)[["rule", "real", "synthetic", "broken", "kept"]]
+                rule  real  synthetic  broken   kept
+    0  total = a + b   1.0      0.495     101  False
+    1     total >= a   1.0      1.000       0   True
+    2     total >= b   1.0      1.000       0   True
+    """
+    from ganaug.tabular.rules import find_rules, rule_rates
+
+    real = as_frame(real_X, "real_X")
+    synth = as_frame(synth_X, "synth_X")
+    rules = find_rules(real, min_rate=min_rate, random_state=random_state)
+    columns = ["kind", "rule", "real", "synthetic", "broken", "kept"]
+    if not rules:
+        return pd.DataFrame(columns=columns)
+    real_rates = rule_rates(rules, real).to_numpy()
+    synth_rates = rule_rates(rules, synth).to_numpy()
+    broken = [int((~rule.holds(synth)).sum()) for rule in rules]
+    return pd.DataFrame({
+        "kind": [r.kind for r in rules],
+        "rule": [r.text for r in rules],
+        "real": real_rates,
+        "synthetic": synth_rates,
+        "broken": broken,
+        "kept": synth_rates >= real_rates,
+    }, columns=columns)
+
+
 def _tables(real_X, synth_X, holdout_X, identifiers):
     """(real, synth, holdout, unit, {identifier: reason}): the tables the scores compare."""
     if is_images(real_X):
@@ -896,7 +949,9 @@ def evaluate(real_X, real_y, synth_X, synth_y, *, holdout_X=None, holdout_y=None
         synthetic rows)`` each score of that scope compared), ``utility``
         (DataFrame), ``privacy`` (dict), ``notes`` (list of str), ``n_real``,
         ``n_synthetic``, ``categorical`` (list of columns), ``identifiers`` (dict
-        column -> why it was left out) and ``unit`` ('rows' or 'images').
+        column -> why it was left out), ``unit`` ('rows' or 'images') and ``rules``
+        (DataFrame, see :func:`rule_table`: each rule of the real rows with the share
+        of real and of synthetic rows that keep it; empty for images).
 
     Examples
     --------
@@ -987,6 +1042,9 @@ def evaluate(real_X, real_y, synth_X, synth_y, *, holdout_X=None, holdout_y=None
         real, real_y, synth, synth_y, test if holdout is not None else None,
         categorical_features=categorical, random_state=random_state,
     )
+    # images: pixels have no rules worth a line each
+    rules = rule_table(real if unit == "rows" else pd.DataFrame(),
+                       synth if unit == "rows" else pd.DataFrame(), random_state=random_state)
     return {
         "overall": fid,
         "per_class": per_class,
@@ -1003,4 +1061,5 @@ def evaluate(real_X, real_y, synth_X, synth_y, *, holdout_X=None, holdout_y=None
         "categorical": list(categorical),
         "identifiers": found,
         "unit": unit,
+        "rules": rules,
     }

@@ -226,6 +226,31 @@ def _reading_lines(report, indent="  "):
     return lines
 
 
+def _rules_heading(rules, unit="rows"):
+    """One line: how many rules the real rows have and how many the synthetic rows keep."""
+    if rules is None or len(rules) == 0:
+        return (f"Rules: none found (no dependency, exact identity, order or missing combination "
+                f"of levels that 99 % of the real {unit} keep and chance would not)")
+    kept = int(rules["kept"].sum())
+    return (f"Rules: {counted(len(rules), 'rule')} that at least 99 % of the real {unit} keep; "
+            f"the synthetic {unit} keep {kept} of them as often as the real {unit} do")
+
+
+def _rule_lines(report, indent="  "):
+    rules = report.get("rules")
+    if rules is None or report.get("unit", "rows") != "rows":
+        return []
+    lines = ["", _rules_heading(rules)]
+    if len(rules):
+        lines.append(f"{indent} real  synthetic  broken  rule")
+        for r in rules.itertuples():
+            real, synth = ("  n/a" if not np.isfinite(v) else f"{v:.3f}" for v in (r.real, r.synthetic))
+            lines.append(f"{indent}{real:>5}  {synth:>9}  {int(r.broken):>6}  {r.rule}")
+        lines.append(f"{indent}(real, synthetic: share of rows keeping the rule; broken: "
+                     "synthetic rows that break it)")
+    return lines
+
+
 def format_summary(report):
     """A compact plain-text summary of a report (what ``ganaug evaluate`` prints).
 
@@ -252,6 +277,7 @@ def format_summary(report):
               report["utility"].to_string(float_format=lambda v: f"{v:.3f}")]
     priv = pd.Series(report["privacy"])
     lines += ["", "Privacy", priv.to_string(float_format=lambda v: f"{v:.3f}")]
+    lines += _rule_lines(report)
     lines += [f"Note: {n}" for n in report["notes"]]
     return "\n".join(lines)
 
@@ -324,12 +350,31 @@ def _reading_html(report):
             f"{html.escape(unit)} of the class.</p>")
 
 
+def _rules_html(report):
+    rules = report.get("rules")
+    if rules is None or report.get("unit", "rows") != "rows":
+        return ""
+    heading = f"<h2>Rules</h2><p>{html.escape(_rules_heading(rules))}.</p>"
+    if not len(rules):
+        return heading
+    rows = "".join(
+        f"<tr><td>{html.escape(r.kind)}</td><td>{html.escape(r.rule)}</td><td>{_fmt(r.real)}</td>"
+        f"<td>{_fmt(r.synthetic)}</td><td>{int(r.broken)}</td>"
+        f"<td>{'yes' if r.kept else 'no'}</td></tr>"
+        for r in rules.itertuples()
+    )
+    return (f'{heading}<table class="scores"><tr><th>kind</th><th>rule</th><th>real</th>'
+            "<th>synthetic</th><th>synthetic rows breaking it</th><th>kept as often</th></tr>"
+            f"{rows}</table>")
+
+
 def write_html_report(report, path, real_X, real_y, synth_X, synth_y, *, title="ganaug report",
                       real_images=None, synth_images=None, max_columns=12, random_state=0,
                       force=False):
     """Write one self-contained HTML page: scores with their meaning and reading, and plots.
 
-    Plots (PNG, embedded as base64). For tables: real vs synthetic marginals per
+    A "Rules" section lists the rules of the real rows (``report["rules"]``) with
+    the share of real and synthetic rows keeping each. Plots (PNG, embedded as base64). For tables: real vs synthetic marginals per
     class, correlation differences and a PCA projection of real and synthetic rows,
     all without the identifier columns the report left out (``report["identifiers"]``;
     the page names them). For images (``real_X`` and ``synth_X`` arrays of shape
@@ -407,6 +452,7 @@ figure {{ margin: 1.5em 0; }} img {{ max-width: 100%; }} dt {{ font-weight: bold
 <h2>Reading</h2>
 {_reading_html(report)}
 {''.join(sections)}
+{_rules_html(report)}
 <h2>Plots</h2>
 {fig_html}
 <h2>What the scores mean</h2>

@@ -558,3 +558,49 @@ def test_cli_augment_report(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     parser, arrays = decoded_figures(tmp_path / "report.html")
     assert parser.captions == ["Marginals, class b", "Correlation differences", "PCA projection"]
+
+
+def test_evaluate_lists_the_real_rows_rules_with_their_rates(tmp_path):
+    """The 'rules' section: each rule of the real rows, and how often each side keeps it."""
+    rng = np.random.default_rng(0)
+    real = make_table(seed=0)
+    real.insert(0, "total", (a := rng.integers(0, 50, len(real))) + (b := rng.integers(0, 50, len(real))))
+    real.insert(1, "a", a)
+    real.insert(2, "b", b)
+    synth = make_table(seed=1, n_major=0)
+    sa, sb = rng.integers(0, 50, len(synth)), rng.integers(0, 50, len(synth))
+    off = np.arange(len(synth)) % 4 == 0  # every fourth synthetic row breaks the sum
+    synth.insert(0, "total", sa + sb + off)
+    synth.insert(1, "a", sa)
+    synth.insert(2, "b", sb)
+    X, y, Xs, ys = real.drop(columns="label"), real["label"], synth.drop(columns="label"), synth["label"]
+    report = evaluate(X, y, Xs, ys)
+    rules = report["rules"].set_index("rule")
+    assert list(rules.columns) == ["kind", "real", "synthetic", "broken", "kept"]
+    assert rules.loc["total = a + b", "kind"] == "identity"
+    assert rules.loc["total = a + b", "real"] == 1.0
+    assert rules.loc["total = a + b", "synthetic"] == pytest.approx(1 - off.mean())
+    assert rules.loc["total = a + b", "broken"] == off.sum()
+    assert not rules.loc["total = a + b", "kept"]
+    assert rules.loc["total >= a", "kept"] and rules.loc["total >= a", "synthetic"] == 1.0
+    # x1, x2 and colour are independent of the rest: no rule on them
+    assert not any(c in r for r in rules.index for c in ("x1", "x2", "colour"))
+    # the keys of before stay
+    assert {"overall", "per_class", "per_column", "conditional", "utility", "privacy", "notes",
+            "identifiers", "unit"} <= set(report)
+
+    summary = format_summary(report)
+    assert "Rules: 3 rules that at least 99 % of the real rows keep; the synthetic rows keep 2" in summary
+    line = next(li for li in summary.splitlines() if li.endswith("total = a + b"))
+    assert line.split()[:3] == ["1.000", f"{1 - off.mean():.3f}", str(off.sum())]
+
+    out = tmp_path / "report.html"
+    write_html_report(report, out, X, y, Xs, ys)
+    page = out.read_text()
+    assert "<h2>Rules</h2>" in page
+    assert f"<td>total = a + b</td><td>1.000</td><td>{1 - off.mean():.3f}</td><td>{off.sum()}</td><td>no</td>" in page
+
+    # a table without rules says so
+    plain = evaluate(X.drop(columns=["total"]), y, Xs.drop(columns=["total"]), ys)
+    assert plain["rules"].empty
+    assert "Rules: none found" in format_summary(plain)

@@ -90,8 +90,8 @@ __all__ = [
     "CHANCE_BREAKS",
     "CHANCE_FACTOR",
     "KINDS",
-    "MAX_DETERMINANT_SHARE",
     "MAX_COMBINATION_SHARE",
+    "MAX_DETERMINANT_SHARE",
     "MAX_LEVELS",
     "ROWS_PER_COMBINATION",
     "SEARCH_ROWS",
@@ -659,7 +659,8 @@ def find_rules(X, *, min_rate=0.99, kinds=KINDS, identifiers="auto", random_stat
         raise ValueError(f"min_rate must be in (0, 1]. Got {min_rate!r} instead.")
     unknown = set(kinds) - set(KINDS)
     if unknown:
-        raise ValueError(f"kinds must be some of {KINDS!r}. Got {sorted(unknown)[0]!r} instead.")
+        first = next(k for k in kinds if k not in KINDS)
+        raise ValueError(f"kinds must be some of {KINDS!r}. Got {first!r} instead.")
     frame = _as_frame(X)
     if frame.columns.has_duplicates:
         duplicated = frame.columns[frame.columns.duplicated()][0]
