@@ -64,8 +64,8 @@ What is left out, and why:
 - an order ``a >= c`` that follows from two kept orders ``a >= b`` and ``b >= c``,
   and an order between columns that are equal in at least ``min_rate`` of the rows
   (an identity says it better);
-- identities on columns missing in more than 10 % of the rows, with more than three
-  terms, or between two forms of one column (``x`` and ``log(x)``).
+- identities on columns missing in more than 10 % of the rows or holding an infinite
+  value, with more than three terms, or between two forms of one column (``x`` and ``log(x)``).
 
 Searches are capped so that a fit stays quick: identities are searched on at most
 :data:`SEARCH_ROWS` rows (then checked on all rows), and only for a column that the
@@ -428,7 +428,7 @@ def _find_orders(frame, columns, min_rate, rng):
     rules = []
     if len(numeric) < 2:
         return rules
-    values = frame[numeric].to_numpy(dtype=float)
+    values = frame[numeric].astype(float).to_numpy()
     present = ~np.isnan(values)
     for i, j in itertools.permutations(range(len(numeric)), 2):
         both = present[:, i] & present[:, j]
@@ -541,7 +541,8 @@ def _fit_identity(frame, target, chosen, features, min_rate):
 
 def _find_identities(frame, columns, min_rate, rng):
     numeric = [c for c in columns if _is_numeric(frame[c])
-               and frame[c].isna().mean() <= _MAX_MISSING]
+               and frame[c].isna().mean() <= _MAX_MISSING
+               and np.isfinite(frame[c].dropna().to_numpy(dtype=float)).all()]
     if len(numeric) < 2:
         return []
     rows = frame[numeric].dropna()

@@ -181,3 +181,22 @@ def test_bad_input_is_refused(survey):
     with pytest.raises(ValueError, match="needs column 'ed66'"):
         rule.holds(survey.drop(columns="ed66"))
     assert isinstance(rule, Rule)
+
+
+def test_nullable_integers_categoricals_and_infinities():
+    rng = np.random.default_rng(7)
+    n = 300
+    a, b = rng.integers(0, 10, n), rng.integers(0, 10, n)
+    frame = pd.DataFrame({
+        "t": pd.array(a + b, dtype="Int64"), "a": pd.array(a, dtype="Int64"), "b": b.astype(float),
+        "cat": pd.Categorical(rng.choice(["x", "y"], n)),
+        "inf": np.r_[np.inf, rng.normal(size=n - 1)],
+    })
+    frame.loc[3, "t"] = pd.NA
+    frame["code"] = frame["cat"].map({"x": "X", "y": "Y"}).astype(object)
+    rules = find_rules(frame)
+    assert [r.text for r in rules] == ["cat and code determine each other", "t = a + b",
+                                       "t >= a", "t >= b"]
+    assert rule_rates(rules, frame).tolist() == [1.0] * 4
+    fake = frame.assign(code=frame["code"].where(frame["cat"] == "x", "X"))
+    assert rule_rates(rules[:1], fake).iloc[0] == pytest.approx((frame["cat"] == "x").mean())
