@@ -387,7 +387,7 @@ def _find_combinations(frame, columns, dependencies, min_rate, rng):
             key = np.zeros(int(present.sum()), dtype=np.int64)
             for c in subset:
                 key = key * levels[c] + codes[c][present]
-            occurring = np.unique(key).size
+            occurring = np.count_nonzero(np.bincount(key, minlength=product))
             if occurring > MAX_COMBINATION_SHARE * product:
                 continue
             # each column restricts the others: not a smaller rule with a free column added
@@ -419,7 +419,7 @@ def _occurring(codes, levels, present, subset):
     key = np.zeros(int(present.sum()), dtype=np.int64)
     for c in subset:
         key = key * levels[c] + codes[c][present]
-    return np.unique(key).size
+    return np.count_nonzero(np.bincount(key))
 
 
 # -------------------------------------------------------------------- orders
