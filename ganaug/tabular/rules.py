@@ -273,7 +273,7 @@ def _unit(values):
     values = values[np.isfinite(values)]
     for k in range(9):
         scaled = values * 10.0**k
-        if np.all(np.abs(scaled - np.round(scaled)) <= 1e-6 * np.maximum(1.0, np.abs(scaled))):
+        if np.all(np.abs(scaled - np.round(scaled)) <= 1e-9 * np.maximum(1.0, np.abs(scaled))):
             return 10.0**-k
     return 0.0
 
