@@ -17,8 +17,9 @@ and :func:`rule_rates` says how often a table (real or synthetic) keeps them:
   ("testscr = 0.5*readscr + 0.5*mathscr", "exp76 = age76 - ed76 - 6",
   "lwage76 = log(wage76)"), the first of its columns in the table's order given by
   the others. Exact means to the columns' rounding: half a unit of the
-  last decimal each column is written to, carried through the coefficients (and
-  through the logarithm), but no more than the largest gap of the real rows within
+  last decimal each column is written to (whole numbers are taken as exact: with
+  half a unit of rounding, 0/1 flags fitted "dem = 0.918 - 0.918*rep"), carried
+  through the coefficients (and through the logarithm), but no more than the largest gap of the real rows within
   that bound (so that whole numbers whose identity is exact must stay exact), plus a
   relative 1e-6 for numbers stored in full precision (float32 included);
 - **order** ``a >= b`` between two numeric columns ("ed76 >= ed66");
@@ -269,9 +270,12 @@ def _is_discrete(series):
 
 def _unit(values):
     """Half of this is the rounding of ``values``: 10**-k for the fewest decimals k
-    (0 to 8) that write every value; 0 when none does (full precision)."""
+    (1 to 8) that write every value; 0 when none does (full precision) and for whole
+    numbers, taken as exact (counts, years, 0/1 flags)."""
     values = values[np.isfinite(values)]
-    for k in range(9):
+    if np.all(values == np.round(values)):
+        return 0.0
+    for k in range(1, 9):
         scaled = values * 10.0**k
         if np.all(np.abs(scaled - np.round(scaled)) <= 1e-9 * np.maximum(1.0, np.abs(scaled))):
             return 10.0**-k
@@ -477,9 +481,9 @@ def _identity_text(target, terms, intercept):
         magnitude = abs(coef)
         shown = name if magnitude == 1 else f"{_number(magnitude)}*{name}"
         parts.append((coef < 0, shown))
-    parts.sort(key=lambda part: part[0])  # the positive terms first: "x = b - a", not "-a + b"
     if intercept != 0:
         parts.append((intercept < 0, _number(abs(intercept))))
+    parts.sort(key=lambda part: part[0])  # the positive terms first: "x = 1 - a", not "-a + 1"
     text = ""
     for k, (negative, shown) in enumerate(parts):
         text += ("-" if negative else "") + shown if k == 0 else (" - " if negative else " + ") + shown

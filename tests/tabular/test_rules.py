@@ -200,3 +200,14 @@ def test_nullable_integers_categoricals_and_infinities():
     assert rule_rates(rules, frame).tolist() == [1.0] * 4
     fake = frame.assign(code=frame["code"].where(frame["cat"] == "x", "X"))
     assert rule_rates(rules[:1], fake).iloc[0] == pytest.approx((frame["cat"] == "x").mean())
+
+
+def test_exclusive_flags_give_an_order_not_a_rough_identity():
+    """dem and rep are never both 1, but a third choice has neither: no identity holds."""
+    rng = np.random.default_rng(8)
+    vote = rng.choice(["dem", "rep", "other"], 500, p=[0.45, 0.45, 0.1])
+    frame = pd.DataFrame({"dem": (vote == "dem").astype(int), "rep": (vote == "rep").astype(int),
+                          "x": rng.normal(size=500)})
+    assert not [r.text for r in find_rules(frame) if r.kind == "identity"]
+    frame["other"] = (vote == "other").astype(int)
+    assert "dem = 1 - rep - other" in [r.text for r in find_rules(frame)]
