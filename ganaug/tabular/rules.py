@@ -73,9 +73,18 @@ Searches are capped so that a fit stays quick: identities are searched on at mos
 least-squares fit on all other numeric columns (and their logs) reproduces to within
 its rounding: most columns stop there. A 10,000 x 30 table takes well under a second.
 
-Measured on the devsuite (``python -m benchmarks.tables.realism``): see
-``docs/results/realism.md`` for the rules found per table and how often the rows of
-the default ``GANAugmenter`` keep them.
+Measured effect (``OMP_NUM_THREADS=1 python -m benchmarks.tables.realism --unseen``,
+``docs/results/realism.md``; this module changes no synthetic row yet): on the
+protocol's first training fold, 8 of the devsuite's 14 tables have rules, 16 in all
+(4 dependencies, 2 identities, 10 orders), and the default ``GANAugmenter``'s rows keep
+2 of them as often as the real rows do (mean share of rows keeping a rule: real 0.998,
+synthetic 0.874; DoctorAUS's ``medecine = prescrib + nonpresc`` 1.000 vs 0.446);
+on the 40 unseen tables 71 rules, 17 kept (0.999 vs 0.724). Ecdat/Caschool's
+``testscr = 0.5*readscr + 0.5*mathscr``, Ecdat/Schooling's ``ed76 = age76 - exp76 -
+6``, ``lwage76 = log(wage76)`` and ``ed76 >= ed66``, lme4/VerbAgg's "btype (situ,
+mode) is determined by item" are found on the whole tables, in 0.04 to 0.8 s each on a
+busy 2-core machine; a 10,000 x 30 table of independent columns gives no rule, in
+0.3 to 0.8 s.
 """
 
 from __future__ import annotations
