@@ -14,7 +14,7 @@ import numpy as np
 
 from ganaug.display import shown
 
-__all__ = ["class_indices", "labels_for", "labels_to_grow", "largest_remainder"]
+__all__ = ["class_indices", "counts_for", "labels_for", "labels_to_grow", "largest_remainder"]
 
 
 def labels_to_grow(classes, sampling_strategy):
@@ -23,6 +23,16 @@ def labels_to_grow(classes, sampling_strategy):
         np.searchsorted(classes, list(sampling_strategy)),
         list(sampling_strategy.values()),
     ).astype(np.intp)
+
+
+def counts_for(n_samples, classes, sampling_strategy):
+    """Rows per class (in ``classes``' order) of ``sample(n_samples)``: ``n_samples``
+    spread in proportion to ``sampling_strategy`` (``{class: count}``), or evenly when
+    it grows no class."""
+    weights = np.array([sampling_strategy.get(c, 0) for c in classes], dtype=float)
+    if weights.sum() == 0:
+        weights = np.ones(len(classes))
+    return largest_remainder(int(n_samples), weights)
 
 
 def labels_for(n_samples, y, classes, sampling_strategy):
@@ -36,11 +46,7 @@ def labels_for(n_samples, y, classes, sampling_strategy):
                 "n_samples must be a non-negative integer when y is not given. "
                 f"Got {n_samples!r} instead."
             )
-        weights = np.array([sampling_strategy.get(c, 0) for c in classes], dtype=float)
-        if weights.sum() == 0:
-            weights = np.ones(len(classes))
-        counts = largest_remainder(int(n_samples), weights)
-        return np.repeat(np.arange(len(classes)), counts)
+        return np.repeat(np.arange(len(classes)), counts_for(n_samples, classes, sampling_strategy))
     if isinstance(y, dict):
         wanted = list(y)
         counts = list(y.values())

@@ -173,6 +173,8 @@ def write_parquet(frame, path, *, force=False, **options):
     """
     import pyarrow.parquet as pq
 
+    from ganaug.io import umask_mode
+
     path = Path(path)
     if path.exists() and not force:
         raise FileExistsError(f"Output {str(path)!r} already exists; use --force to replace it.")
@@ -190,7 +192,7 @@ def write_parquet(frame, path, *, force=False, **options):
                 "worker see (one machine, or a shared filesystem)."
             )
         n_rows = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
-        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes 0700; give the usual mode
+        os.chmod(tmp, umask_mode(0o777))  # mkdtemp makes 0700; give the usual mode
         _fsync_tree(tmp)
         _replace(tmp, path)
         _fsync_tree(path.parent, files=False)  # the rename itself
@@ -275,17 +277,15 @@ def _worker_threads():
 def _counts(aug, n_rows, y):
     """``{class: rows}``: ``y``, or ``n_rows`` spread as ``aug.sample(n_rows)`` does
     (:mod:`ganaug.class_counts`), without a label per row."""
-    from ganaug.class_counts import class_indices, largest_remainder
+    from ganaug.class_counts import class_indices, counts_for
 
     if y is None:
         if isinstance(n_rows, bool) or not isinstance(n_rows, Integral) or n_rows < 0:
             raise ValueError(
                 f"n_rows must be a non-negative integer when y is not given. Got {n_rows!r} instead."
             )
-        weights = np.array([aug.sampling_strategy_.get(c, 0) for c in aug.classes_], dtype=float)
-        if weights.sum() == 0:
-            weights = np.ones(len(aug.classes_))
-        return dict(zip(aug.classes_.tolist(), largest_remainder(int(n_rows), weights).tolist()))
+        counts = counts_for(n_rows, aug.classes_, aug.sampling_strategy_)
+        return dict(zip(aug.classes_.tolist(), counts.tolist()))
     if not isinstance(y, dict):
         raise TypeError(f"y must be a dict {{class: count}}. Got {type(y).__name__} instead.")
     class_indices(list(y), aug.classes_)  # a ValueError names a class not seen in fit
@@ -349,19 +349,11 @@ _SHOWN = set()  # the warnings (category name, message) that partitions in this 
 
 
 def _table_frame(aug, X_new, y_new):
-    """The rows as ``ganaug sample`` writes them: the target in the training file's place
-    (else last), floats rounded to the file's decimals."""
-    from ganaug.io import round_to_format
+    """The rows as ``ganaug sample`` writes them (:func:`ganaug.io.sampled_table`)."""
+    from ganaug.io import sampled_table
 
-    frame = X_new if hasattr(X_new, "columns") else pd.DataFrame(
-        X_new, columns=[f"x{i}" for i in range(X_new.shape[1])])
-    frame = frame.reset_index(drop=True)
-    fmt = getattr(aug, "table_format_", None)
-    if fmt is None:
-        frame[getattr(aug, "target_name_", None) or "target"] = np.asarray(y_new)
-        return frame
-    frame.insert(fmt["target_position"], fmt["target"], np.asarray(y_new))
-    return round_to_format(frame, fmt)
+    return sampled_table(X_new, y_new, fmt=getattr(aug, "table_format_", None),
+                         target=getattr(aug, "target_name_", None))
 
 
 # ------------------------------------------------------------------- writing
@@ -369,22 +361,12 @@ def _part_name(width, i):
     return f"part.{i:0{width}d}.parquet"
 
 
-def _umask():
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def _fsync_tree(folder, files=True):
     """Flush the files of ``folder`` (with ``files``) and the folder itself to the disk."""
+    from ganaug.io import fsync_path
+
     for path in [*(folder.iterdir() if files else []), folder]:
-        if path.is_dir() and os.name != "posix":
-            continue  # folders cannot be opened for fsync on Windows
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        fsync_path(path)
 
 
 def _replace(tmp, path):

@@ -43,10 +43,13 @@ __all__ = [
     "default_output",
     "format_rows",
     "frame_format",
+    "fsync_path",
     "read_table",
     "read_table_format",
     "round_to_format",
+    "sampled_table",
     "table_kind",
+    "umask_mode",
     "write_chunks",
     "write_table",
 ]
@@ -520,15 +523,15 @@ def atomic_path(path, *, force=False):
     tmp = Path(tmp)
     try:
         yield tmp
-        os.chmod(tmp, _new_file_mode())  # mkstemp makes 0600; give the usual umask mode
-        _fsync(tmp)
+        os.chmod(tmp, umask_mode(0o666))  # mkstemp makes 0600; give the usual umask mode
+        fsync_path(tmp)
         os.replace(tmp, path)
-        _fsync(path.parent)  # the rename itself
+        fsync_path(path.parent)  # the rename itself
     finally:
         tmp.unlink(missing_ok=True)
 
 
-def _fsync(path):
+def fsync_path(path):
     """Flush a file's (or, on POSIX, a folder's) data to the disk."""
     if Path(path).is_dir() and os.name != "posix":
         return  # folders cannot be opened for fsync on Windows
@@ -539,10 +542,27 @@ def _fsync(path):
         os.close(fd)
 
 
-def _new_file_mode():
+def umask_mode(mode):
+    """``mode`` (0o666 for a file, 0o777 for a folder) less the process's umask: the
+    mode a plain ``open`` or ``mkdir`` would give."""
     mask = os.umask(0)
     os.umask(mask)
-    return 0o666 & ~mask
+    return mode & ~mask
+
+
+def sampled_table(X_new, y_new, *, fmt=None, target=None):
+    """Synthetic rows as ``ganaug sample`` writes them: a DataFrame (columns ``x0``,
+    ``x1``, ... for an array) with the labels ``y_new`` as the target column, in the
+    training file's place and with floats rounded to its decimals when ``fmt`` (a
+    model's ``table_format_``) is given, else last, named ``target`` (or "target")."""
+    frame = X_new if hasattr(X_new, "columns") else pd.DataFrame(
+        X_new, columns=[f"x{i}" for i in range(X_new.shape[1])])
+    frame = frame.reset_index(drop=True)
+    if fmt is None:
+        frame[target or "target"] = np.asarray(y_new)
+        return frame
+    frame.insert(fmt["target_position"], fmt["target"], np.asarray(y_new))
+    return round_to_format(frame, fmt)
 
 
 def write_table(frame, path, *, force=False, fmt=None, head=None):

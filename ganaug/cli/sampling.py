@@ -150,7 +150,7 @@ def _class_counts(aug, n_samples, classes):
     """``[(class, rows)]``: evenly over ``--class``, else as ``aug.sample(n)`` spreads them."""
     import numpy as np
 
-    from ganaug.class_counts import largest_remainder
+    from ganaug.class_counts import counts_for
 
     if classes:
         by_text = {str(c): c for c in aug.classes_}
@@ -163,10 +163,8 @@ def _class_counts(aug, n_samples, classes):
         share = np.full(len(classes), n_samples // len(classes))
         share[: n_samples % len(classes)] += 1
         return [(by_text[c], int(k)) for c, k in zip(classes, share)]
-    weights = np.array([aug.sampling_strategy_.get(c, 0) for c in aug.classes_], dtype=float)
-    if weights.sum() == 0:
-        weights = np.ones(len(aug.classes_))
-    return list(zip(aug.classes_, largest_remainder(n_samples, weights).tolist()))
+    counts = counts_for(n_samples, aug.classes_, aug.sampling_strategy_)
+    return list(zip(aug.classes_, counts.tolist()))
 
 
 def _chunk_seeds(seed, n_chunks):
@@ -185,15 +183,12 @@ def _sample_chunks(aug, counts, seed, fmt):
     """DataFrames of at most SAMPLE_CHUNK_ROWS rows, class by class, target included."""
     import numpy as np
 
-    from ganaug.io import round_to_format
+    from ganaug.io import sampled_table
 
     total = sum(k for _, k in counts)
     n_chunks = max(1, -(-total // SAMPLE_CHUNK_ROWS))
     seed = aug.random_state if seed is None else seed
     seed = seed if isinstance(seed, (int, np.integer)) else None
-    target = getattr(aug, "target_name_", None) or "target"
-    if fmt is not None:
-        target, position = fmt["target"], fmt["target_position"]
     remaining = [list(pair) for pair in counts]
     for chunk_seed in _chunk_seeds(seed, n_chunks):
         wanted, room = {}, SAMPLE_CHUNK_ROWS
@@ -204,17 +199,4 @@ def _sample_chunks(aug, counts, seed, fmt):
                 pair[1] -= take
                 room -= take
         X_new, y_new = aug.sample(y=wanted, random_state=chunk_seed)
-        frame = X_new if hasattr(X_new, "columns") else _array_frame(X_new)
-        frame = frame.reset_index(drop=True)
-        if fmt is None:
-            frame[target] = np.asarray(y_new)
-        else:
-            frame.insert(position, target, np.asarray(y_new))
-            frame = round_to_format(frame, fmt)
-        yield frame
-
-
-def _array_frame(X):
-    import pandas as pd
-
-    return pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])])
+        yield sampled_table(X_new, y_new, fmt=fmt, target=getattr(aug, "target_name_", None))
