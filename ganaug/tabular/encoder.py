@@ -24,13 +24,13 @@ import pandas as pd
 from sklearn.preprocessing import OneHotEncoder, QuantileTransformer
 
 from ganaug.persistence import dtype_from_spec, dtype_spec, tag, untag
+from ganaug.tabular.identifiers import MIN_ROWS as IDENTIFIER_MIN_ROWS
 
 __all__ = ["MAX_LEVELS", "Span", "TabularEncoder"]
 
 _MAX_QUANTILES = 1000
 MAX_LEVELS = 5000  # categories per column; one-hot width and softmax size grow with it
 _TEXT_NUMBER_LEVELS = 20  # above this many distinct numeric strings, ask for a conversion
-_MIN_IDENTIFIER_ROWS = 20  # a text column with a distinct value in each of this many rows
 _LEVEL_MIN_ROWS = 3  # rows of a class that share a value for it to be a level (and stored)
 _LEVEL_SHARE = 0.9  # share of a class's present values its levels must hold (see _class_levels)
 
@@ -245,7 +245,7 @@ class TabularEncoder:
             name not in self._named
             and not isinstance(series.dtype, pd.CategoricalDtype)
             and not pd.api.types.is_bool_dtype(series.dtype)
-            and n_present >= _MIN_IDENTIFIER_ROWS
+            and n_present >= IDENTIFIER_MIN_ROWS  # a distinct text value in each of so many rows
             and n_levels == n_present
         ):
             return _Column(name=name, kind="identifier", dtype=series.dtype)
