@@ -17,8 +17,6 @@ import numpy as np
 from ganaug.nn.backend import keras, load_tensorflow, ops
 from ganaug.nn.sampling import TrainedGenerator
 
-tf = load_tensorflow()  # the gradient tapes and the distribution strategy
-
 __all__ = ["Adam", "ConditionalGAN", "LOSSES", "diff_augment"]
 
 LOSSES = ("minimax", "wgan-gp", "hinge")
@@ -110,7 +108,8 @@ class Adam(keras.optimizers.Adam):
     identity, so it is skipped; with several it runs as before.
     """
 
-    def _all_reduce_sum_gradients(self, grads_and_vars):
+    def _all_reduce_sum_gradients(self, grads_and_vars):  # called by TensorFlow's optimizer only
+        tf = load_tensorflow()
         if tf.distribute.get_strategy().num_replicas_in_sync == 1:
             return list(grads_and_vars)
         return super()._all_reduce_sum_gradients(grads_and_vars)
@@ -320,17 +319,35 @@ class ConditionalGAN(keras.Model):
         return ops.mean(ops.softplus(-fake_score))  # non-saturating: -log D(G(z))
 
     def train_step(self, data):
-        if self.edit:
-            return self._edit_step(data)
-        if self.loss_name == "wgan-gp":
+        """One step of Keras's ``fit`` under TensorFlow: :meth:`step_losses` on a gradient
+        tape, both networks updated (``wgan-gp``: :meth:`_alternating_step`). Under JAX
+        and PyTorch, :func:`ganaug.nn.steps.fit` trains with the same :meth:`step_losses`."""
+        if self.loss_name == "wgan-gp" and not self.edit:
             return self._alternating_step(data)
+        tf = load_tensorflow()
+        with tf.GradientTape(persistent=True) as tape:
+            d_loss, g_loss = self.step_losses(data)
+        return self._update_both(tape, d_loss, g_loss)
+
+    def step_losses(self, data):
+        """The discriminator's and the generator's losses on one batch: everything of a
+        step but its gradients, so that each backend's step differentiates the same
+        computation (:mod:`ganaug.nn.steps`).
+
+        One discriminator pass over real and fake inputs together gives both losses
+        (simultaneous updates): rows (:meth:`_table_losses`), images after DiffAugment
+        (:meth:`_image_losses`), or edits of real images (:meth:`_edit_losses`). The
+        alternating ``wgan-gp`` step has its own path.
+        """
+        if self.edit:
+            return self._edit_losses(data)
         if self.augment:
-            return self._image_step(data)
-        return self._simultaneous_step(data)
+            return self._image_losses(data)
+        return self._table_losses(data)
 
     def _update_both(self, tape, d_loss, g_loss):
-        """Both networks' gradients from one persistent tape, both optimizers stepped,
-        the EMA generator (if any) updated and the loss trackers fed."""
+        """TensorFlow: both networks' gradients from one persistent tape, both
+        optimizers stepped, the EMA generator (if any) updated and the loss trackers fed."""
         d_weights = self.discriminator.trainable_weights
         g_weights = self.generator.trainable_weights
         d_grads = tape.gradient(d_loss, d_weights)
@@ -344,9 +361,9 @@ class ConditionalGAN(keras.Model):
         self.g_loss_tracker.update_state(g_loss)
         return {m.name: m.result() for m in self.metrics}
 
-    def _image_step(self, data):
+    def _image_losses(self, data):
         """Image GANs: one discriminator pass over real and fake images together, after
-        DiffAugment; both networks are updated from its scores (simultaneous updates).
+        DiffAugment.
 
         With ``diversity_weight``, the fakes come in pairs of one class (the first
         half of the batch's labels, twice) and the generator's loss adds the
@@ -360,15 +377,13 @@ class ConditionalGAN(keras.Model):
             half = batch_size // 2
             fake_label = ops.concatenate([label[:half], label[:half]], axis=0)
             noise = noise[: 2 * half]
-        with tf.GradientTape(persistent=True) as tape:
-            fake = self.generator([noise, fake_label], training=True)
-            scores = self._critic(
-                ops.concatenate([real, fake], axis=0), ops.concatenate([label, fake_label], axis=0)
-            )
-            d_loss, g_loss = self._image_losses(scores, batch_size, fake, noise)
-        return self._update_both(tape, d_loss, g_loss)
+        fake = self.generator([noise, fake_label], training=True)
+        scores = self._critic(
+            ops.concatenate([real, fake], axis=0), ops.concatenate([label, fake_label], axis=0)
+        )
+        return self._split_losses(scores, batch_size, fake, noise)
 
-    def _image_losses(self, scores, batch_size, fake, noise):
+    def _split_losses(self, scores, batch_size, fake, noise):
         """Both losses from the critic's scores of ``batch_size`` real (or real pair)
         inputs followed by the fakes; with ``diversity_weight``, the fakes come in two
         halves of one class each and the generator's loss adds the mode-seeking term."""
@@ -379,8 +394,8 @@ class ConditionalGAN(keras.Model):
             g_loss += self.diversity_weight * self._mode_seeking(fake, noise, batch_size // 2)
         return d_loss, g_loss
 
-    def _edit_step(self, data):
-        """Editing image GANs (``edit``): like :meth:`_image_step`, with the generator
+    def _edit_losses(self, data):
+        """Editing image GANs (``edit``): like :meth:`_image_losses`, with the generator
         warping the first half of the batch's real images (twice, with two noises, for
         the mode-seeking term); the real images the discriminator sees are their
         partners, other real images of the same classes."""
@@ -393,13 +408,11 @@ class ConditionalGAN(keras.Model):
         if self.source_dropout:
             kept = keras.random.uniform((half, 1, 1, 1), seed=self.seed_generator) >= self.source_dropout
             source = source * ops.cast(ops.concatenate([kept, kept], axis=0), real.dtype)
-        with tf.GradientTape(persistent=True) as tape:
-            fake = self.generator([noise, fake_label, source], training=True)
-            scores = self._critic(
-                ops.concatenate([partner, fake], axis=0), ops.concatenate([label, fake_label], axis=0)
-            )
-            d_loss, g_loss = self._image_losses(scores, batch_size, fake, noise)
-        return self._update_both(tape, d_loss, g_loss)
+        fake = self.generator([noise, fake_label, source], training=True)
+        scores = self._critic(
+            ops.concatenate([partner, fake], axis=0), ops.concatenate([label, fake_label], axis=0)
+        )
+        return self._split_losses(scores, batch_size, fake, noise)
 
     @staticmethod
     def _mode_seeking(fake, noise, half):
@@ -409,8 +422,8 @@ class ConditionalGAN(keras.Model):
         noises = ops.mean(ops.abs(noise[:half] - noise[half:]), axis=1)
         return 1.0 / (ops.mean(images / noises) + 1e-5)
 
-    def _simultaneous_step(self, data):
-        """One discriminator pass over real and fake rows together; both networks updated.
+    def _table_losses(self, data):
+        """One discriminator pass over real and fake rows together.
 
         The generator's and the discriminator's gradients come from the same forward
         pass (simultaneous gradient descent), which halves the work of a step and the
@@ -419,18 +432,18 @@ class ConditionalGAN(keras.Model):
         """
         real, label = data
         batch_size = ops.shape(real)[0]
-        with tf.GradientTape(persistent=True) as tape:
-            fake = self.generator([self._noise(batch_size), label], training=True)
-            scores = self.discriminator(
-                [ops.concatenate([real, fake], axis=0), ops.concatenate([label, label], axis=0)],
-                training=True,
-            )
-            real_score, fake_score = scores[:batch_size], scores[batch_size:]
-            d_loss = self._d_loss(real_score, fake_score)
-            g_loss = self._g_loss(fake_score)
-        return self._update_both(tape, d_loss, g_loss)
+        fake = self.generator([self._noise(batch_size), label], training=True)
+        scores = self.discriminator(
+            [ops.concatenate([real, fake], axis=0), ops.concatenate([label, label], axis=0)],
+            training=True,
+        )
+        real_score, fake_score = scores[:batch_size], scores[batch_size:]
+        return self._d_loss(real_score, fake_score), self._g_loss(fake_score)
 
     def _alternating_step(self, data):
+        """TensorFlow's ``wgan-gp`` step: the critic's update with its gradient penalty,
+        then the generator's against the updated critic."""
+        tf = load_tensorflow()
         real, label = data
         batch_size = ops.shape(real)[0]
         generator = self.generator

@@ -18,9 +18,7 @@ import weakref
 
 import numpy as np
 
-from ganaug.nn.backend import keras, load_tensorflow
-
-tf = load_tensorflow()  # tf.function
+from ganaug.nn.backend import keras, load_tensorflow, ops, tensorflow_backend
 
 __all__ = [
     "TrainedGenerator",
@@ -46,7 +44,17 @@ def sampling_function(generator):
     call's. Kept per generator, and only as long as the generator lives.
     """
     function = _SAMPLING_FUNCTIONS.get(generator)
-    if function is None:
+    if function is None and not tensorflow_backend():
+        model = weakref.ref(generator)
+        layout = layout_sampling_function(generator)
+
+        def function(*x):
+            return layout([v.value for v in model().trainable_variables],
+                          [v.value for v in model().non_trainable_variables], list(x))
+
+        _SAMPLING_FUNCTIONS[generator] = function
+    elif function is None:
+        tf = load_tensorflow()
         model = weakref.ref(generator)  # the function must not keep its key alive
         signature = [tf.TensorSpec((None, *x.shape[1:]), x.dtype) for x in generator.inputs]
         function = tf.function(lambda *x: model()(list(x), training=False), input_signature=signature)
@@ -76,6 +84,11 @@ def layout_sampling_function(template):
             outputs, _ = model().stateless_call(trainable, non_trainable, list(inputs), training=False)
             return outputs
 
+        function = _compiled(run)
+        if function is not None:
+            _LAYOUT_FUNCTIONS[template] = function
+            return function
+        tf = load_tensorflow()
         signature = [
             [tf.TensorSpec(v.shape, v.dtype) for v in template.trainable_variables],
             [tf.TensorSpec(v.shape, v.dtype) for v in template.non_trainable_variables],
@@ -84,6 +97,26 @@ def layout_sampling_function(template):
         function = tf.function(run, input_signature=signature)
         _LAYOUT_FUNCTIONS[template] = function
     return function
+
+
+def _compiled(run):
+    """``run`` compiled for the running backend other than TensorFlow (None under
+    TensorFlow): ``jax.jit`` (traced again for each new batch size), or PyTorch's eager
+    call without gradients."""
+    backend = keras.config.backend()
+    if backend == "jax":
+        import jax
+
+        return jax.jit(run)
+    if backend == "torch":
+        import torch
+
+        def no_grad(*args):
+            with torch.no_grad():
+                return run(*args)
+
+        return no_grad
+    return None
 
 
 class TrainedGenerator:
@@ -102,8 +135,8 @@ class TrainedGenerator:
 
     def __init__(self, template):
         self.template = template
-        self.trainable = [tf.constant(v.numpy()) for v in template.trainable_variables]
-        self.non_trainable = [tf.constant(v.numpy()) for v in template.non_trainable_variables]
+        self.trainable = [_constant(v) for v in template.trainable_variables]
+        self.non_trainable = [_constant(v) for v in template.non_trainable_variables]
 
     @property
     def inputs(self):
@@ -120,6 +153,11 @@ class TrainedGenerator:
             for variable, value in zip(variables, values, strict=True):
                 variable.assign(value)
         return copy
+
+
+def _constant(variable):
+    """A copy of the variable's value as a tensor of the backend."""
+    return ops.convert_to_tensor(ops.convert_to_numpy(variable.value))
 
 
 def noise(rng, n, dim):
@@ -186,6 +224,6 @@ def run_generator(generate, labels, n_classes, latent_dim, rng, shape, chunk, so
             batch = [z[start : start + chunk], onehot[start : start + chunk]]
             if sources is not None:
                 batch.append(sources[start : start + chunk])
-            encoded[start : start + chunk] = generate(*batch).numpy()
+            encoded[start : start + chunk] = ops.convert_to_numpy(generate(*batch))
     check_finite(encoded)
     return encoded

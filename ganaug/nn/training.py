@@ -19,11 +19,10 @@ from collections import OrderedDict
 import numpy as np
 
 from ganaug.exceptions import TrainingDivergedError
-from ganaug.nn.backend import keras, load_tensorflow
-
-tf = load_tensorflow()  # tf.data
+from ganaug.nn.backend import keras, load_tensorflow, tensorflow_backend
 
 __all__ = [
+    "NumpyBatches",
     "StopOnNonFinite",
     "TRAINERS",
     "TrainerCache",
@@ -35,7 +34,8 @@ __all__ = [
 ]
 
 def balanced_batches(x, y, n_classes, batch_size, steps, epochs, seed, initial_epoch=0, pairs=False):
-    """Class-balanced batches as a ``tf.data.Dataset``, drawn inside TensorFlow.
+    """Class-balanced batches: a ``tf.data.Dataset`` under TensorFlow, else
+    :class:`NumpyBatches` (JAX, PyTorch).
 
     For each row of a batch a class is drawn uniformly, then a row of that class, so
     a class of 15 rows is seen as often as one of 5,000. Batch ``i`` (counted over
@@ -69,9 +69,13 @@ def balanced_batches(x, y, n_classes, batch_size, steps, epochs, seed, initial_e
     >>> from ganaug.nn.training import balanced_batches
     >>> x, y = np.arange(10, dtype="float32")[:, None], np.array([0] * 9 + [1])
     >>> rows, labels = next(iter(balanced_batches(x, y, 2, 1000, 1, 1, seed=0)))
-    >>> round(float(labels[:, 1].numpy().mean()), 1), float(rows.numpy()[labels[:, 1] == 1].min())
+    >>> labels, rows = np.asarray(labels), np.asarray(rows)
+    >>> round(float(labels[:, 1].mean()), 1), float(rows[labels[:, 1] == 1].min())
     (0.5, 9.0)
     """
+    if not tensorflow_backend():
+        return NumpyBatches(x, y, n_classes, batch_size, steps, epochs, seed, initial_epoch, pairs)
+    tf = load_tensorflow()
     order = np.argsort(y, kind="stable")
     counts = np.bincount(y, minlength=n_classes)
     starts = tf.constant(np.concatenate([[0], np.cumsum(counts)[:-1]]), tf.int64)
@@ -101,6 +105,44 @@ def balanced_batches(x, y, n_classes, batch_size, steps, epochs, seed, initial_e
         .map(draw)
         .prefetch(tf.data.AUTOTUNE)
     )
+
+
+class NumpyBatches:
+    """Class-balanced batches drawn by NumPy, for the backends other than TensorFlow.
+
+    As :func:`balanced_batches` under TensorFlow: a class drawn uniformly for each row
+    of a batch, then a row of that class; batch ``i`` is a pure function of ``(seed,
+    i)`` (``numpy.random.default_rng([seed, i])``), so a resumed run continues the same
+    sequence. The draws are not TensorFlow's: the batches differ between backends.
+    Iterating gives tuples of float32 arrays ``(rows, one-hot labels)`` or, with
+    ``pairs``, ``(rows, partners, one-hot labels)``.
+    """
+
+    def __init__(self, x, y, n_classes, batch_size, steps, epochs, seed, initial_epoch=0, pairs=False):
+        order = np.argsort(y, kind="stable")
+        counts = np.bincount(y, minlength=n_classes)
+        self.rows = np.ascontiguousarray(x[order], dtype=np.float32)
+        self.counts = counts
+        self.starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+        self.onehot = np.eye(n_classes, dtype=np.float32)
+        self.n_classes, self.batch_size, self.seed, self.pairs = int(n_classes), int(batch_size), int(seed), pairs
+        self.first, self.stop = int(initial_epoch) * int(steps), int(epochs) * int(steps)
+
+    def __len__(self):
+        return self.stop - self.first
+
+    def batch(self, index):
+        """Batch ``index`` (counted over all epochs)."""
+        rng = np.random.default_rng([self.seed, int(index)])
+        classes = rng.integers(0, self.n_classes, self.batch_size)
+        picked = self.starts[classes] + (rng.random(self.batch_size) * self.counts[classes]).astype(np.int64)
+        if not self.pairs:
+            return self.rows[picked], self.onehot[classes]
+        partner = self.starts[classes] + (rng.random(self.batch_size) * self.counts[classes]).astype(np.int64)
+        return self.rows[picked], self.rows[partner], self.onehot[classes]
+
+    def __iter__(self):
+        return (self.batch(i) for i in range(self.first, self.stop))
 
 
 class TrainerCache:
@@ -181,7 +223,13 @@ def fit_gan(gan, batches, settings, callbacks=None):
     """Train ``gan`` on ``batches`` for ``settings.epochs`` epochs; returns the
     per-epoch mean losses as ``{"d_loss": [...], "g_loss": [...]}``. Training stops
     after the first epoch with a NaN or infinite loss (:class:`StopOnNonFinite`);
-    :func:`check_divergence` then names it."""
+    :func:`check_divergence` then names it. Under JAX and PyTorch the loop is
+    :func:`ganaug.nn.steps.fit`'s."""
+    if not tensorflow_backend():
+        from ganaug.nn.steps import fit
+
+        return fit(gan, batches, settings.epochs, settings.steps_per_epoch,
+                   [StopOnNonFinite(), *(callbacks or [])], verbose=2 if settings.verbose else 0)
     history = gan.fit(
         batches,
         epochs=settings.epochs,
