@@ -75,14 +75,24 @@ def _scaled_shape(height, width, side):
 
 
 def resize_images(Z, shape, method):
-    """``(n, h, w, c)`` float32 images resized to ``shape`` (``tf.image.resize``)."""
-    from ganaug.nn.backend import load_tensorflow
-
-    tf = load_tensorflow()
+    """``(n, h, w, c)`` float32 images resized to ``shape`` (``tf.image.resize`` under
+    TensorFlow; ``keras.ops.image.resize`` under the other backends, where 'area' is
+    antialiased bilinear and, under PyTorch, 'lanczos3' antialiased bicubic: close to,
+    not the same as, TensorFlow's)."""
+    from ganaug.nn.backend import load_keras, load_tensorflow, tensorflow_backend
 
     if tuple(Z.shape[1:3]) == tuple(shape):
         return Z
-    return np.asarray(tf.image.resize(Z, tuple(shape), method=method), dtype=np.float32)
+    if tensorflow_backend():
+        tf = load_tensorflow()
+        return np.asarray(tf.image.resize(Z, tuple(shape), method=method), dtype=np.float32)
+    keras = load_keras()
+    antialias = method in ("area", "lanczos3")
+    method = {"area": "bilinear"}.get(method, method)
+    if method == "lanczos3" and keras.config.backend() == "torch":
+        method = "bicubic"
+    resized = keras.ops.image.resize(np.asarray(Z, np.float32), tuple(shape), interpolation=method, antialias=antialias)
+    return np.asarray(keras.ops.convert_to_numpy(resized), dtype=np.float32)
 
 
 # Downscaling averages each output pixel's area (no aliasing); upscaling is Lanczos

@@ -34,8 +34,8 @@ __all__ = [
 ]
 
 def balanced_batches(x, y, n_classes, batch_size, steps, epochs, seed, initial_epoch=0, pairs=False):
-    """Class-balanced batches: a ``tf.data.Dataset`` under TensorFlow, else
-    :class:`NumpyBatches` (JAX, PyTorch).
+    """Class-balanced batches: a ``tf.data.Dataset`` under TensorFlow, else a
+    generator of :class:`NumpyBatches`' batches (JAX, PyTorch).
 
     For each row of a batch a class is drawn uniformly, then a row of that class, so
     a class of 15 rows is seen as often as one of 5,000. Batch ``i`` (counted over
@@ -74,7 +74,8 @@ def balanced_batches(x, y, n_classes, batch_size, steps, epochs, seed, initial_e
     (0.5, 9.0)
     """
     if not tensorflow_backend():
-        return NumpyBatches(x, y, n_classes, batch_size, steps, epochs, seed, initial_epoch, pairs)
+        # a generator, which Keras's fit takes as it is (the image judge trains on one)
+        return iter(NumpyBatches(x, y, n_classes, batch_size, steps, epochs, seed, initial_epoch, pairs))
     tf = load_tensorflow()
     order = np.argsort(y, kind="stable")
     counts = np.bincount(y, minlength=n_classes)
