@@ -85,7 +85,7 @@ class ImageJudge:
         model.compile(
             optimizer=Adam(2e-3),
             loss=keras.losses.CategoricalCrossentropy(from_logits=True),
-            steps_per_execution=50,
+            steps_per_execution=1 if keras.config.backend() == "torch" else 50,  # PyTorch takes 1 only
         )
         steps = max(1, int(self.steps))
         batches = balanced_batches(Z, np.asarray(y), self.n_classes_, self.batch_size, steps, 1, seed=seed)
@@ -102,8 +102,10 @@ class ImageJudge:
         """Class probabilities of images in GAN space."""
         from scipy.special import softmax
 
+        from ganaug.nn.backend import ops
+
         logits = np.concatenate(
-            [np.asarray(self.model_(Z[i : i + chunk], training=False)) for i in range(0, len(Z), chunk)]
+            [ops.convert_to_numpy(self.model_(Z[i : i + chunk], training=False)) for i in range(0, len(Z), chunk)]
         ) if len(Z) else np.zeros((0, self.n_classes_), np.float32)
         return softmax(logits.astype(np.float64), axis=1)
 
