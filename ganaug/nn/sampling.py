@@ -101,13 +101,25 @@ def layout_sampling_function(template):
 
 def _compiled(run):
     """``run`` compiled for the running backend other than TensorFlow (None under
-    TensorFlow): ``jax.jit`` (traced again for each new batch size), or PyTorch's eager
-    call without gradients."""
+    TensorFlow): ``jax.jit`` (batches padded to a power of two, so that it is traced
+    once per power rather than per batch size), or PyTorch's eager call without
+    gradients."""
     backend = keras.config.backend()
     if backend == "jax":
         import jax
 
-        return jax.jit(run)
+        compiled = jax.jit(run)
+
+        def padded(trainable, non_trainable, inputs):
+            # batches padded to a power of two: a few traces, not one per batch size
+            # (rows do not mix at inference, so padding changes no row)
+            n = int(inputs[0].shape[0])
+            size = 1 << max(0, n - 1).bit_length()
+            inputs = [np.concatenate([x, np.zeros((size - n, *x.shape[1:]), x.dtype)]) if size > n else x
+                      for x in map(np.asarray, inputs)]
+            return compiled(trainable, non_trainable, inputs)[:n]
+
+        return padded
     if backend == "torch":
         import torch
 
