@@ -18,7 +18,8 @@ So :func:`load_keras`, when TensorFlow is the backend about to load, sets
 wins) and runs the import with file descriptor 2 pointed at a temporary file, which
 it replays to stderr only if the import fails. Under another Keras backend
 (``KERAS_BACKEND=jax`` or ``torch``) it sets nothing and imports no TensorFlow (only
-:func:`load_tensorflow` does, for the code that calls TensorFlow itself). Beyond what
+:func:`load_tensorflow` does, for the code that calls TensorFlow itself), and keeps
+Keras's own saving from importing it either (:func:`_without_idle_tensorflow`). Beyond what
 the import writes, Python's warnings and logging are left as they are, ganaug's own
 warnings included.
 
@@ -98,18 +99,43 @@ def load_tensorflow(quiet=None):
 def _load(name, quiet):
     quiet = not _logs_wanted() if quiet is None else quiet
     if not quiet or name in sys.modules or "tensorflow" in sys.modules:
-        return importlib.import_module(name)
+        return _without_idle_tensorflow(importlib.import_module(name))
     if name == "tensorflow" or tensorflow_backend():
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     with _LOCK, tempfile.TemporaryFile() as captured:
         try:
             with _stderr_to(captured):
-                return importlib.import_module(name)
+                return _without_idle_tensorflow(importlib.import_module(name))
         except BaseException:  # a broken install: show what the backend said
             captured.seek(0)
             if sys.stderr is not None:
                 sys.stderr.write(captured.read().decode(errors="replace"))
             raise
+
+
+def _without_idle_tensorflow(module):
+    """Keep Keras from importing TensorFlow where the backend is JAX or PyTorch.
+
+    Keras asks ``keras.src.utils.module_utils.tensorflow.available`` in a few places
+    that have nothing to do with the backend (its saving checks whether an object is a
+    ``tf.TensorShape``; ``keras.utils.set_random_seed`` seeds TensorFlow too), and that
+    question imports TensorFlow whenever it is installed (TensorFlow is ganaug's default
+    dependency), with its start-up lines and a second or more of work. Under another
+    backend, and while TensorFlow is not imported, no object can be a TensorFlow one, so
+    the answer is "no" without the import. A TensorFlow a user imports later is not
+    hidden from their own code: only this lazy module's answer is fixed. Under
+    TensorFlow, or once TensorFlow is imported, nothing changes."""
+    if module.__name__ != "keras" or "tensorflow" in sys.modules:
+        return module
+    if module.config.backend() != "tensorflow":
+        try:
+            from keras.src.utils import module_utils
+        except ImportError:  # a Keras laid out otherwise: leave it be
+            return module
+        lazy = getattr(module_utils, "tensorflow", None)
+        if lazy is not None and getattr(lazy, "module", None) is None and hasattr(lazy, "_available"):
+            lazy._available = False
+    return module
 
 
 @contextlib.contextmanager

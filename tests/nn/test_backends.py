@@ -13,9 +13,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Fit twice with one random_state (the two outputs' hashes), sample, save, and say
-# whether TensorFlow was imported by any of it except saving (Keras's saving imports
-# TensorFlow whenever it is installed, to check for its TensorShape).
+# Fit twice with one random_state (the two outputs' hashes), sample, save, load, pickle,
+# and say whether TensorFlow was imported by any of it (it is installed: the default
+# dependency; Keras's saving would import it but for ganaug.nn.backend).
 SCRIPT = """
 import hashlib, json, sys
 import pandas as pd
@@ -27,8 +27,14 @@ digest = lambda X: hashlib.sha256(pd.util.hash_pandas_object(X).values.tobytes()
 hashes = [digest(GANAugmenter(random_state=0, **TINY).fit_resample(frame, y)[0]) for _ in range(2)]
 aug = GANAugmenter(random_state=0, **TINY).fit(frame, y)
 rows = aug.sample(20, random_state=1)[0]
-tensorflow = "tensorflow" in sys.modules
 aug.save(sys.argv[2])
+import pickle, warnings
+import ganaug
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    ganaug.load(sys.argv[2]).sample(5)
+    pickle.loads(pickle.dumps(aug)).sample(5)
+tensorflow = "tensorflow" in sys.modules
 import keras
 print(json.dumps({"backend": keras.config.backend(), "hashes": hashes, "tensorflow": tensorflow,
                   "rows": len(rows)}))
