@@ -18,7 +18,6 @@ import functools
 import hashlib
 import os
 import shutil
-import sys
 import tempfile
 import threading
 import warnings
@@ -244,13 +243,14 @@ _LOCK = threading.Lock()  # one draw at a time in a process: the model is shared
 
 @functools.lru_cache(maxsize=4)
 def _loaded(source):
-    """The model of ``source``, loaded once per process (TensorFlow's threads set first)."""
+    """The model of ``source``, loaded once per process (the backend's threads set first)."""
     from ganaug.augmenter import load
 
     threads = _worker_threads()
-    if threads is not None and "tensorflow" not in sys.modules:
-        os.environ.setdefault("TF_NUM_INTRAOP_THREADS", str(threads))
-        os.environ.setdefault("TF_NUM_INTEROP_THREADS", str(threads))
+    if threads is not None:
+        from ganaug.nn.backend import set_threads
+
+        set_threads(threads)  # the backend's own pools (TensorFlow's, PyTorch's)
     with tempfile.TemporaryDirectory() as tmp:
         file = Path(tmp) / "model.ganaug"
         file.write_bytes(source.data)

@@ -345,10 +345,12 @@ def _fold_arm_task(X, y, task, keras_arms, threads, caller):
         return _fold_arm_records(X, y, **task), []
     from threadpoolctl import threadpool_limits
 
+    from ganaug.nn.backend import set_threads
+
     with threadpool_limits(limits=threads), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         if keras_arms:
-            _load_keras(threads)
+            set_threads(threads)  # the backend's own pools (TensorFlow's, PyTorch's)
         records = _fold_arm_records(X, y, **task)
     return records, [(w.message, w.category, w.filename, w.lineno) for w in caught]
 
@@ -359,22 +361,6 @@ def _uses_keras(arm, sampler):
     from ganaug.augmenter import GANAugmenter
 
     return isinstance(sampler, GANAugmenter)
-
-
-def _load_keras(threads):
-    """Load Keras; when TensorFlow is its backend, with its intra- and inter-op pools
-    set to ``threads``. TensorFlow fixes them when it first runs: a worker process's
-    first task sets them, later ones find them set (to the same number)."""
-    from ganaug.nn.backend import load_keras, load_tensorflow, tensorflow_backend
-
-    if tensorflow_backend():
-        threading = load_tensorflow().config.threading
-        try:
-            threading.set_intra_op_parallelism_threads(threads)
-            threading.set_inter_op_parallelism_threads(threads)
-        except RuntimeError:  # TensorFlow already ran here, with other pools: leave them
-            pass
-    load_keras()
 
 
 def _fold_arm_records(X, y, *, fold, folds, train, test, arm, sampler, estimators, seed,

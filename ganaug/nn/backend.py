@@ -42,7 +42,7 @@ import tempfile
 import threading
 
 # keras, layers and ops are module attributes too (see __getattr__ at the end).
-__all__ = ["LOGS_VARIABLE", "load_keras", "load_tensorflow", "tensorflow_backend"]
+__all__ = ["LOGS_VARIABLE", "load_keras", "load_tensorflow", "set_threads", "tensorflow_backend"]
 
 #: The environment variable that, set to ``1``, lets the backend's start-up lines through.
 LOGS_VARIABLE = "GANAUG_BACKEND_LOGS"
@@ -111,6 +111,36 @@ def _load(name, quiet):
             if sys.stderr is not None:
                 sys.stderr.write(captured.read().decode(errors="replace"))
             raise
+
+
+def set_threads(threads):
+    """Load Keras with its backend's own CPU thread pools set to ``threads``, for a
+    worker process that shares the cores with others (``ganaug compare -j``, a Dask
+    worker): BLAS and OpenMP pools are limited separately (threadpoolctl), but each
+    backend keeps a pool of its own, and two processes whose pools each take every core
+    fight over them (PyTorch: a table fit took 57 s instead of 4 on a busy machine).
+
+    - TensorFlow: its intra- and inter-op pools, which it fixes when it first runs: the
+      first call in a process sets them, later ones find them set and leave them;
+    - PyTorch: ``torch.set_num_threads``, at any time;
+    - JAX: nothing (XLA sizes its CPU pool when JAX starts; set ``XLA_FLAGS`` before it
+      does to change it).
+
+    Returns the ``keras`` module."""
+    keras = load_keras()
+    backend = keras.config.backend()
+    if backend == "tensorflow":
+        threading = load_tensorflow().config.threading
+        try:
+            threading.set_intra_op_parallelism_threads(threads)
+            threading.set_inter_op_parallelism_threads(threads)
+        except RuntimeError:  # TensorFlow already ran here, with other pools: leave them
+            pass
+    elif backend == "torch":
+        import torch
+
+        torch.set_num_threads(threads)
+    return keras
 
 
 def _without_idle_tensorflow(module):
