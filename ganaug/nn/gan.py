@@ -321,8 +321,9 @@ class ConditionalGAN(keras.Model):
     def train_step(self, data):
         """One step of Keras's ``fit`` under TensorFlow: :meth:`step_losses` on a gradient
         tape, both networks updated (``wgan-gp``: :meth:`_alternating_step`). Under JAX
-        and PyTorch, :func:`ganaug.nn.steps.fit` trains with the same :meth:`step_losses`."""
-        if self.loss_name == "wgan-gp" and not self.edit:
+        and PyTorch, :func:`ganaug.nn.steps.fit` trains with the same :meth:`step_losses`
+        (or :meth:`critic_loss` and :meth:`generator_loss`)."""
+        if self.alternating:
             return self._alternating_step(data)
         tf = load_tensorflow()
         with tf.GradientTape(persistent=True) as tape:
@@ -440,36 +441,65 @@ class ConditionalGAN(keras.Model):
         real_score, fake_score = scores[:batch_size], scores[batch_size:]
         return self._d_loss(real_score, fake_score), self._g_loss(fake_score)
 
-    def _alternating_step(self, data):
-        """TensorFlow's ``wgan-gp`` step: the critic's update with its gradient penalty,
-        then the generator's against the updated critic."""
-        tf = load_tensorflow()
+    @property
+    def alternating(self):
+        """Whether a step alternates (``wgan-gp``, not ``edit``): the critic's update with
+        its gradient penalty (:meth:`critic_loss`), then the generator's against the
+        updated critic (:meth:`generator_loss`)."""
+        return self.loss_name == "wgan-gp" and not self.edit
+
+    def critic_loss(self, data, input_gradient):
+        """The critic's ``wgan-gp`` loss on one batch: the Wasserstein loss on real rows
+        (or images) and fresh fakes, plus ``gp_weight`` times the gradient penalty on
+        random mixtures of the two (Gulrajani et al., 2017).
+
+        Parameters
+        ----------
+        data : (real, label)
+        input_gradient : callable
+            ``input_gradient(critic, x)``: the gradient of ``sum(critic(x))`` with
+            respect to ``x``, itself differentiable with respect to the critic's
+            weights; each backend's step gives its own (:mod:`ganaug.nn.steps`).
+        """
         real, label = data
         batch_size = ops.shape(real)[0]
-        generator = self.generator
+        fake = self.generator([self._noise(batch_size), label], training=True)
+        d_loss = self._d_loss(self._critic(real, label), self._critic(fake, label))
+        alpha_shape = (batch_size,) + (1,) * (len(real.shape) - 1)
+        alpha = keras.random.uniform(alpha_shape, seed=self.seed_generator)
+        mixed = alpha * real + (1.0 - alpha) * fake
+        grads = ops.reshape(input_gradient(lambda x: self._critic(x, label), mixed), (batch_size, -1))
+        norm = ops.sqrt(ops.sum(ops.square(grads), axis=1) + 1e-12)
+        return d_loss + self.gp_weight * ops.mean(ops.square(norm - 1.0))
+
+    def generator_loss(self, data):
+        """The generator's loss on one batch of labels, against the critic as it is
+        (after :meth:`critic_loss`'s update, in an alternating step)."""
+        real, label = data
+        fake = self.generator([self._noise(ops.shape(real)[0]), label], training=True)
+        return self._g_loss(self._critic(fake, label))
+
+    def _alternating_step(self, data):
+        """TensorFlow's alternating step (:attr:`alternating`): :meth:`critic_loss`, the
+        penalty's gradient from a nested tape, and the critic's update; then
+        :meth:`generator_loss` and the generator's update, then the EMA generator."""
+        tf = load_tensorflow()
+
+        def input_gradient(critic, x):
+            with tf.GradientTape() as gp_tape:
+                gp_tape.watch(x)
+                score = critic(x)
+            return gp_tape.gradient(score, x)
 
         with tf.GradientTape() as tape:
-            fake = generator([self._noise(batch_size), label], training=True)
-            d_loss = self._d_loss(self._critic(real, label), self._critic(fake, label))
-            if self.loss_name == "wgan-gp":
-                alpha_shape = (batch_size,) + (1,) * (len(real.shape) - 1)
-                alpha = keras.random.uniform(alpha_shape, seed=self.seed_generator)
-                mixed = alpha * real + (1.0 - alpha) * fake
-                with tf.GradientTape() as gp_tape:
-                    gp_tape.watch(mixed)
-                    mixed_score = self._critic(mixed, label)
-                grads = ops.reshape(gp_tape.gradient(mixed_score, mixed), (batch_size, -1))
-                norm = ops.sqrt(ops.sum(ops.square(grads), axis=1) + 1e-12)
-                d_loss += self.gp_weight * ops.mean(ops.square(norm - 1.0))
+            d_loss = self.critic_loss(data, input_gradient)
         d_weights = self.discriminator.trainable_weights
-        grads = tape.gradient(d_loss, d_weights)
-        self.d_optimizer.apply(grads, d_weights)
+        self.d_optimizer.apply(tape.gradient(d_loss, d_weights), d_weights)
 
+        g_weights = self.generator.trainable_weights
         with tf.GradientTape() as tape:
-            fake = generator([self._noise(batch_size), label], training=True)
-            g_loss = self._g_loss(self._critic(fake, label))
-        grads = tape.gradient(g_loss, generator.trainable_weights)
-        self.g_optimizer.apply(grads, generator.trainable_weights)
+            g_loss = self.generator_loss(data)
+        self.g_optimizer.apply(tape.gradient(g_loss, g_weights), g_weights)
         if self.ema_generator is not None:
             self._update_ema()
 
