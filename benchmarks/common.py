@@ -81,7 +81,21 @@ def stamp(module, argv=None, seconds=None):
         "command": command_line(module, argv),
         "ganaug": {"version": ganaug.__version__, "commit": git_commit()},
         "seconds": None if seconds is None else round(seconds, 1),
+        **({"keras": keras_backend()} if "keras" in sys.modules else {}),
     }
+
+
+def keras_backend():
+    """``"Keras 3.x on <backend> <version>"`` for the Keras this process loaded."""
+    import importlib.metadata
+
+    keras = sys.modules["keras"]
+    backend = keras.config.backend()
+    try:
+        version = importlib.metadata.version(backend)
+    except importlib.metadata.PackageNotFoundError:
+        version = "?"
+    return f"Keras {keras.__version__} on {backend} {version}"
 
 
 # ------------------------------------------------------------------------- writing
@@ -152,7 +166,8 @@ def stamp_lines(stamp, json_path):
         ["Machine", f"{machine['platform']}, {machine['processor']}, {machine['cpus']} CPU cores, "
                     f"Python {machine['python']}{load}"],
         ["Command", f"`{stamp['command']}`{seconds}"],
-        ["ganaug", f"{stamp['ganaug']['version']}, commit {stamp['ganaug']['commit']}"],
+        ["ganaug", f"{stamp['ganaug']['version']}, commit {stamp['ganaug']['commit']}"
+                   + (f"; {stamp['keras']}" if stamp.get("keras") else "")],
         ["Data", f"[{json_name}]({json_name}); re-render with "
                  f"`python -m benchmarks.common render {shown}`"],
     ]
