@@ -89,3 +89,31 @@ def test_a_model_saved_under_one_backend_samples_under_another(saved, loaded, tm
     numeric = here.select_dtypes("number").columns
     pd.testing.assert_frame_equal(here.drop(columns=numeric), there.drop(columns=numeric))
     pd.testing.assert_frame_equal(here[numeric], there[numeric], rtol=1e-3, check_dtype=False)
+
+
+# The command line, in one process: fit a table and an image model, sample both, and
+# report whether TensorFlow was imported (it is installed: ganaug's default dependency).
+CLI = """
+import json, sys
+from pathlib import Path
+from ganaug.cli import ganaug
+out = Path(sys.argv[1])
+fast = ["--epochs", "2", "--seed", "0", "-q"]
+for args in (["fit", "sample_data/penguins.csv", "-t", "species", "-o", str(out / "t.ganaug"), *fast],
+             ["sample", str(out / "t.ganaug"), "-n", "20", "-o", str(out / "t.csv"), "-q"],
+             ["augment-images", "sample_data/digits", "-o", str(out / "imgs"), "--save-model",
+              str(out / "i.ganaug"), *fast],
+             ["preview", str(out / "i.ganaug"), "-o", str(out / "p.png"), "-q"]):
+    ganaug(args, standalone_mode=False)
+import keras
+print(json.dumps({"backend": keras.config.backend(), "tensorflow": "tensorflow" in sys.modules}))
+"""
+
+
+@pytest.mark.parametrize("backend", ["jax", "torch"])
+def test_the_command_line_runs_without_tensorflow(backend, tmp_path):
+    _needs(backend)
+    result = _run(CLI, backend, tmp_path)
+    assert result == {"backend": backend, "tensorflow": False}
+    assert (tmp_path / "t.csv").exists() and (tmp_path / "p.png").exists()
+    assert any((tmp_path / "imgs").rglob("*.png"))
