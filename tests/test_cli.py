@@ -23,6 +23,7 @@ def test_augment_csv_default_output(workdir):
     assert (workdir / "penguins.csv").read_bytes() == before
 
 
+@pytest.mark.backends
 def test_augment_parquet_and_model(workdir):
     pd.read_csv("penguins.csv").to_parquet("p.parquet")
     result = run("augment", "p.parquet", "-t", "species", "-o", "out.parquet",
@@ -56,6 +57,7 @@ def test_fit_then_sample_spread(workdir):
     assert len(pd.read_parquet("s.parquet")) == 20
 
 
+@pytest.mark.backends
 def test_same_seed_same_file(workdir):
     for name in ("a.csv", "b.csv"):
         assert run("augment", "penguins.csv", "-t", "species", "-o", name, *FAST).exit_code == 0
@@ -138,6 +140,7 @@ def _ganaug_process(*args, cwd):
                           env=env, capture_output=True, text=True, timeout=600)
 
 
+@pytest.mark.backends
 def test_cli_prints_only_its_own_lines(workdir):
     fit = _ganaug_process("fit", "penguins.csv", "-t", "species", "-o", "m.ganaug", *FAST[:-1],
                           cwd=workdir)

@@ -65,6 +65,7 @@ def test_compare_runs_every_arm_on_untouched_test_folds(small):
     assert result.settings["minority"] == "c"
 
 
+@pytest.mark.backends
 def test_same_seed_same_scores_other_seed_other_folds(small):
     X, y = small
     kwargs = dict(classifier="forest", arms=["none", "random", "smote"], folds=3, repeats=1)

@@ -16,6 +16,9 @@ from ganaug.persistence import FORMAT_VERSION
 
 from .conftest import ROOT, TINY
 
+# Also run under JAX and PyTorch by .ci/backends (marker `backends`).
+pytestmark = pytest.mark.backends
+
 
 def _penguins():
     from .conftest import ROOT

@@ -13,6 +13,9 @@ from ganaug.images import (  # noqa: E402
 
 from .conftest import TINY, _images, _upscaled_digits  # noqa: E402
 
+# Also run under JAX and PyTorch by .ci/backends (marker `backends`).
+pytestmark = pytest.mark.backends
+
 
 # ----------------------------------------------------------------- encoder
 @pytest.mark.parametrize(

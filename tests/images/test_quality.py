@@ -4,6 +4,7 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 
 from ganaug.images import (  # noqa: E402
     frechet_distance,
@@ -13,6 +14,9 @@ from ganaug.images import (  # noqa: E402
 )
 
 from .conftest import DIGITS  # noqa: E402
+
+# Also run under JAX and PyTorch by .ci/backends (marker `backends`).
+pytestmark = pytest.mark.backends
 
 
 # ----------------------------------------------------------------- quality

@@ -6,6 +6,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+# Also run under JAX and PyTorch by .ci/backends (marker `backends`).
+pytestmark = pytest.mark.backends
+
 
 @pytest.mark.parametrize("fill, constant", [("edge", True), ("zero", False)])
 def test_diff_augment_edge_fill_keeps_a_flat_background(fill, constant):

@@ -4,12 +4,16 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 
 from ganaug.images import (  # noqa: E402
     ImageEncoder,
 )
 
 from ..images.conftest import _images  # noqa: E402
+
+# Also run under JAX and PyTorch by .ci/backends (marker `backends`).
+pytestmark = pytest.mark.backends
 
 
 def test_a_warping_generator_is_judged_on_unshifted_images():

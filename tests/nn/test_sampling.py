@@ -10,6 +10,9 @@ from ganaug.nn.backend import ops
 from ganaug.nn.sampling import TrainedGenerator, check_finite, noise, run_generator
 from ganaug.nn.table_nets import build_generator, initialize
 
+# Also run under JAX and PyTorch by .ci/backends (marker `backends`).
+pytestmark = pytest.mark.backends
+
 
 def _generator():
     model = build_generator(4, 2, [("numeric", 1), ("softmax", 3)], (8,), seeds=itertools.count())

@@ -9,6 +9,9 @@ from ganaug.nn.training import balanced_batches
 
 from ..conftest import TINY, mixed_table
 
+# Also run under JAX and PyTorch by .ci/backends (marker `backends`).
+pytestmark = pytest.mark.backends
+
 
 def _batches(dataset):
     return [(np.asarray(x), np.asarray(y)) for x, y in dataset]
