@@ -54,7 +54,7 @@ def trials_text(trials, limit=None):
 @click.option("--overwrite", is_flag=True, help="Start the search afresh instead of resuming the one in --directory.")
 @click.option("--strategy", default=None, help="Which classes the synthetic rows grow (as for augment).")
 @click.option("--seed", type=SEED, default=None, help="Random seed of the split, networks and tuner.")
-@click.option("--eager", is_flag=True, help="Train without tf.function: faster for tiny trials, slower for wide networks.")
+@click.option("--eager", is_flag=True, help="Train without tf.function: faster for tiny trials, slower for wide networks (TensorFlow only).")
 @quiet_option("Print errors only: no per-trial output, table, warnings or 'Wrote ...' line.")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 @with_reading_options

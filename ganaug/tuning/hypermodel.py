@@ -69,6 +69,8 @@ class GANHyperModel(keras_tuner.HyperModel):
         Train without tracing ``train_step`` into a ``tf.function``: slower per step
         for wide networks, faster for tiny trials that spend most of their time
         tracing. Memory stays flat either way (docs/design/notes.md, memory over many trials).
+        TensorFlow only: under JAX and PyTorch ganaug runs its own step (jitted under
+        JAX, eager under PyTorch) and this has no effect.
 
     Notes
     -----
