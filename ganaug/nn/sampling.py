@@ -8,6 +8,14 @@ the one function of its layout: about 0.025 s of model copy and 0.06 s of trace 
 per fit, outputs bit for bit the same. :func:`run_generator` feeds any of them noise,
 labels and (for an image generator that moves real images) source images, in chunks,
 and never lets a NaN through.
+
+Under JAX, a Keras call outside ``jax.jit`` runs op by op, and each op compiles once
+per new shape (0.05-1 s each on a 2-core CPU): :func:`compiled_inference` jits a call
+once and pads its batches to a few sizes (:data:`IMAGE_PADDING` for image networks,
+whose redraws shrink from batch to batch), so that its traces are reused. The image
+judge, the warp layer and the averaged generator's BatchNorm statistics
+(:func:`training_pass`) go through it too: under JAX, sampling 1,000 8x8 digits
+right after fit took 28 s, 4 s with them (2-core CPU, ``benchmarks/perf/backends.py``).
 """
 
 from __future__ import annotations
@@ -21,19 +29,29 @@ import numpy as np
 from ganaug.nn.backend import keras, load_tensorflow, ops, tensorflow_backend
 
 __all__ = [
+    "IMAGE_PADDING",
     "TrainedGenerator",
     "check_finite",
+    "compiled_inference",
     "layout_sampling_function",
+    "padded_size",
     "noise",
     "quiet_retracing",
     "run_generator",
     "sampling_function",
+    "training_pass",
 ]
+
+# Batch sizes a jitted call is padded to under JAX, ``(least, growth)``: least, least *
+# growth, least * growth**2, ... Tables: powers of two. Image networks: 64, 256, 1,024
+# (a check's redraws shrink from batch to batch; a trace costs more than the padding).
+TABLE_PADDING = (1, 2)
+IMAGE_PADDING = (64, 4)
 
 _SAMPLING_FUNCTIONS = weakref.WeakKeyDictionary()
 
 
-def sampling_function(generator):
+def sampling_function(generator, padding=TABLE_PADDING):
     """The generator's inference pass as one ``tf.function``, traced once for any batch size.
 
     Called directly, a Keras model runs eagerly, layer by layer: 10-40 ms a call for a
@@ -41,19 +59,25 @@ def sampling_function(generator):
     dozen small batches. Keras's ``predict_on_batch`` is traced but traces twice before
     it relaxes the batch dimension. This function is traced once (about 0.1 s) with the
     batch dimension left open, then costs 2-5 ms per call; its outputs are the eager
-    call's. Kept per generator, and only as long as the generator lives.
+    call's. Kept per generator, and only as long as the generator lives. Under JAX and
+    PyTorch: :func:`layout_sampling_function` with the model's weights of the moment
+    (``padding``: the batch sizes of :func:`compiled_inference`; TensorFlow has none).
     """
+    if not tensorflow_backend():
+        functions = _SAMPLING_FUNCTIONS.setdefault(generator, {})
+        function = functions.get(padding)
+        if function is None:
+            model = weakref.ref(generator)
+            layout = layout_sampling_function(generator, padding)
+
+            def function(*x):
+                return layout([v.value for v in model().trainable_variables],
+                              [v.value for v in model().non_trainable_variables], list(x))
+
+            functions[padding] = function
+        return function
     function = _SAMPLING_FUNCTIONS.get(generator)
-    if function is None and not tensorflow_backend():
-        model = weakref.ref(generator)
-        layout = layout_sampling_function(generator)
-
-        def function(*x):
-            return layout([v.value for v in model().trainable_variables],
-                          [v.value for v in model().non_trainable_variables], list(x))
-
-        _SAMPLING_FUNCTIONS[generator] = function
-    elif function is None:
+    if function is None:
         tf = load_tensorflow()
         model = weakref.ref(generator)  # the function must not keep its key alive
         signature = [tf.TensorSpec((None, *x.shape[1:]), x.dtype) for x in generator.inputs]
@@ -65,7 +89,7 @@ def sampling_function(generator):
 _LAYOUT_FUNCTIONS = weakref.WeakKeyDictionary()
 
 
-def layout_sampling_function(template):
+def layout_sampling_function(template, padding=TABLE_PADDING):
     """The inference pass of any generator with ``template``'s layout, as one
     ``tf.function`` of ``(trainable weights, non-trainable weights, inputs)``.
 
@@ -74,19 +98,22 @@ def layout_sampling_function(template):
     :class:`TrainerCache`) share one trace, where a model copy per fit costs a clone
     and a trace of its own (about 0.08 s on a 2-core CPU, a tenth of a small table's
     fit). The batch dimension is left open; the outputs are those of
-    :func:`sampling_function` on a model with these weights, bit for bit.
+    :func:`sampling_function` on a model with these weights, bit for bit. Under JAX
+    and PyTorch it is :func:`compiled_inference`'s (``padding``: its batch sizes).
     """
-    function = _LAYOUT_FUNCTIONS.get(template)
+    functions = _LAYOUT_FUNCTIONS.setdefault(template, {})
+    function = functions.get(padding)
     if function is None:
         model = weakref.ref(template)  # the function must not keep its key alive
 
         def run(trainable, non_trainable, inputs):
-            outputs, _ = model().stateless_call(trainable, non_trainable, list(inputs), training=False)
+            inputs = list(inputs) if len(inputs) > 1 else inputs[0]  # as the model takes them
+            outputs, _ = model().stateless_call(trainable, non_trainable, inputs, training=False)
             return outputs
 
-        function = _compiled(run)
+        function = compiled_inference(run, padding)
         if function is not None:
-            _LAYOUT_FUNCTIONS[template] = function
+            functions[padding] = function
             return function
         tf = load_tensorflow()
         signature = [
@@ -95,29 +122,44 @@ def layout_sampling_function(template):
             [tf.TensorSpec((None, *x.shape[1:]), x.dtype) for x in template.inputs],
         ]
         function = tf.function(run, input_signature=signature)
-        _LAYOUT_FUNCTIONS[template] = function
+        functions[padding] = function
     return function
 
 
-def _compiled(run):
-    """``run`` compiled for the running backend other than TensorFlow (None under
-    TensorFlow): ``jax.jit`` (batches padded to a power of two, so that it is traced
-    once per power rather than per batch size), or PyTorch's eager call without
-    gradients."""
+def padded_size(n, padding=TABLE_PADDING):
+    """The batch size ``n`` rows are padded to: the least ``least * growth**k`` that
+    holds them (``padding = (least, growth)``)."""
+    least, growth = padding
+    size = least
+    while size < n:
+        size *= growth
+    return size
+
+
+def compiled_inference(run, padding=TABLE_PADDING):
+    """``run(*args, inputs)`` compiled for the running backend other than TensorFlow
+    (None under TensorFlow), for an inference pass in which rows do not mix.
+
+    Under JAX, ``jax.jit(run)``, the arrays of the list ``inputs`` padded with zero rows
+    to :func:`padded_size` (``padding``), so that it is traced once per size rather
+    than per batch size; the outputs (a tensor or a list of them) are cut back to the
+    rows given. Under PyTorch, the eager call without gradients.
+    """
     backend = keras.config.backend()
     if backend == "jax":
         import jax
 
         compiled = jax.jit(run)
 
-        def padded(trainable, non_trainable, inputs):
-            # batches padded to a power of two: a few traces, not one per batch size
-            # (rows do not mix at inference, so padding changes no row)
+        def padded(*args):
+            *args, inputs = args
+            inputs = [np.asarray(x) for x in inputs]
             n = int(inputs[0].shape[0])
-            size = 1 << max(0, n - 1).bit_length()
-            inputs = [np.concatenate([x, np.zeros((size - n, *x.shape[1:]), x.dtype)]) if size > n else x
-                      for x in map(np.asarray, inputs)]
-            return compiled(trainable, non_trainable, inputs)[:n]
+            size = padded_size(n, padding)
+            if size > n:
+                inputs = [np.concatenate([x, np.zeros((size - n, *x.shape[1:]), x.dtype)]) for x in inputs]
+            # cut on the host: a slice of a JAX array compiles once per length
+            return jax.tree_util.tree_map(lambda x: np.asarray(x)[:n], compiled(*args, inputs))
 
         return padded
     if backend == "torch":
@@ -129,6 +171,24 @@ def _compiled(run):
 
         return no_grad
     return None
+
+
+def training_pass(model):
+    """``(trainable, non_trainable, inputs) -> (outputs, non_trainable)``: ``model``'s
+    forward pass in training mode (BatchNorm's batch statistics, the moving ones
+    updated), compiled as :func:`compiled_inference` is but without padding (padded
+    rows would count in the statistics); None under TensorFlow. Traced once per batch
+    size and per call of this function (layer attributes such as BatchNorm's momentum
+    are read when it is traced)."""
+    def run(trainable, non_trainable, inputs):
+        return model.stateless_call(trainable, non_trainable, list(inputs), training=True)
+
+    backend = keras.config.backend()
+    if backend == "jax":
+        import jax
+
+        return jax.jit(run)
+    return compiled_inference(run)
 
 
 class TrainedGenerator:
@@ -203,7 +263,8 @@ def quiet_retracing():
         logger.setLevel(level)
 
 
-def run_generator(generate, labels, n_classes, latent_dim, rng, shape, chunk, sources=None):
+def run_generator(generate, labels, n_classes, latent_dim, rng, shape, chunk, sources=None,
+                  padding=TABLE_PADDING):
     """The generator's output for the class indices ``labels``, in chunks; never NaN.
 
     Parameters
@@ -220,6 +281,8 @@ def run_generator(generate, labels, n_classes, latent_dim, rng, shape, chunk, so
         Rows per call.
     sources : ndarray, optional
         For an image generator that moves real images: one source image per label.
+    padding : (int, int), default=TABLE_PADDING
+        Under JAX, the batch sizes calls are padded to (:func:`compiled_inference`).
 
     Returns
     -------
@@ -230,7 +293,7 @@ def run_generator(generate, labels, n_classes, latent_dim, rng, shape, chunk, so
     onehot = np.eye(n_classes, dtype=np.float32)[labels]
     encoded = np.zeros((n, *shape), dtype=np.float32)
     if not isinstance(generate, TrainedGenerator):
-        generate = sampling_function(generate)  # traced once per model
+        generate = sampling_function(generate, padding)  # traced once per model
     with quiet_retracing():
         for start in range(0, n, chunk):
             batch = [z[start : start + chunk], onehot[start : start + chunk]]
