@@ -53,7 +53,10 @@ class ImageJudge:
     def _model(self, input_shape, n_classes, seed, training=False):
         from ganaug.nn.backend import keras, layers
 
-        init = lambda k: keras.initializers.GlorotUniform(seed=seed + k)  # noqa: E731
+        if keras.config.backend() == "jax":
+            init = lambda k: _glorot_uniform(seed + k)  # noqa: E731
+        else:
+            init = lambda k: keras.initializers.GlorotUniform(seed=seed + k)  # noqa: E731
         inputs = keras.Input(input_shape)
         h = inputs
         if training:
@@ -82,6 +85,11 @@ class ImageJudge:
         self.input_shape_ = tuple(int(s) for s in Z.shape[1:])
         self.n_classes_ = int(n_classes)
         model = self._model(self.input_shape_, self.n_classes_, seed, training=True)
+        if keras.config.backend() == "jax":
+            # RandomTranslation says it does not support XLA (TensorFlow's case only), so
+            # Keras would run every step eagerly under JAX, each op compiled once per
+            # shape: 33 s instead of 11 s (300 steps on 1,000 8x8 digits, 2-core CPU)
+            model.get_layer("shift").supports_jit = True
         model.compile(
             optimizer=Adam(2e-3),
             loss=keras.losses.CategoricalCrossentropy(from_logits=True),
@@ -99,13 +107,25 @@ class ImageJudge:
         self.model_.set_weights(self.weights_)
 
     def predict_proba(self, Z, chunk=1024):
-        """Class probabilities of images in GAN space."""
+        """Class probabilities of images in GAN space.
+
+        Under TensorFlow the model is called eagerly; under JAX and PyTorch through
+        :func:`ganaug.nn.sampling.sampling_function` (JAX: one jitted call, batches
+        padded to 64, 256 or 1,024 images, where an eager call compiles each op anew
+        for each batch size; PyTorch: without gradients).
+        """
         from scipy.special import softmax
 
-        from ganaug.nn.backend import ops
+        from ganaug.nn.backend import ops, tensorflow_backend
+        from ganaug.nn.sampling import IMAGE_PADDING, sampling_function
 
+        if tensorflow_backend():
+            def predict(z):
+                return self.model_(z, training=False)
+        else:
+            predict = sampling_function(self.model_, IMAGE_PADDING)
         logits = np.concatenate(
-            [ops.convert_to_numpy(self.model_(Z[i : i + chunk], training=False)) for i in range(0, len(Z), chunk)]
+            [ops.convert_to_numpy(predict(Z[i : i + chunk])) for i in range(0, len(Z), chunk)]
         ) if len(Z) else np.zeros((0, self.n_classes_), np.float32)
         return softmax(logits.astype(np.float64), axis=1)
 
@@ -127,6 +147,22 @@ class ImageJudge:
         ]
         judge._set_predictor()
         return judge
+
+
+def _glorot_uniform(seed):
+    """Glorot-uniform initial weights drawn by NumPy from ``seed``: under JAX, Keras's
+    initializers compile a random draw for each new weight shape (0.3-2 s each on a
+    2-core CPU, 5 s for the judge's four)."""
+    def initializer(shape, dtype=None):
+        from ganaug.nn.backend import ops
+
+        receptive = int(np.prod(shape[:-2])) if len(shape) > 2 else 1
+        fan_in, fan_out = shape[-2] * receptive, shape[-1] * receptive
+        limit = np.sqrt(6.0 / (fan_in + fan_out))
+        values = np.random.default_rng(seed).uniform(-limit, limit, shape)
+        return ops.convert_to_tensor(values.astype(np.float32), dtype=dtype)
+
+    return initializer
 
 
 # the probability the judge must give a generated image's class (and its most likely

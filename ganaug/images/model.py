@@ -106,14 +106,14 @@ class ImageModel:
     def _run(self, labels, rng, shape, sources=None, model=None):
         """The generator's output (or ``model``'s) for the class indices ``labels``; an
         editing generator moves ``sources`` (None: all-zero images, from the noise alone)."""
-        from ganaug.nn.sampling import run_generator
+        from ganaug.nn.sampling import IMAGE_PADDING, run_generator
 
         if self.takes_source() and sources is None:
             sources = np.zeros((len(labels), *shape), dtype=np.float32)
         elif not self.takes_source():
             sources = None
         return run_generator(model or self.generator_, labels, self.n_classes, self.settings.latent_dim,
-                             rng, shape, IMAGE_CHUNK, sources=sources)
+                             rng, shape, IMAGE_CHUNK, sources=sources, padding=IMAGE_PADDING)
 
     def from_noise(self, labels, rng):
         """GAN-space images for the class indices ``labels`` drawn without real images: an
