@@ -7,6 +7,8 @@ Run once per backend, each in its own process::
     for b in tensorflow jax torch; do
         OMP_NUM_THREADS=1 KERAS_BACKEND=$b python -m benchmarks.perf.backends --images
     done
+
+``--no-tables`` times the digits only.
 """
 
 from __future__ import annotations
@@ -54,11 +56,13 @@ def image_seconds(n=1000):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--images", action="store_true", help="also the 1,000 digits")
+    parser.add_argument("--no-tables", action="store_true", help="skip the penguins fits")
     args = parser.parse_args(argv)
     backend = os.environ.get("KERAS_BACKEND", "tensorflow")
-    seconds = table_seconds()
-    print(f"{backend}: penguins fit seconds {[round(s, 2) for s in seconds]}, "
-          f"median of fits 2-4 {np.median(seconds[1:]):.2f}")
+    if not args.no_tables:
+        seconds = table_seconds()
+        print(f"{backend}: penguins fit seconds {[round(s, 2) for s in seconds]}, "
+              f"median of fits 2-4 {np.median(seconds[1:]):.2f}")
     if args.images:
         fit, sample = image_seconds()
         print(f"{backend}: 1,000 digits fit {fit:.1f} s, sample 1,000 images {sample:.2f} s")
