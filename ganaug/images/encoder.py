@@ -74,6 +74,9 @@ def _scaled_shape(height, width, side):
     return tuple(max(MIN_SIDE, int(round(s * side / short))) for s in (height, width))
 
 
+_PADDED_RESIZE = 1024  # under JAX, resizes of at most this many images are padded
+
+
 def resize_images(Z, shape, method):
     """``(n, h, w, c)`` float32 images resized to ``shape`` (``tf.image.resize`` under
     TensorFlow; ``keras.ops.image.resize`` under the other backends, where 'area' is
@@ -92,8 +95,9 @@ def resize_images(Z, shape, method):
     if method == "lanczos3" and keras.config.backend() == "torch":
         method = "bicubic"
     Z, n = np.asarray(Z, np.float32), len(Z)
-    if keras.config.backend() == "jax":
-        # JAX compiles a resize for each batch size: pad to a few (images do not mix)
+    if keras.config.backend() == "jax" and n <= _PADDED_RESIZE:
+        # JAX compiles a resize for each batch size: pad the small batches (warps are
+        # resized 256 at a time) to a few sizes (images do not mix)
         from ganaug.nn.sampling import IMAGE_PADDING, padded_size
 
         Z = np.concatenate([Z, np.zeros((padded_size(n, IMAGE_PADDING) - n, *Z.shape[1:]), np.float32)])
