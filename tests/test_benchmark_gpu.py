@@ -61,7 +61,7 @@ def test_absent_gpu_and_a_case_over_budget_are_noted_not_raised(tmp_path):
     assert calls[-1][2] == 30  # the case's timeout is the budget
     results = state["results"]
     assert results["table-100"]["gpu"] == {"skipped": "device absent"}
-    assert results["images-8-50"]["cpu"] == {"stopped": "stopped after 30 s (--budget)"}
+    assert results["images-8-50"]["cpu"] == {"stopped": "after 30 s (--budget)"}
     assert "ran past --budget 30 s" in results["images-28-50"]["cpu"]["skipped"]
 
     class Args:
@@ -73,7 +73,7 @@ def test_absent_gpu_and_a_case_over_budget_are_noted_not_raised(tmp_path):
     text = page.read_text()
     assert "No GPU on this machine" in text and "| GPU | absent | JAX_PLATFORMS=cuda: no GPU |" in text
     assert "| fit, table 100 x 20 | 1.50 | device absent |" in text
-    assert "CPU 2,000 rows/s" in text and "stopped: stopped after 30 s (--budget)" in text
+    assert "CPU 2,000 rows/s" in text and "stopped after 30 s (--budget)" in text
     assert (tmp_path / "gpu" / "fit_seconds.png").is_file()
 
 
@@ -92,6 +92,8 @@ def test_a_case_that_ran_off_its_device_is_an_error_not_a_figure():
     answers = {"images-8-50": {"where": {"device": "gpu", "placement": "torch cuda:0"}}}
     state = gpu.run(cases, ["cpu"], "torch", budget=10, deadline=100, launch=_fake_launch([], answers))
     assert state["results"]["images-8-50"]["cpu"] == {"error": "not on cpu: torch cuda:0"}
+    assert gpu.table_rows(cases, state)[0] == [
+        "fit, digits 8x8 x 50", "error: not on cpu: torch cuda:0", "not asked (--devices)", "", ""]
 
 
 def test_a_child_reports_where_it_runs():

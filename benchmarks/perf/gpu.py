@@ -275,8 +275,8 @@ def run(cases, devices, backend, budget, deadline, working_size="auto", epochs="
                 answer = launch(device, backend, case["id"], min(budget, left), working_size, epochs)
                 if "timeout" in answer:
                     at_deadline = budget > left
-                    cell = {"stopped": f"stopped after {answer['timeout']} s"
-                                       + (" (deadline)" if at_deadline else " (--budget)")}
+                    cell = {"stopped": f"after {answer['timeout']} s"
+                                       + (" (--deadline)" if at_deadline else " (--budget)")}
                     stop = (f"--deadline {deadline:g} s reached" if at_deadline
                             else f"{case['label']} ran past --budget {budget:g} s")
                 elif "error" in answer:
@@ -311,7 +311,7 @@ def _cell(cell, key, spec=".2f"):
         return format(cell[key], spec)
     for why in ("skipped", "stopped", "error"):
         if why in cell:
-            return f"{why}: {cell[why]}" if why != "skipped" else cell[why]
+            return {"skipped": "", "stopped": "stopped ", "error": "error: "}[why] + cell[why]
     return ""
 
 
@@ -326,8 +326,9 @@ def table_rows(cases, state):
     """Rows of the side-by-side table: what, CPU, GPU, speed-up, note."""
     rows = []
     for case in cases:
-        results = state["results"][case["id"]]
-        cpu, gpu = results.get("cpu", {}), results.get("gpu", {})
+        results = {d: {"skipped": "not asked (--devices)"} for d in DEVICES}
+        results.update(state["results"][case["id"]])
+        cpu, gpu = results["cpu"], results["gpu"]
         if case["kind"] == "images":
             size = next((c["working_size"] for c in (gpu, cpu) if "working_size" in c), None)
             note = f"works at {size[0]}x{size[1]}" if size else ""
