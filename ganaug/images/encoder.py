@@ -78,10 +78,11 @@ _PADDED_RESIZE = 1024  # under JAX, resizes of at most this many images are padd
 
 
 def resize_images(Z, shape, method):
-    """``(n, h, w, c)`` float32 images resized to ``shape`` (``tf.image.resize`` under
-    TensorFlow; ``keras.ops.image.resize`` under the other backends, where 'area' is
-    antialiased bilinear and, under PyTorch, 'lanczos3' antialiased bicubic: close to,
-    not the same as, TensorFlow's)."""
+    """``(n, h, w, c)`` float32 images resized to ``shape``: ``tf.image.resize`` under
+    TensorFlow; under the other backends 'area' by :func:`area_resize` (TensorFlow's
+    area resampling, to float32 rounding) and the rest by ``keras.ops.image.resize``,
+    where 'lanczos3' is antialiased under JAX and antialiased bicubic under PyTorch
+    (which has no Lanczos): close to, not the same as, TensorFlow's."""
     from ganaug.nn.backend import load_keras, load_tensorflow, tensorflow_backend
 
     if tuple(Z.shape[1:3]) == tuple(shape):
@@ -89,9 +90,10 @@ def resize_images(Z, shape, method):
     if tensorflow_backend():
         tf = load_tensorflow()
         return np.asarray(tf.image.resize(Z, tuple(shape), method=method), dtype=np.float32)
+    if method == "area":
+        return area_resize(Z, shape)
     keras = load_keras()
-    antialias = method in ("area", "lanczos3")
-    method = {"area": "bilinear"}.get(method, method)
+    antialias = method == "lanczos3"
     if method == "lanczos3" and keras.config.backend() == "torch":
         method = "bicubic"
     Z, n = np.asarray(Z, np.float32), len(Z)
@@ -103,6 +105,31 @@ def resize_images(Z, shape, method):
         Z = np.concatenate([Z, np.zeros((padded_size(n, IMAGE_PADDING) - n, *Z.shape[1:]), np.float32)])
     resized = keras.ops.image.resize(Z, tuple(shape), interpolation=method, antialias=antialias)
     return np.asarray(keras.ops.convert_to_numpy(resized), dtype=np.float32)[:n]
+
+
+def _area_weights(n_in, n_out):
+    """``(n_out, n_in)`` weights of area resampling along one axis: output pixel ``i``
+    covers ``[i, i + 1) * n_in / n_out`` of the input, and each input pixel counts by
+    the length of its overlap with that span (rows sum to 1)."""
+    scale = n_in / n_out
+    low = np.arange(n_out)[:, None] * scale
+    j = np.arange(n_in)[None, :]
+    overlap = np.clip(np.minimum(low + scale, j + 1) - np.maximum(low, j), 0.0, None)
+    return (overlap / scale).astype(np.float32)
+
+
+def area_resize(Z, shape):
+    """``(n, h, w, c)`` images resized to ``shape`` by area resampling, in NumPy: each
+    output pixel the mean of the input area it covers, as ``tf.image.resize(...,
+    method="area")`` computes it (the same to about 1e-6), so that the other Keras
+    backends, which have no area resampling, downscale warps and images as TensorFlow
+    does (a field of no move gives the image back exactly, where antialiased bilinear
+    would blur it)."""
+    Z = np.asarray(Z, np.float32)
+    rows, cols = _area_weights(Z.shape[1], shape[0]), _area_weights(Z.shape[2], shape[1])
+    out = np.tensordot(rows, Z, axes=([1], [1]))  # (h, n, W, c)
+    out = np.tensordot(out, cols, axes=([2], [1]))  # (h, n, c, w)
+    return np.ascontiguousarray(np.transpose(out, (1, 0, 3, 2)))
 
 
 # Downscaling averages each output pixel's area (no aliasing); upscaling is Lanczos

@@ -134,3 +134,17 @@ def test_full_size_warp_keeps_the_grain_of_a_noisy_image():
 
     assert energy(enc.warp_full_size(X, flows)) > 0.9 * energy(X)
     assert energy(enc.warp_full_size(X, flows, grain=0)) < 0.7 * energy(X)
+
+
+@pytest.mark.parametrize("size, shape", [((32, 32), (8, 8)), ((28, 28), (8, 8)), ((64, 48), (20, 13)),
+                                         ((8, 8), (28, 28)), ((10, 7), (15, 21))])
+def test_area_resize_is_tensorflows_area_resampling(size, shape):
+    """The NumPy area resampling the other backends use gives TensorFlow's numbers, down
+    and up, at whole and fractional ratios."""
+    pytest.importorskip("tensorflow")
+    from ganaug.images.encoder import area_resize
+    from ganaug.nn.backend import load_tensorflow
+
+    Z = np.random.default_rng(0).random((3, *size, 2)).astype(np.float32)
+    expected = load_tensorflow().image.resize(Z, shape, method="area").numpy()
+    np.testing.assert_allclose(area_resize(Z, shape), expected, rtol=0, atol=1e-5)
