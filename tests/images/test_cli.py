@@ -5,13 +5,11 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
-import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from .conftest import JUDGED_RECIPE, TINY_RECIPE, _cli, _write_folder  # noqa: E402
 
 
-@pytest.mark.backends
 def test_cli_augment_images(tmp_path):
     src = _write_folder(tmp_path / "in")
     out = tmp_path / "out"

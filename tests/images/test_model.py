@@ -20,7 +20,6 @@ from .conftest import DIGITS, JUDGED, TINY, _imbalanced, _upscaled_digits  # noq
 @pytest.mark.parametrize(
     "shape, dtype", [((8, 8), np.uint8), ((8, 8, 1), np.float32), ((10, 12, 3), np.uint8)]
 )
-@pytest.mark.backends
 def test_fit_resample_images(shape, dtype):
     X, y = _imbalanced(shape, dtype)
     X_res, y_res = GANAugmenter(random_state=0, **TINY).fit_resample(X, y)
@@ -64,7 +63,6 @@ def test_digits_generated_images_look_like_their_class(seed):
     assert agree >= 0.9, agree
 
 
-@pytest.mark.backends
 def test_image_model_is_reproducible():
     X, y = _imbalanced()
     a = GANAugmenter(random_state=3, **JUDGED).fit_resample(X, y)[0]
