@@ -143,6 +143,8 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--out", default="backends", help="Folder of the per-backend records and pages.")
     parser.add_argument("--results", type=Path, default=common.RESULTS)
+    parser.add_argument("--note", default="", help="A sentence for the page: how the run was made "
+                        "(say, in parts resumed from OUT's records).")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
@@ -155,7 +157,10 @@ def main(argv=None):
              f"{args.repeats} x {args.folds}-fold, training folds cut to imbalance ratio 10")
     stamp = common.stamp("benchmarks.tables.backends", sys.argv[1:] if argv is None else argv,
                          time.perf_counter() - start)
-    common.write_results(page(payloads, rank_rows, cell_rows, others, stamp, scope), args.results)
+    payload = page(payloads, rank_rows, cell_rows, others, stamp, scope)
+    if args.note:
+        payload["intro"] += " " + args.note.strip()
+    common.write_results(payload, args.results)
 
 
 if __name__ == "__main__":
