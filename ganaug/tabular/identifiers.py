@@ -42,7 +42,12 @@ Measured effect: ``sample_data/penguins.csv`` with R-style row names (written by
 --recipe tests/tiny.toml --seed 0`` (which leaves the names of synthetic rows
 empty) and scored by ``ganaug evaluate``: all three columns are found; with them,
 the Chinstrap rows' detection AUC is 1.000 (the empty names alone tell the
-synthetic rows apart), without them 0.714.
+synthetic rows apart), without them 0.714. At fit, on the 5 of the 40 unseen tables
+with an identifier column (``idcase``, ``id``, ``ID``, ``id``, ``year``; the default
+``GANAugmenter(random_state=0)`` on the realism benchmark's fold): synthetic IDs equal
+to a real one 2,976 of 3,044 before (modelled as a feature), 0 after; IDs repeated
+among synthetic rows 1,927, then 0; on ``gap_fsnps`` synthetic rows that copy a
+training row but for the ID 263, then 0 (the copy filter redrew 402 rows, 13 before).
 """
 
 from __future__ import annotations
