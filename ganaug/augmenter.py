@@ -177,6 +177,23 @@ class GANAugmenter(BaseOverSampler):
         always are (for a NumPy object array, columns holding strings or bools); a
         list names further columns, or their positions, to model as categories
         (integer codes, say) rather than numbers.
+    identifiers : 'auto', list of str or int, or None, default='auto'
+        Columns that identify a row or an entity rather than describe it (a row
+        number, an ID, a name). They are not modelled, the copy filter ignores them
+        (a synthetic row equal to a training row but for its ID is a copy), and a
+        synthetic row gets a fresh value: a numeric column goes on from its largest
+        real value (max + 1, max + 2, ... in output order, so no synthetic ID equals a
+        real one or another synthetic one, and each call to :meth:`sample` starts
+        again at max + 1); a text column is left empty (a made-up name could pass for,
+        or clash with, a real one). The real rows keep theirs. 'auto' takes the
+        columns :func:`ganaug.tabular.identifiers.find_identifiers` finds (at least 20
+        rows, a different value in every row, and text, or whole numbers that form a
+        sequence, with or without gaps, or sit in a column named like an ID such as
+        ``id``, ``customer_id`` or R's ``Unnamed: 0``), but never one named in
+        ``categorical_features``, and says which with an
+        :class:`~ganaug.exceptions.IdentifierWarning`; a list names the columns (or
+        their positions); None or an empty list models every column as a feature.
+        Kept in a saved model. Tables only.
     on_divergence : {'raise', 'restart'}, default='raise'
         What to do when the losses become NaN or infinite (training stops at
         once either way): 'raise' a :class:`TrainingDivergedError` naming the
@@ -354,6 +371,7 @@ class GANAugmenter(BaseOverSampler):
         "generator_lr": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "discriminator_lr": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "categorical_features": [StrOptions({"auto"}), "array-like"],
+        "identifiers": [StrOptions({"auto"}), "array-like", None],
         "on_divergence": [StrOptions({"raise", "restart"})],
         "filter_copies": ["boolean"],
         "filter_labels": ["boolean"],
@@ -379,6 +397,7 @@ class GANAugmenter(BaseOverSampler):
         generator_lr="auto",
         discriminator_lr="auto",
         categorical_features="auto",
+        identifiers="auto",
         on_divergence="raise",
         filter_copies=True,
         filter_labels=True,
@@ -400,6 +419,7 @@ class GANAugmenter(BaseOverSampler):
         self.generator_lr = generator_lr
         self.discriminator_lr = discriminator_lr
         self.categorical_features = categorical_features
+        self.identifiers = identifiers
         self.on_divergence = on_divergence
         self.filter_copies = filter_copies
         self.filter_labels = filter_labels
@@ -547,6 +567,7 @@ class GANAugmenter(BaseOverSampler):
         """The parameters a :class:`~ganaug.tabular.model.TableModel` takes."""
         return {
             "categorical_features": self._categorical_features_for(frame),
+            "identifiers": self.identifiers,
             "shared_columns": self.shared_columns, "recombine": self.recombine,
             "filter_labels": self.filter_labels, "filter_copies": self.filter_copies,
             "on_divergence": self.on_divergence,

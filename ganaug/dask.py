@@ -333,6 +333,8 @@ def _partition(source, known, counts, seed, start):
             aug = _loaded(source)
             if counts:
                 frame = _table_frame(aug, *aug.sample(y=counts, random_state=seed))
+                # numeric identifiers go on across partitions: this one's rows from row `start`
+                frame = aug.model_.numbered(frame, first=start)
             else:  # no rows (n_rows=0): the columns as sample()'s meta has them
                 frame = _table_frame(aug, *aug.sample(y=dict.fromkeys(aug.classes_.tolist(), 1),
                                                       random_state=0)).iloc[:0]

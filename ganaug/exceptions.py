@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-__all__ = ["ClassWarning", "CollapseWarning", "CopyWarning", "FidelityWarning", "TrainingDivergedError"]
+__all__ = [
+    "ClassWarning",
+    "CollapseWarning",
+    "CopyWarning",
+    "FidelityWarning",
+    "IdentifierWarning",
+    "TrainingDivergedError",
+]
 
 
 class TrainingDivergedError(RuntimeError):
@@ -69,3 +76,16 @@ class CopyWarning(ClassWarning):
     def __init__(self, message, label=None, *, n_rows=None):
         super().__init__(message, label)
         self.n_rows = n_rows
+
+
+class IdentifierWarning(UserWarning):
+    """Warned at fit when ``identifiers='auto'`` leaves columns unmodelled because they
+    identify rows (:mod:`ganaug.tabular.identifiers`); ``columns`` lists them.
+
+    The message names the columns, what synthetic rows get in them, and how to model
+    them after all (``identifiers=None``, or a list of the true identifiers).
+    """
+
+    def __init__(self, message, columns=()):
+        super().__init__(message)
+        self.columns = list(columns)

@@ -55,6 +55,39 @@ def _training_options(func):
     return func
 
 
+_identifiers_option = click.option(
+    "--identifiers",
+    default=None,
+    metavar="auto|none|COL,COL",
+    help="Columns that identify rows (a row number, an ID, a name), left unmodelled: synthetic "
+    "rows number a numeric one on from its largest value and leave a text one empty. auto "
+    "(default): those found, with a warning naming them; none: model every column; or the "
+    "column names, separated by commas.",
+)
+
+
+def parse_identifiers(value, X):
+    """``--identifiers``: 'auto', None for 'none', or a list of columns of ``X``."""
+    if value.strip().lower() in ("auto", "none"):
+        return "auto" if value.strip().lower() == "auto" else None
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    for name in names:
+        if name not in X.columns:
+            raise click.BadParameter(
+                f"expected 'auto', 'none' or column names of the data separated by commas "
+                f"(one of {', '.join(map(repr, map(str, X.columns)))}). Got {name!r} instead.",
+                param_hint="'--identifiers'",
+            )
+    return names
+
+
+def _set_identifiers(aug, value, X):
+    """Give ``aug`` the ``--identifiers`` asked for; without the option the recipe's (or
+    GANAugmenter's default) stays."""
+    if value is not None:
+        aug.set_params(identifiers=parse_identifiers(value, X))
+
+
 _keep_copy_filter_option = click.option(
     "--keep-copy-filter",
     is_flag=True,
@@ -70,8 +103,9 @@ _keep_copy_filter_option = click.option(
 @click.option("--save-model", type=OUT_FILE, default=None, help="Also save the trained model here (.ganaug).")
 @click.option("--report", type=OUT_FILE, default=None, help="Also write an HTML evaluation report of the synthetic rows.")
 @_keep_copy_filter_option
+@_identifiers_option
 def augment(data, target, strategy, epochs, seed, recipe, quiet, force, sep, decimal, na_values,
-            output, save_model, report, keep_copy_filter):
+            output, save_model, report, keep_copy_filter, identifiers):
     """Rebalance DATA (CSV or Parquet) and write the result in the same format.
 
     The original rows come first, unchanged (a CSV output starts with DATA's own
@@ -79,7 +113,7 @@ def augment(data, target, strategy, epochs, seed, recipe, quiet, force, sep, dec
     """
     with reported_warnings(quiet):
         _augment(data, target, strategy, epochs, seed, recipe, quiet, force, sep, decimal,
-                 na_values, output, save_model, report, keep_copy_filter)
+                 na_values, output, save_model, report, keep_copy_filter, identifiers)
 
 
 def _check_table_input(data):
@@ -91,7 +125,7 @@ def _check_table_input(data):
 
 
 def _augment(data, target, strategy, epochs, seed, recipe, quiet, force, sep, decimal,
-             na_values, output, save_model, report, keep_copy_filter):
+             na_values, output, save_model, report, keep_copy_filter, identifiers):
     import pandas as pd
 
     from ganaug.display import counted
@@ -109,6 +143,7 @@ def _augment(data, target, strategy, epochs, seed, recipe, quiet, force, sep, de
         frame, fmt = read_data(data, sep, decimal, na_values)
         X, y = split_target(frame, target, data)
         aug = make_augmenter(recipe, strategy, epochs, seed, y)
+        _set_identifiers(aug, identifiers, X)
         quiet_tensorflow()  # only now: every check above takes a fraction of a second
         with progress_callbacks(aug.epochs, quiet) as callbacks:
             X_res, y_res = aug.fit_resample(X, y, callbacks=callbacks)
@@ -145,8 +180,9 @@ def _augment(data, target, strategy, epochs, seed, recipe, quiet, force, sep, de
 @_training_options
 @click.option("--output", "-o", type=OUT_FILE, required=True, help="Where to save the model (.ganaug); a missing folder is created.")
 @_keep_copy_filter_option
+@_identifiers_option
 def fit(data, target, strategy, epochs, seed, recipe, quiet, force, sep, decimal, na_values, output,
-        keep_copy_filter):
+        keep_copy_filter, identifiers):
     """Train a model on DATA and save it, to `ganaug sample` from later.
 
     The model keeps DATA's column order and how its columns were written, so that
@@ -160,6 +196,7 @@ def fit(data, target, strategy, epochs, seed, recipe, quiet, force, sep, decimal
             frame, fmt = read_data(data, sep, decimal, na_values)
             X, y = split_target(frame, target, data)
             aug = make_augmenter(recipe, strategy, epochs, seed, y)
+            _set_identifiers(aug, identifiers, X)
             quiet_tensorflow()
             with progress_callbacks(aug.epochs, quiet) as callbacks:
                 aug.fit(X, y, callbacks=callbacks)

@@ -1,8 +1,9 @@
 """The copy filter: no training row leaves verbatim.
 
-At fit, a 64-bit hash of every training row (pandas' row hashing, over the modelled
-columns: a row equal to a training row everywhere but in an identifier column, left
-empty, is a copy) is kept in memory (``GANAugmenter.train_row_hashes_``; saved only
+At fit, a 64-bit hash of every training row (pandas' row hashing, over the columns
+other than the identifiers of :mod:`ganaug.tabular.identifiers`: a row equal to a
+training row everywhere but in its row number, ID or name, which a synthetic row gets
+fresh, is a copy) is kept in memory (``GANAugmenter.train_row_hashes_``; saved only
 with ``keep_copy_filter=True``). At each draw, :func:`replace_copies` redraws the
 synthetic rows whose hash is a training row's, in ``COPY_REDRAWS`` rounds of 2, 4, 8,
 ... candidates each; copies that still remain (the data leave little room for new

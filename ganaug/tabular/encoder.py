@@ -24,7 +24,7 @@ import pandas as pd
 from sklearn.preprocessing import OneHotEncoder, QuantileTransformer
 
 from ganaug.persistence import dtype_from_spec, dtype_spec, tag, untag
-from ganaug.tabular.identifiers import MIN_ROWS as IDENTIFIER_MIN_ROWS
+from ganaug.tabular.identifiers import first_fresh, fresh_values, identifier_columns
 
 __all__ = ["MAX_LEVELS", "Span", "TabularEncoder"]
 
@@ -53,6 +53,7 @@ class _Column:
     has_missing: bool = False
     transformer: object = None
     spans: list = field(default_factory=list)
+    start: object = None  # an identifier column's first fresh number (None: left empty)
 
 
 def _is_categorical_dtype(dtype):
@@ -148,6 +149,12 @@ class TabularEncoder:
         Which columns are categorical. Object, string, category and bool columns
         always are; a list names further columns (or their positions), such as
         integer codes, to model as categories rather than numbers.
+    identifiers : 'auto', list of str or int, or None, default='auto'
+        Which columns identify rows and are left unmodelled: 'auto' takes those
+        :func:`~ganaug.tabular.identifiers.find_identifiers` finds (text with a
+        different value in every row; whole numbers, different in every row, that
+        form a sequence or sit in a column named like an ID), but never a column named
+        in ``categorical_features``; a list names them; None models every column.
 
     Attributes
     ----------
@@ -156,9 +163,12 @@ class TabularEncoder:
     spans_ : list of Span
         The layout of GAN space, in order.
     identifier_columns_ : list
-        Text columns with a distinct value in every row (at least 20 rows), such as a
-        name or an ID. They identify a row rather than describe it, so they are not
-        modelled: decoded rows leave them missing.
+        The columns ``identifiers`` picked: they identify a row rather than describe
+        it, so they are not modelled. Decoded rows number a numeric one on from its
+        largest real value and leave a text one missing
+        (:func:`~ganaug.tabular.identifiers.fresh_values`).
+    identifier_starts_ : dict
+        Per identifier column, its first fresh number (None for a text column).
     output_dim_ : int
         Total width of GAN space.
 
@@ -172,8 +182,9 @@ class TabularEncoder:
     (4, 5)
     """
 
-    def __init__(self, categorical_features="auto"):
+    def __init__(self, categorical_features="auto", identifiers="auto"):
         self.categorical_features = categorical_features
+        self.identifiers = identifiers
 
     # ------------------------------------------------------------------ fitting
     def _categorical_names(self, X):
@@ -215,10 +226,13 @@ class TabularEncoder:
         :func:`_class_levels`), which :meth:`inverse_transform` then reproduces.
         """
         categorical = self._categorical_names(X)
+        identifiers = set(identifier_columns(X, self.identifiers, described=self._named))
         self.columns_ = []
         for name in X.columns:
             series = X[name]
-            if name in categorical:
+            if name in identifiers:
+                col = _Column(name=name, kind="identifier", dtype=series.dtype, start=first_fresh(series))
+            elif name in categorical:
                 col = self._fit_categorical(name, series)
             else:
                 col = self._fit_numeric(name, series)
@@ -240,15 +254,6 @@ class TabularEncoder:
     def _fit_categorical(self, name, series):
         values = _categorical_values(series)
         n_levels = int(series.nunique(dropna=True))
-        n_present = int(series.notna().sum())
-        if (
-            name not in self._named
-            and not isinstance(series.dtype, pd.CategoricalDtype)
-            and not pd.api.types.is_bool_dtype(series.dtype)
-            and n_present >= IDENTIFIER_MIN_ROWS  # a distinct text value in each of so many rows
-            and n_levels == n_present
-        ):
-            return _Column(name=name, kind="identifier", dtype=series.dtype)
         if n_levels > MAX_LEVELS:
             raise ValueError(
                 f"Column {name!r} has {n_levels} distinct values; ganaug models at most "
@@ -322,6 +327,7 @@ class TabularEncoder:
 
     def _finish(self):
         self.identifier_columns_ = [col.name for col in self.columns_ if col.kind == "identifier"]
+        self.identifier_starts_ = {col.name: col.start for col in self.columns_ if col.kind == "identifier"}
         self.spans_ = [span for col in self.columns_ for span in col.spans]
         self.output_dim_ = int(sum(span.width for span in self.spans_))
 
@@ -334,7 +340,8 @@ class TabularEncoder:
         numeric column's quantiles (up to 1000 values of that column, sorted),
         each column's share of missing values per class and, per class, the values of
         a numeric column that at least three of the class's rows share, where such
-        values hold nine tenths of them (``class_levels_``).
+        values hold nine tenths of them (``class_levels_``); and the first fresh
+        number of each numeric identifier column (one more than its largest value).
         """
         columns = []
         for col in self.columns_:
@@ -346,6 +353,8 @@ class TabularEncoder:
                 "has_missing": col.has_missing,
                 "spans": [list(span) for span in col.spans],
             }
+            if col.start is not None:
+                state["start"] = int(col.start)
             if col.kind == "categorical":
                 state["categories"] = [tag(c) for c in col.transformer.categories_[0]]
             elif col.transformer is not None:
@@ -356,10 +365,13 @@ class TabularEncoder:
         features = self.categorical_features
         if not isinstance(features, str):
             features = {"list": [tag(v) for v in features]}
+        identifiers = getattr(self, "identifiers", "auto")
+        if identifiers is not None and not isinstance(identifiers, str):
+            identifiers = {"list": [tag(v) for v in identifiers]}
         missing_rates = [[tag(k), v] for k, v in getattr(self, "missing_rates_", {}).items()]
         class_levels = [[tag(k), v] for k, v in getattr(self, "class_levels_", {}).items()]
-        return {"categorical_features": features, "columns": columns, "missing_rates": missing_rates,
-                "class_levels": class_levels}
+        return {"categorical_features": features, "identifiers": identifiers, "columns": columns,
+                "missing_rates": missing_rates, "class_levels": class_levels}
 
     @classmethod
     def from_state(cls, state):
@@ -367,7 +379,10 @@ class TabularEncoder:
         features = state["categorical_features"]
         if isinstance(features, dict):
             features = tuple(untag(v) for v in features["list"])
-        encoder = cls(features)
+        identifiers = state.get("identifiers", "auto")  # older files: 'auto'
+        if isinstance(identifiers, dict):
+            identifiers = tuple(untag(v) for v in identifiers["list"])
+        encoder = cls(features, identifiers)
         encoder.columns_ = []
         for cs in state["columns"]:
             col = _Column(
@@ -377,6 +392,7 @@ class TabularEncoder:
                 integral=cs["integral"],
                 has_missing=cs["has_missing"],
                 spans=[Span(kind, int(width)) for kind, width in cs["spans"]],
+                start=cs.get("start"),
             )
             if col.kind == "categorical":
                 categories = np.array([untag(c) for c in cs["categories"]], dtype=object)
@@ -468,7 +484,7 @@ class TabularEncoder:
         pos = 0
         for col in self.columns_:
             if col.kind == "identifier":
-                data[col.name] = _restore_categorical(np.full(n, None, dtype=object), col.dtype)
+                data[col.name] = fresh_values(n, col.start, col.dtype)
                 continue
             if col.kind == "categorical":
                 width = col.spans[0].width

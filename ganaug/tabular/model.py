@@ -2,7 +2,8 @@
 
 :meth:`TableModel.fit` runs each stage once, in this order:
 
-1. encode the table into GAN space (:mod:`ganaug.tabular.encoder`);
+1. encode the table into GAN space (:mod:`ganaug.tabular.encoder`), leaving the columns
+   that identify rows unmodelled (:mod:`ganaug.tabular.identifiers`);
 2. hash the training rows for the copy filter (:mod:`ganaug.tabular.copies`);
 3. choose the shared columns, keep the real rows in memory (:mod:`ganaug.tabular.shared`);
 4. fit the label judge (:mod:`ganaug.tabular.label_check`);
@@ -15,7 +16,8 @@
 :meth:`TableModel.generate` then makes rows for given class indices: recombined from
 real rows (a share, ``recombine``) or generated (calibrated, or interpolated for the
 classes that failed the fidelity check), their shared columns lent by real rows,
-label-checked, decoded, and with copies of training rows redrawn.
+label-checked, decoded, with copies of training rows redrawn, and numbered: each
+numeric identifier column goes on from its largest real value, in output order.
 """
 
 from __future__ import annotations
@@ -28,10 +30,12 @@ import pandas as pd
 
 from ganaug import persistence
 from ganaug.display import shown
+from ganaug.exceptions import IdentifierWarning
 from ganaug.tabular.calibration import OutputCalibration, fit_calibration
 from ganaug.tabular.copies import copy_hashes, replace_copies
 from ganaug.tabular.encoder import TabularEncoder
 from ganaug.tabular.fidelity import check_fidelity, interpolate
+from ganaug.tabular.identifiers import fresh_values
 from ganaug.tabular.label_check import fit_label_judge, label_checked
 from ganaug.tabular.shared import RealRows, choose_shared_columns, recombine_share, split_recombined
 from ganaug.tabular.training import train_table_gan
@@ -55,6 +59,8 @@ class TableModel:
         The class labels, sorted (``GANAugmenter.classes_``).
     categorical_features : 'auto' or list
         The columns to model as categories besides the categorical dtypes.
+    identifiers : 'auto', list or None
+        The columns left unmodelled as identifiers (:class:`~ganaug.tabular.TabularEncoder`).
     shared_columns, recombine, filter_labels, filter_copies, on_divergence :
         The estimator's parameters of the same names.
     """
@@ -67,12 +73,14 @@ class TableModel:
     #: The estimator's parameters a draw reads as they are at the draw.
     DRAW_OPTIONS = ("filter_labels", "filter_copies", "recombine")
 
-    def __init__(self, settings, classes, *, categorical_features="auto", shared_columns="auto",
-                 recombine="auto", filter_labels=True, filter_copies=True, on_divergence="raise"):
+    def __init__(self, settings, classes, *, categorical_features="auto", identifiers="auto",
+                 shared_columns="auto", recombine="auto", filter_labels=True, filter_copies=True,
+                 on_divergence="raise"):
         self.settings = settings
         self.classes = classes
         self.n_classes = len(classes)
         self.categorical_features = categorical_features
+        self.identifiers = identifiers
         self.shared_columns = shared_columns
         self.recombine = recombine
         self.filter_labels = filter_labels
@@ -106,7 +114,7 @@ class TableModel:
         callbacks : list of keras.callbacks.Callback, optional
         """
         classes = self.classes
-        self.encoder_ = TabularEncoder(self.categorical_features).fit(frame, y_idx)
+        self.encoder_ = TabularEncoder(self.categorical_features, self.identifiers).fit(frame, y_idx)
         encoded = self.encoder_.transform(frame)
         identifiers = self.encoder_.identifier_columns_
         self.train_row_hashes_ = np.unique(copy_hashes(frame, identifiers))
@@ -119,15 +127,8 @@ class TableModel:
         if self.filter_labels and self.n_classes >= 2:
             self.label_judge_ = fit_label_judge(
                 encoded, y_idx, self.n_classes, self.encoder_.missing_indicators(), seed)
-        if identifiers:
-            names = ", ".join(shown(name) for name in identifiers)
-            warnings.warn(
-                f"Column(s) {names} hold a different value in every row, like a name "
-                "or an ID: they identify rows rather than describe them, so they are "
-                "not modelled, and synthetic rows leave them empty.",
-                UserWarning,
-                stacklevel=4,
-            )
+        if identifiers and isinstance(self.identifiers, str):  # found, not named by the user
+            warnings.warn(_identifier_message(self.encoder_), stacklevel=4)
 
         def attempt(lr_scale):
             from ganaug.nn.training import check_divergence
@@ -212,7 +213,7 @@ class TableModel:
                 )
         frame = self.draw(labels, rng)
         if not self.filter_copies:
-            return frame
+            return self.numbered(frame)
         if getattr(self, "train_row_hashes_", None) is None:  # saved without them
             warnings.warn(
                 "This model was saved without its training-row hashes, so the synthetic "
@@ -223,11 +224,27 @@ class TableModel:
                 UserWarning,
                 stacklevel=stacklevel + 1,
             )
-            return frame
+            return self.numbered(frame)
         frame, self.n_copies_dropped_ = replace_copies(
             frame, labels, rng, self.draw, self.train_row_hashes_, self.encoder_.identifier_columns_,
             stacklevel=stacklevel + 1, classes=self.classes,
         )
+        return self.numbered(frame)
+
+    def numbered(self, frame, first=0):
+        """``frame`` with each numeric identifier column numbered in row order: its first
+        fresh number plus ``first``, plus 1, ... (text identifier columns stay empty).
+
+        A draw's rows are numbered at its end, after the copy filter's redraws, so that
+        the numbers of one output run on without a gap or a repeat; ``first`` continues
+        an output made in parts (``ganaug.dask``'s partitions). Columns not in ``frame``
+        (an array model's rows as ``ganaug sample`` names them) are left alone.
+        """
+        starts = getattr(self.encoder_, "identifier_starts_", {})
+        for col in self.encoder_.columns_:
+            start = starts.get(col.name)
+            if start is not None and col.name in frame.columns:
+                frame[col.name] = fresh_values(len(frame), start + first, col.dtype).set_axis(frame.index)
         return frame
 
     def recombine_share(self):
@@ -344,3 +361,25 @@ class TableModel:
             model.calibration_ = OutputCalibration.from_state(model.encoder_, state["calibration"])
         model.generator_ = generator
         return model
+
+
+def _identifier_message(encoder):
+    """The :class:`~ganaug.exceptions.IdentifierWarning` for the identifier columns an
+    encoder with ``identifiers='auto'`` found."""
+    names = encoder.identifier_columns_
+    numbered = [shown(n) for n in names if encoder.identifier_starts_.get(n) is not None]
+    empty = [shown(n) for n in names if encoder.identifier_starts_.get(n) is None]
+    given = []
+    if numbered:
+        given.append(f"numbers that go on from the largest real one in {', '.join(numbered)}")
+    if empty:
+        given.append(f"an empty value in {', '.join(empty)}")
+    listed = ", ".join(shown(n) for n in names)
+    return IdentifierWarning(
+        f"Column(s) {listed} hold a different value in every row, like a name or an ID: "
+        "they identify rows rather than describe them, so they are not modelled, the copy "
+        f"filter ignores them, and synthetic rows get {' and '.join(given)}. To model them "
+        "as features, set identifiers=None (ganaug augment/fit --identifiers none), or "
+        "name the identifier columns yourself (identifiers=[...], --identifiers COL,COL).",
+        columns=names,
+    )

@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 
 from ganaug.display import shown
-from ganaug.tabular.encoder import _numeric_values, _restore_categorical
+from ganaug.tabular.encoder import _numeric_values
+from ganaug.tabular.identifiers import fresh_values
 
 __all__ = [
     "INDEPENDENCE_ALPHA",
@@ -263,11 +264,11 @@ class RealRows:
             anchors[at] = rng.choice(self.class_rows[k], len(at))
         real = self.frame.iloc[anchors].reset_index(drop=True)
         donors = self.shared_values(rng.randint(len(self.frame), size=n)).reset_index(drop=True)
-        identifiers = self.encoder.identifier_columns_
+        starts = getattr(self.encoder, "identifier_starts_", {})
         columns = {}
         for i, name in enumerate(real.columns):
-            if name in identifiers:  # left empty, as in generated rows
-                columns[i] = _restore_categorical(np.full(n, None, dtype=object), real[name].dtype)
+            if name in starts:  # fresh values, as in generated rows (the draw numbers them)
+                columns[i] = fresh_values(n, starts[name], real[name].dtype)
             else:
                 column = donors[name] if name in self.shared_columns else real[name]
                 if isinstance(column.dtype, pd.SparseDtype):  # dense, as decoded rows are
