@@ -141,7 +141,8 @@ def test_results_page_carries_the_stamp_tables_and_charts(tmp_path, monkeypatch)
     assert f"| Date | {stamp['date']} |" in text and stamp["date"].endswith("UTC")
     assert f"{os.cpu_count()} CPU cores" in text
     assert "`OMP_NUM_THREADS=1 python -m benchmarks.perf.speed --rows 1000 --sample 5000` (12 s)" in text
-    assert f"| ganaug | {ganaug.__version__}, commit {stamp['ganaug']['commit']} |" in text
+    keras = f"; {stamp['keras']}" if stamp.get("keras") else ""  # the backend, once Keras is loaded
+    assert f"| ganaug | {ganaug.__version__}, commit {stamp['ganaug']['commit']}{keras} |" in text
     assert stamp["ganaug"]["commit"] != ""
     assert "| 1,000 | 1.50 |" in text and "| a \\| b | 2.00 |" in text  # a pipe in a cell is escaped
     assert "![Seconds](tiny/seconds.png)" in text and "](tiny/chart1.png)" in text
@@ -175,3 +176,12 @@ def test_benchmarks_use_no_path_tricks_and_no_private_ganaug_names():
         assert "spec_from_file_location" not in text, path
         private = re.findall(r"\bfrom ganaug[\w.]* import [^\n]*\b_[a-z]\w*|\bganaug[\w.]*\._[a-z]\w*|\baug\._[a-z]\w*", text)
         assert not private, (path, private)
+
+
+def test_the_stamp_names_the_keras_backend_once_keras_is_loaded():
+    from benchmarks import common
+    from ganaug.nn.backend import load_keras
+
+    keras = load_keras()
+    stamp = common.stamp("benchmarks.perf.speed", [])
+    assert stamp["keras"].startswith(f"Keras {keras.__version__} on {keras.config.backend()} ")
