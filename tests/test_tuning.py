@@ -175,7 +175,6 @@ def test_hyperband_honours_epochs_and_retrains_promoted_trials(tmp_path, data):
     assert search.best_params_["epochs"] in (1, 3)
 
 
-@pytest.mark.backends
 def test_same_random_state_same_trials(tmp_path, data):
     first = _tuner(tmp_path / "a").search(*data).trials_
     second = _tuner(tmp_path / "b").search(*data).trials_

@@ -92,6 +92,9 @@ def test_wgan_gp_table_gan_trains_without_tensorflow(backend):
     assert not result["tensorflow"]
 
 
+# Slow (35 s under JAX, most of it compiling): the alternating step is the tables'; what
+# images add (a spectrally normalised critic, which PyTorch needs copied) runs with -m slow.
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["jax", "torch"])
 def test_wgan_gp_image_gan_trains(backend):
     """Images train with ``wgan-gp`` too: the GAN that draws images from noise (not the
