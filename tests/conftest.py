@@ -65,3 +65,26 @@ def mixed_table(n=60, seed=0):
         "c": rng.choice(["a", "b", "c"], size=n),
         "label": ["common"] * (n - n // 4) + ["rare"] * (n // 4),
     })
+
+
+# ---------------------------------------------------------------- Keras backends
+def run_under_backend(code, backend, *args):
+    """Run the Python ``code`` (a script whose last printed line is JSON) with ``args``
+    in a fresh process under the Keras ``backend`` (Keras picks its backend once per
+    process), from the repository root; its last line, parsed."""
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True,
+                         env={**os.environ, "KERAS_BACKEND": backend}, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def needs_backend(backend):
+    """Skip the test where the backend's package is not installed."""
+    import importlib.util
+
+    if importlib.util.find_spec(backend) is None:
+        pytest.skip(f"{backend} is not installed")

@@ -14,7 +14,7 @@ import ganaug
 from ganaug import GANAugmenter
 from ganaug.persistence import FORMAT_VERSION
 
-from .conftest import ROOT, TINY
+from .conftest import ROOT, TINY, run_under_backend
 
 # Also run under JAX and PyTorch by .ci/backends (marker `backends`).
 pytestmark = pytest.mark.backends
@@ -256,17 +256,6 @@ print(json.dumps({"X": X, "y": np.asarray(y).tolist(), "digest": hashed}))
 """
 
 
-def _sample_under(backend, path, n):
-    import os
-    import subprocess
-    import sys
-
-    out = subprocess.run([sys.executable, "-c", _SAMPLE_UNDER, str(path), str(n)], capture_output=True,
-                         text=True, env={**os.environ, "KERAS_BACKEND": backend}, cwd=ROOT)
-    assert out.returncode == 0, out.stderr[-3000:]
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 @pytest.mark.parametrize("name, n", [("table-0.1.0.ganaug", 200), ("image-0.1.0.ganaug", 40)])
 def test_a_model_saved_by_version_0_1_0_loads_and_samples_as_it_did(name, n):
     """Files written by ganaug 0.1.0 (one module per estimator, before the stages had
@@ -293,7 +282,7 @@ def test_a_model_saved_by_version_0_1_0_loads_and_samples_as_it_did(name, n):
 
     if importlib.util.find_spec("tensorflow") is None:
         pytest.skip("TensorFlow is not installed: nothing to compare this backend's rows with")
-    theirs = _sample_under("tensorflow", path, n)
+    theirs = run_under_backend(_SAMPLE_UNDER, "tensorflow", path, n)
     if isinstance(X_new, pd.DataFrame):
         X_tf = pd.read_json(io.StringIO(theirs["X"]), orient="split")
         numeric = X_new.select_dtypes("number").columns

@@ -1,19 +1,17 @@
 """Image models on each Keras backend (issue 35): a label-checked fit and draw under
-TensorFlow, JAX and PyTorch, the same images for the same random_state, a saved model
+JAX and PyTorch (TensorFlow's: tests/images/test_model.py), the same images for the same random_state, a saved model
 that draws the same images again, and no TensorFlow imported under JAX or PyTorch.
 Under JAX, a second draw of other sizes compiles nothing new: the judge, the warp and
 the generator run as jitted calls padded to a few batch sizes, where an eager call
 compiles each op anew for each size. Each backend runs in its own process (Keras picks
 its backend once per process); a backend that is not installed is skipped."""
 
-import importlib.util
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from ..conftest import needs_backend as _needs
+from ..conftest import run_under_backend as _run
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,17 +63,6 @@ print(json.dumps({"backend": keras.config.backend(), "hashes": hashes, "loaded":
 """
 
 
-def _run(code, backend, *args):
-    env = {**os.environ, "KERAS_BACKEND": backend}
-    out = subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True,
-                         env=env, cwd=ROOT)
-    assert out.returncode == 0, out.stderr[-3000:]
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def _needs(backend):
-    if importlib.util.find_spec(backend) is None:
-        pytest.skip(f"{backend} is not installed")
 
 
 # TensorFlow's image determinism: tests/images/test_model.py, in the default suite.

@@ -3,13 +3,12 @@ PyTorch without TensorFlow, the same output for the same random_state, and a mod
 saved under one backend sampled under another. Each backend runs in its own process
 (Keras picks its backend once per process); a backend that is not installed is skipped."""
 
-import importlib.util
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from ..conftest import needs_backend as _needs
+from ..conftest import run_under_backend as _run
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -62,18 +61,6 @@ print(json.dumps({"backend": keras.config.backend(), "rows": rows.to_json(orient
 """
 
 
-def _run(code, backend, *args):
-    env = {**__import__("os").environ, "KERAS_BACKEND": backend}
-    out = subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True,
-                         env=env, cwd=ROOT)
-    assert out.returncode == 0, out.stderr[-3000:]
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def _needs(backend):
-    module = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}[backend]
-    if importlib.util.find_spec(module) is None:
-        pytest.skip(f"{module} is not installed")
 
 
 @pytest.mark.parametrize("backend", ["jax", "torch"])

@@ -5,13 +5,12 @@ input's shape, and the same random_state gives the same output twice. Each backe
 runs in its own process (Keras picks its backend once per process); a backend that is
 not installed is skipped."""
 
-import importlib.util
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from ..conftest import needs_backend as _needs
+from ..conftest import run_under_backend as _run
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,17 +58,6 @@ print(json.dumps({"backend": keras.config.backend(),
 """
 
 
-def _run(code, backend, *args):
-    env = {**__import__("os").environ, "KERAS_BACKEND": backend}
-    out = subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True,
-                         env=env, cwd=ROOT)
-    assert out.returncode == 0, out.stderr[-3000:]
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def _needs(backend):
-    if importlib.util.find_spec(backend) is None:
-        pytest.skip(f"{backend} is not installed")
 
 
 def _finite(history):
