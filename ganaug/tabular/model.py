@@ -212,9 +212,7 @@ class TableModel:
                     stacklevel=stacklevel + 1,
                 )
         frame = self.draw(labels, rng)
-        if not self.filter_copies:
-            return self.numbered(frame)
-        if getattr(self, "train_row_hashes_", None) is None:  # saved without them
+        if self.filter_copies and getattr(self, "train_row_hashes_", None) is None:  # saved without them
             warnings.warn(
                 "This model was saved without its training-row hashes, so the synthetic "
                 "rows were not checked for copies of training rows (filter_copies); to "
@@ -224,12 +222,12 @@ class TableModel:
                 UserWarning,
                 stacklevel=stacklevel + 1,
             )
-            return self.numbered(frame)
-        frame, self.n_copies_dropped_ = replace_copies(
-            frame, labels, rng, self.draw, self.train_row_hashes_, self.encoder_.identifier_columns_,
-            stacklevel=stacklevel + 1, classes=self.classes,
-        )
-        return self.numbered(frame)
+        elif self.filter_copies:
+            frame, self.n_copies_dropped_ = replace_copies(
+                frame, labels, rng, self.draw, self.train_row_hashes_, self.encoder_.identifier_columns_,
+                stacklevel=stacklevel + 1, classes=self.classes,
+            )
+        return self.numbered(frame)  # after the copy filter's redraws: one run of numbers
 
     def numbered(self, frame, first=0):
         """``frame`` with each numeric identifier column numbered in row order: its first
