@@ -453,3 +453,32 @@ def test_each_kind_of_warning_is_said_once():
     ]
     quiet = CliRunner().invoke(folds, ["-q"])
     assert quiet.output == "table\n"
+
+
+# A backend whose package is missing: None in sys.modules makes its import fail as if it
+# were not installed (whether or not it is).
+MISSING_BACKEND = """
+import sys
+sys.modules["jax"] = None
+from click.testing import CliRunner
+from ganaug.cli import ganaug
+result = CliRunner().invoke(ganaug, ["augment", sys.argv[1], "-t", "species", "-o", sys.argv[2]])
+print(result.exit_code)
+print(result.output)
+"""
+
+
+def test_a_backend_that_is_not_installed_is_named_with_what_to_install(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "out.csv"
+    done = subprocess.run([sys.executable, "-c", MISSING_BACKEND, str(ROOT / "sample_data" / "penguins.csv"),
+                           str(out)], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, "KERAS_BACKEND": "jax"})
+    code, output = done.stdout.split("\n", 1)
+    assert code == "1", done.stdout + done.stderr
+    assert "Keras's backend is 'jax' (KERAS_BACKEND), but jax is not installed" in output
+    assert "pip install 'ganaug[jax]'" in output and "Traceback" not in output + done.stderr
+    assert not out.exists()

@@ -120,9 +120,14 @@ def quiet_tensorflow():
     """Load Keras and its backend now, without the backend's start-up lines, unless
     ``ganaug --verbose`` (see :mod:`ganaug.nn.backend`, which every ganaug module that
     uses Keras goes through; ``GANAUG_BACKEND_LOGS=1`` lets them through as well)."""
-    from ganaug.nn.backend import load_keras
+    from ganaug.nn.backend import BACKEND_PACKAGES, load_keras
 
-    load_keras(quiet=False if _verbose() else None)
+    try:
+        load_keras(quiet=False if _verbose() else None)
+    except ModuleNotFoundError as exc:  # KERAS_BACKEND names a backend not installed
+        if exc.name not in BACKEND_PACKAGES:
+            raise
+        raise click.ClickException(str(exc)) from None
 
 
 def parse_strategy(value):

@@ -42,7 +42,10 @@ import tempfile
 import threading
 
 # keras, layers and ops are module attributes too (see __getattr__ at the end).
-__all__ = ["LOGS_VARIABLE", "load_keras", "load_tensorflow", "set_threads", "tensorflow_backend"]
+__all__ = ["BACKEND_PACKAGES", "LOGS_VARIABLE", "load_keras", "load_tensorflow", "set_threads", "tensorflow_backend"]
+
+#: The package each Keras backend imports, and what to ``pip install`` for it.
+BACKEND_PACKAGES = {"tensorflow": "tensorflow", "jax": "ganaug[jax]", "torch": "ganaug[torch]"}
 
 #: The environment variable that, set to ``1``, lets the backend's start-up lines through.
 LOGS_VARIABLE = "GANAUG_BACKEND_LOGS"
@@ -86,7 +89,18 @@ def load_keras(quiet=None):
     >>> load_keras().__name__
     'keras'
     """
-    return _load("keras", quiet)
+    try:
+        return _load("keras", quiet)
+    except ModuleNotFoundError as exc:
+        if exc.name not in BACKEND_PACKAGES:
+            raise
+        backend = os.environ.get("KERAS_BACKEND", "tensorflow").strip() or "tensorflow"
+        raise ModuleNotFoundError(
+            f"Keras's backend is {backend!r} (KERAS_BACKEND), but {exc.name} is not "
+            f"installed: pip install '{BACKEND_PACKAGES[exc.name]}' installs it, or set "
+            "KERAS_BACKEND to a backend that is installed (tensorflow, jax or torch).",
+            name=exc.name,
+        ) from exc
 
 
 def load_tensorflow(quiet=None):
