@@ -87,7 +87,7 @@ def test_benchmark_prints_tables_ranks_and_losses(tmp_path, capsys):
     for heading in ("### iris, logreg", "### penguins, forest", "### Mean rank",
                     "### Where GANAugmenter loses"):
         assert heading in out
-    for method in ("| none |", "| random |", "| smote |", "| ganaug |"):
+    for method in ("| none |", "| threshold |", "| random |", "| smote |", "| ganaug |"):
         assert method in out
     page = (tmp_path / "pages" / "compare.md").read_text()
     assert "## penguins, forest" in page and "(compare/mean_rank.png)" in page
@@ -112,6 +112,26 @@ def test_image_benchmark_warps_keep_the_grain_when_asked():
     for grain in (0.0, 1.0):
         still = bench.random_warps(X, np.random.default_rng(1), rotation=0, scale=0, shear=0, shift=0, grain=grain)
         np.testing.assert_array_equal(still, X)
+
+
+def test_image_benchmark_handset_arm_is_a_default_and_warp_its_old_name(tmp_path):
+    """benchmarks/images/downstream.py: hand-set augmentation (random affine warps of
+    ROS's copies) is a standing arm, ``handset``; ``warp``, its name before, gives the
+    same images, and older records of ``warp`` are read as ``handset``."""
+    assert "handset" in downstream.ARMS and "warp" not in downstream.ARMS
+    rng = np.random.default_rng(0)
+    X = rng.integers(0, 256, (30, 8, 8), dtype=np.uint8)
+    y = np.repeat([0, 1, 2], [20, 6, 4])
+    X_res, y_res, draw = downstream.resample("handset", X, y, seed=3)
+    assert np.bincount(y_res).tolist() == [20, 20, 20]
+    np.testing.assert_array_equal(X_res[:30], X)  # the real images first, as they are
+    assert not any((X_res[30:] == X[i]).all(axis=(1, 2)).any() for i in range(30))  # moved
+    old, _, _ = downstream.resample("warp", X, y, seed=3)
+    np.testing.assert_array_equal(old, X_res)
+    assert draw(1, 5, 0).shape == (5, 8, 8)
+    path = tmp_path / "old.jsonl"
+    path.write_text(json.dumps({"set": "s", "arm": "warp"}) + "\n")
+    assert downstream.load_records(path)[0]["arm"] == "handset"
 
 
 def tiny_payload():

@@ -320,18 +320,24 @@ def test_devsuite_builds_tables_and_resumes(fake_suite, tmp_path, capsys):
     devsuite.main(args)
     first = capsys.readouterr()
     lines = (tmp_path / "res.jsonl").read_text().splitlines()
-    assert json.loads(lines[0])["settings"]["ratio"] == 10.0
-    assert len(lines) == 1 + 2 * 2 * 4 * 2  # header + tables x classifiers x arms x folds
+    settings = json.loads(lines[0])["settings"]
+    assert settings["ratio"] == 10.0 and "roc_auc" in settings["scores"]
+    assert len(lines) == 1 + 2 * 3 * 4 * 2  # header + tables x classifiers x arms x folds
     md = (tmp_path / "res.md").read_text()
-    for heading in ("### one, logreg", "### two, forest", "### Over all cells (4 "):
+    for heading in ("### one, logreg", "### two, forest", "### one, hgb", "### Over all cells (6 ",
+                    "### Mean ranks, logreg (2 cells", "### Mean ranks, hgb (2 cells"):
         assert heading in md
+    assert "rank roc_auc" in md and "rank average_precision" in md
     page = (tmp_path / "pages" / "devsuite.md").read_text()  # the results page, with its stamp
     assert "**This run is a subset of the suite**" in page and "### " not in page
     assert "python -m benchmarks.tables.devsuite --suite" in page and "## one, logreg" in page
+    assert "## Mean ranks, forest" in page and "| average_precision |" in page
     assert (tmp_path / "pages" / "devsuite" / "mean_rank.png").stat().st_size > 0
+    assert (tmp_path / "pages" / "devsuite" / "mean_rank_by_classifier.png").stat().st_size > 0
     payload = json.loads((tmp_path / "res.json").read_text())
     assert {row["arm"] for row in payload["overall"]} == {"none", "balanced", "random", "smote"}
-    assert sum(row["wins (macro_f1)"] for row in payload["overall"]) >= 4
+    assert sum(row["wins (macro_f1)"] for row in payload["overall"]) >= 6
+    assert set(payload["per_classifier"]) == {"logreg", "forest", "hgb"}
     one = [c for c in payload["cells"] if c["table"] == "one"]
     assert all(c["n_folds"] == 2 for c in one)
     # The missing target row is dropped; the training folds are cut (49/50 rows of 'a' -> 30+...).
@@ -440,3 +446,116 @@ def test_devsuite_and_unseen_tables_name_a_missing_suite(tmp_path):
     with pytest.raises(SystemExit, match="holds no suite.toml"):
         unseen.main(["--suite", str(tmp_path / "nowhere"), "--out", str(tmp_path / "u")])
     assert not (tmp_path / "u").exists() and not list(tmp_path.glob("r.*"))
+
+
+# ------------------------------------------------------------- threshold and AUC
+def _three_and_two_class_tables():
+    from sklearn.datasets import make_classification
+
+    for k, weights in ((2, [0.85]), (3, [0.7, 0.2, 0.1])):
+        X, y = make_classification(n_samples=300, n_classes=k, n_informative=4,
+                                   weights=weights, random_state=0)
+        yield k, pd.DataFrame(X).add_prefix("x"), y
+
+
+@pytest.mark.parametrize("k, X, y", list(_three_and_two_class_tables()), ids=["binary", "3-class"])
+def test_threshold_arm_tunes_the_prediction_and_keeps_the_ranking(k, X, y):
+    """The threshold arm predicts other labels than none (its threshold is tuned), the
+    same ones for the same seed, and, refitting the same classifier, has none's AUC/AP."""
+    run = {"classifiers": ("logreg",), "arms": ["none", "threshold"], "folds": 3, "repeats": 1}
+    records = pd.DataFrame(cross_validate_arms(X, y, **run))
+    again = pd.DataFrame(cross_validate_arms(X, y, **run))
+    pd.testing.assert_frame_equal(metric_columns(records), metric_columns(again))
+    wide = records.pivot(index="fold", columns="arm")
+    for metric in ("roc_auc", "average_precision"):
+        assert wide[metric].notna().all().all() and wide[metric].gt(0.5).all().all()
+        np.testing.assert_allclose(wide[(metric, "threshold")], wide[(metric, "none")])
+    assert (wide[("minority_recall", "threshold")] != wide[("minority_recall", "none")]).any()
+    # The tuned rule itself: other labels than the plain classifier, the same on a refit.
+    from sklearn.linear_model import LogisticRegression
+
+    from ganaug.comparison import threshold_classifier
+
+    def tuned(seed):
+        return threshold_classifier(LogisticRegression(), y, metric="macro_f1",
+                                    labels=np.arange(k), minority=k - 1, seed=seed).fit(X, y)
+
+    plain = LogisticRegression().fit(X, y)
+    first, second = tuned(0), tuned(0)
+    assert type(first).__name__ == ("TunedThresholdClassifierCV" if k == 2
+                                    else "MulticlassThresholdClassifier")
+    np.testing.assert_array_equal(first.predict(X), second.predict(X))
+    assert (first.predict(X) != plain.predict(X)).any()
+    np.testing.assert_allclose(first.predict_proba(X), plain.predict_proba(X))
+
+
+def test_multiclass_threshold_tunes_offsets_on_out_of_fold_scores():
+    from sklearn.datasets import make_classification
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import balanced_accuracy_score
+    from sklearn.svm import LinearSVC
+
+    from ganaug.comparison import MulticlassThresholdClassifier
+
+    X, y = make_classification(n_samples=400, n_classes=3, n_informative=4,
+                               weights=[0.8, 0.15, 0.05], random_state=1)
+    clf = MulticlassThresholdClassifier(LogisticRegression(), scoring=balanced_accuracy_score)
+    clf.fit(X, y)
+    assert clf.offsets_.shape == (3,) and np.abs(clf.offsets_).max() > 0
+    assert balanced_accuracy_score(y, clf.predict(X)) > balanced_accuracy_score(
+        y, clf.estimator_.predict(X))
+    # No predict_proba: tuned on the decision values, and it has none either.
+    svc = MulticlassThresholdClassifier(LinearSVC(), scoring=balanced_accuracy_score).fit(X, y)
+    assert not hasattr(svc, "predict_proba") and svc.predict(X).shape == y.shape
+
+
+def test_ranking_scores_rarest_class_positive_and_macro_one_vs_rest():
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    from ganaug.comparison.statistics import ranking_scores
+
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1, 2], [30, 12, 8])
+    proba = rng.dirichlet(np.ones(3), len(y)) + np.eye(3)[y] * 0.3
+    proba /= proba.sum(axis=1, keepdims=True)
+    got = ranking_scores(y, proba, [0, 1, 2], minority=2)
+    assert got["roc_auc"] == pytest.approx(
+        roc_auc_score(y, proba, multi_class="ovr", average="macro"))
+    assert got["average_precision"] == pytest.approx(
+        average_precision_score(np.eye(3)[y], proba, average="macro"))
+    # A class missing from the test fold is left out, not a crash.
+    two = ranking_scores(y[y != 1], proba[y != 1], [0, 1, 2], minority=2)
+    assert 0.5 < two["roc_auc"] <= 1
+    # Two classes: the rarest one is the positive class.
+    binary = y[y != 1] == 2
+    score = proba[y != 1][:, [0, 2]]
+    got = ranking_scores(np.where(binary, 2, 0), score, [0, 2], minority=2)
+    assert got["average_precision"] == pytest.approx(average_precision_score(binary, score[:, 1]))
+    assert np.isnan(ranking_scores(y, None, [0, 1, 2], 2)["roc_auc"])
+
+
+def test_verdict_says_whether_rebalancing_beats_the_threshold(small):
+    from ganaug.comparison import result_from_records
+
+    records = []
+    for fold in range(6):
+        for arm, score in (("none", 0.70), ("threshold", 0.75), ("random", 0.85)):
+            records.append({"arm": arm, "fold": fold, "n_train": 80, "n_test": 20,
+                            "fit_s": 0.1, **{m: score + 0.01 * (fold % 2) for m in METRICS}})
+    result = result_from_records(pd.DataFrame(records))
+    assert "Rebalancing (random) beats moving the decision threshold by +0.100 macro_f1" \
+        in result.sentence
+    assert result.tests["versus"].tolist() == ["none", "threshold", "threshold"]
+    X, y = small
+    real = compare(X, y, classifier="logreg", arms=["none", "threshold", "random"], folds=3,
+                   repeats=1)
+    assert "decision threshold" in real.sentence
+    assert "roc_auc" in str(real) and "average_precision" in str(real)
+
+
+def test_cli_compare_threshold_arm(workdir):
+    result = run("compare", "penguins.csv", "-t", "species", "--arms", "none,threshold,random",
+                 "--folds", "2", "--repeats", "1", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert "\nthreshold " in result.output and "roc_auc" in result.output
+    assert "decision threshold" in result.output

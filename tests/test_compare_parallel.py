@@ -73,7 +73,7 @@ def test_n_jobs_2_gives_the_scores_of_n_jobs_1_every_arm(small):
                random_state=5)
     one = compare(X, y, n_jobs=1, **run)
     two = compare(X, y, n_jobs=2, **run)
-    assert list(two.summary.index) == ["none", "balanced", "random", "smote", "ganaug"]
+    assert list(two.summary.index) == ["none", "balanced", "threshold", "random", "smote", "ganaug"]
     pd.testing.assert_frame_equal(scores(two), scores(one))
 
 

@@ -6,15 +6,17 @@ Protocol (repeated stratified k-fold on each image set of ``benchmarks/images/se
   largest class (imbalance ratio 10, ``benchmarks.images.sets.cut_classes``); the test fold is
   left as it is (balanced, real images only);
 - arms: ``none`` (the imbalanced fold), ``ros`` (imblearn ``RandomOverSampler``),
-  ``smote`` (imblearn ``SMOTE`` on the flattened pixels), ``ganaug``
-  (``GANAugmenter`` with its defaults, ``random_state`` per fold); optionally
-  ``warp`` (``--arms ... warp``: the copies of random over-sampling, each moved by a
-  hand-set random affine map, ``random_warps``: the classic augmentation, no GAN),
-  ``warp_grain`` (the same maps, the images' grain moved to the nearest pixel as
-  ``GANAugmenter`` moves it, so that it is not smoothed away) and
-  ``real`` (``--arms ... real``: the fold before the cut, the real images the cut
-  removed put back; a reference, left out of the ranks: what perfect new images of
-  the cut classes would give);
+  ``smote`` (imblearn ``SMOTE`` on the flattened pixels), ``handset`` (hand-set
+  augmentation, the standing anchor a GAN has to beat: the copies of random
+  over-sampling, each moved by a random affine map within fixed ranges, rotation
+  +-10 degrees, scale 0.9-1.1, shear 0.1, shift 6 %, ``random_warps``: what a Keras
+  user does with ``RandomRotation`` / ``RandomZoom`` / ``RandomTranslation``, no GAN;
+  ``warp``, its name before, is accepted for it), ``ganaug`` (``GANAugmenter`` with
+  its defaults, ``random_state`` per fold); optionally ``warp_grain`` (the same maps,
+  the images' grain moved to the nearest pixel as ``GANAugmenter`` moves it, so that
+  it is not smoothed away) and ``real`` (``--arms ... real``: the fold before the
+  cut, the real images the cut removed put back; a reference, left out of the ranks:
+  what perfect new images of the cut classes would give);
 - classifiers: logistic regression and an RBF SVM on pixels scaled to [0, 1], and
   a small Keras CNN trained for a fixed number of steps (the same for every arm);
 - metrics on the test fold: balanced accuracy, and minority recall (mean recall of
@@ -33,7 +35,7 @@ of the real test images by as many new images as the class has real training
 images, asked of the fitted sampler (``sample``), minus their coverage by those real
 training images (0: as varied as real images; negative: less; the mean of 10 draws).
 The same gap is computed for random over-sampling's copies (drawn with replacement,
-as ``RandomOverSampler`` draws them) and, with the ``warp`` arm, for random warps of
+as ``RandomOverSampler`` draws them) and, with the ``handset`` arm, for random warps of
 such copies, and, with the ``real`` arm, for real images the cut removed (never
 trained on): the gap a perfect generator would show, the noise floor of the measure
 with so few images per class. ``coverage_gap_subset`` in the records is the older
@@ -71,11 +73,13 @@ import numpy as np  # noqa: E402
 from benchmarks import common  # noqa: E402
 from benchmarks.images import sets as image_sets  # noqa: E402
 
-ARMS = ("none", "ros", "smote", "ganaug")
-# hand-set random affine warps, no GAN (bilinear; the grain kept); the uncut fold (a reference)
-OPTIONAL_ARMS = ("warp", "warp_grain", "real")
+# handset: hand-set random affine warps of ROS's copies, no GAN (the anchor a GAN must beat)
+ARMS = ("none", "ros", "smote", "handset", "ganaug")
+# the same warps with the grain kept; the uncut fold (a reference)
+OPTIONAL_ARMS = ("warp_grain", "real")
+ALIASES = {"warp": "handset"}  # the handset arm's name before it was a default arm
 REFERENCES = ("real",)  # arms shown beside the others but left out of the ranks
-VARIETY_ARMS = ("ganaug", "ros", "warp", "warp_grain", "real")  # the arms whose new images are judged
+VARIETY_ARMS = ("ganaug", "ros", "handset", "warp_grain", "real")  # the arms whose new images are judged
 CLASSIFIERS = ("logreg", "svm", "cnn")
 METRICS = ("balanced_accuracy", "minority_recall")
 
@@ -94,6 +98,7 @@ def resample(arm, X, y, seed, cut=None, gan_seed=None):
     variety measure (None for the arms it is not taken for). ``cut``: the images and
     labels the imbalance cut removed from the fold, for the ``real`` arm. ``gan_seed``:
     the ``ganaug`` arm's ``random_state`` (default ``seed``; draws keep ``seed``)."""
+    arm = ALIASES.get(arm, arm)
     if arm == "none":
         return X, y, None
     if arm == "real":
@@ -120,7 +125,7 @@ def resample(arm, X, y, seed, cut=None, gan_seed=None):
         aug = GANAugmenter(random_state=seed if gan_seed is None else gan_seed)
         X_res, y_res = aug.fit_resample(X, y)
         return X_res, y_res, lambda c, n, k: aug.sample(y={c: n}, random_state=np.random.RandomState([seed, k]))[0]
-    if arm in ("warp", "warp_grain"):
+    if arm in ("handset", "warp_grain"):
         X_ros, y_res, _ = resample("ros", np.arange(len(y)), y, seed)
         rng, grain = np.random.default_rng(seed), 1.0 if arm == "warp_grain" else 0.0
 
@@ -357,10 +362,15 @@ def run_fold(name, X, y, repeat, fold, train, test, arms, classifiers, ratio, fe
 
 
 def load_records(path):
+    """The records of ``path`` (none if it does not exist); the ``warp`` arm of older
+    runs under its name now, ``handset``."""
     if path is None or not Path(path).exists():
         return []
     with open(path) as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+        records = [json.loads(line) for line in fh if line.strip()]
+    for r in records:
+        r["arm"] = ALIASES.get(r["arm"], r["arm"])
+    return records
 
 
 def mean_ranks(records, sets, classifiers, arms):
@@ -545,7 +555,8 @@ def page_payload(records, sets, classifiers, arms, stamp, name="images_downstrea
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", nargs="+", default=list(image_sets.SETS), choices=image_sets.SETS)
-    parser.add_argument("--arms", nargs="+", default=list(ARMS), choices=ARMS + OPTIONAL_ARMS)
+    parser.add_argument("--arms", nargs="+", default=list(ARMS), choices=ARMS + OPTIONAL_ARMS + tuple(ALIASES),
+                        help="Arms to run (warp: the handset arm's former name).")
     parser.add_argument("--classifiers", nargs="+", default=list(CLASSIFIERS), choices=CLASSIFIERS)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=1)
@@ -562,6 +573,7 @@ def main(argv=None):
     parser.add_argument("--results", type=Path, default=common.RESULTS,
                         help="Folder of the results page (default: docs/results).")
     args = parser.parse_args(argv)
+    args.arms = list(dict.fromkeys(ALIASES.get(a, a) for a in args.arms))
     began = time.perf_counter()  # the whole run's seconds, for the page (`start` times a fold)
     records, timings = [], None
 

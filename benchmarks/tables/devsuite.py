@@ -1,35 +1,41 @@
 """The development benchmark: rebalancing remedies on the 14 real tables of the devsuite.
 
     python -m benchmarks.tables.devsuite                  # everything (hours on 2 cores)
-    python -m benchmarks.tables.devsuite --tables mpg,tips --arms none,balanced,random,smote
+    python -m benchmarks.tables.devsuite --tables mpg,tips --arms none,balanced,threshold,random,smote
     python -m benchmarks.tables.devsuite --classifiers logreg --out part1   # run in parts
 
 Protocol (``../shared/devsuite/README.md``), one implementation with ``ganaug
 compare``: every table goes through :func:`ganaug.comparison.cross_validate_arms`
 with 2 x 5-fold stratified CV, training folds cut to imbalance ratio 10 (largest
 class whole, the others cut at random to a tenth of it, at least 6 rows; test folds
-never cut), arms ``none``, ``balanced`` (``class_weight="balanced"``), ``random``,
-``smote`` (SMOTENC with categoricals), ``ganaug`` (``GANAugmenter()`` defaults, or
+never cut), arms ``none``, ``balanced`` (``class_weight="balanced"``), ``threshold``
+(no resampling; the decision threshold tuned for macro-F1 by 5-fold cross-validation
+on the training fold: the bar any sampler has to clear), ``random``, ``smote``
+(SMOTENC with categoricals), ``ganaug`` (``GANAugmenter()`` defaults, or
 ``--recipe``) and, when the ``benchmark`` extra is installed, ``forestflow``
 (ForestDiffusion's flow model, one per class to grow), and the classifiers logistic
-regression and random forest (``--classifiers hgb`` adds gradient boosting).
+regression, random forest and histogram gradient boosting (``hgb``, the one most
+people use on tables and ``ganaug compare``'s default).
 Per table: the unnamed index column and rows without a target are dropped.
 
 Resumable: every record (table, classifier, arm, fold) is appended to
 ``OUT.jsonl`` as soon as it is made; a rerun with the same settings skips what is
 there. ``OUT.json`` and ``OUT.md`` get the tables: per (table, classifier) cell,
-mean ± sd over folds of macro-F1, balanced accuracy, G-mean and minority recall,
-the median fit seconds, and for the samplers how varied the rows they added are
+mean ± sd over folds of macro-F1, balanced accuracy, G-mean, minority recall, ROC
+AUC and average precision (the last two from the classifier's predicted
+probabilities: whether the rows a sampler adds help it rank, not only move its
+boundary; the ``threshold`` arm's are ``none``'s), the median fit seconds, and for the samplers how varied the rows they added are
 (``variety``: 1 = as varied as the real rows of their class, near 0 = collapsed)
 and how far their shares of missing values are from the real rows' (``missing
-gap``; both computed by ``cross_validate_arms``); over all cells, each arm's
-mean rank (1 = best; ranks per cell and metric, ties shared), its wins (cells
-where its mean macro-F1 is the best, ties counted for each), its median fit
-seconds per fold, and its mean variety and missing gap.
+gap``; both computed by ``cross_validate_arms``); over all cells, and again for
+each classifier's cells alone, each arm's mean rank per metric (1 = best; ranks
+per cell and metric, ties shared), its wins (cells where its mean macro-F1 is the
+best, ties counted for each), its median fit seconds per fold, and its mean
+variety and missing gap.
 
 The results page, ``docs/results/PAGE.{md,json}`` (``--page``, default ``devsuite``;
-``--results`` another folder), holds the same tables, a chart of the mean ranks and
-one of macro-F1 per table, the run's stamp (date, machine, command, version) and,
+``--results`` another folder), holds the same tables, a chart of the mean ranks (over
+all cells and per classifier) and one of macro-F1 per table, the run's stamp (date, machine, command, version) and,
 when the run is a subset of the suite, says so and gives the command of the full run.
 """
 
@@ -52,9 +58,10 @@ from benchmarks import common  # noqa: E402
 from benchmarks.common import fetch, load_table, pick, read_suite  # noqa: E402, F401 (used by unseen_tables)
 from ganaug.comparison import METRICS, cross_validate_arms, summarize  # noqa: E402
 
-ARMS = ("none", "balanced", "random", "smote", "ganaug", "forestflow")
-CLASSIFIERS = ("logreg", "forest")
-REPORT_METRICS = ("macro_f1", "balanced_accuracy", "g_mean", "minority_recall")
+ARMS = ("none", "balanced", "threshold", "random", "smote", "ganaug", "forestflow")
+CLASSIFIERS = ("logreg", "forest", "hgb")
+REPORT_METRICS = ("macro_f1", "balanced_accuracy", "g_mean", "minority_recall", "roc_auc",
+                  "average_precision")
 assert set(REPORT_METRICS) == set(METRICS)
 
 
@@ -262,6 +269,16 @@ def overall(cells, arms, records):
     return table, len(full)
 
 
+def per_classifier(cells, arms, records):
+    """:func:`overall` of each classifier's cells alone: ``{classifier: (table, n_ranked)}``,
+    in the order the classifiers first appear."""
+    out = {}
+    for clf in dict.fromkeys(c for _, c in cells):
+        mine = {key: s for key, s in cells.items() if key[1] == clf}
+        out[clf] = overall(mine, arms, [r for r in records if r["classifier"] == clf])
+    return out
+
+
 def _md(frame):
     cols = [frame.index.name or "", *map(str, frame.columns)]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
@@ -270,7 +287,11 @@ def _md(frame):
     return "\n".join(lines)
 
 
-def markdown(cells, ranks, n_ranked, settings):
+def _rank_text(frame):
+    return frame.map(lambda v: "" if v != v else f"{v:.2f}" if isinstance(v, float) else str(v))
+
+
+def markdown(cells, ranks, n_ranked, settings, by_classifier=None):
     s = settings
     out = [
         f"**ganaug devsuite: {s['repeats']} x {s['folds']}-fold stratified CV, training folds cut "
@@ -281,9 +302,11 @@ def markdown(cells, ranks, n_ranked, settings):
         f"### Over all cells ({n_ranked} (table, classifier) cells with every arm; "
         "rank 1 = best, mean over cells)",
         "",
-        _md(ranks.map(lambda v: "" if v != v else f"{v:.2f}" if isinstance(v, float) else str(v))),
+        _md(_rank_text(ranks)),
         "",
     ]
+    for clf, (table, n) in (by_classifier or {}).items():
+        out += [f"### Mean ranks, {clf} ({n} cells with every arm)", "", _md(_rank_text(table)), ""]
     for (table, clf), summary in cells.items():
         shown = pd.DataFrame(index=summary.index)
         for metric in REPORT_METRICS:
@@ -304,12 +327,16 @@ def markdown(cells, ranks, n_ranked, settings):
 def write_outputs(records, arms, settings, prefix):
     cells = cell_summaries(records, arms)
     ranks, n_ranked = overall(cells, arms, records)
-    text = markdown(cells, ranks, n_ranked, settings)
+    by_classifier = per_classifier(cells, arms, records)
+    text = markdown(cells, ranks, n_ranked, settings, by_classifier)
     Path(f"{prefix}.md").write_text(text + "\n", encoding="utf-8")
     payload = {
         "settings": settings,
         "n_ranked_cells": n_ranked,
         "overall": json.loads(ranks.reset_index().to_json(orient="records")),
+        "per_classifier": {clf: {"n_ranked_cells": n,
+                                 "ranks": json.loads(t.reset_index().to_json(orient="records"))}
+                           for clf, (t, n) in by_classifier.items()},
         "cells": [
             {"table": table, "classifier": clf, **row}
             for (table, clf), summary in cells.items()
@@ -326,10 +353,15 @@ def page_payload(records, arms, settings, scope, name, stamp):
     it covered, and ``full`` (when it is a subset) the command of the whole suite."""
     cells = cell_summaries(records, arms)
     ranks, n_ranked = overall(cells, arms, records)
+    by_classifier = per_classifier(cells, arms, records)
     ranked = ranks.reset_index()
     columns = [str(c) for c in ranked.columns]
-    rows = [[v if isinstance(v, str) else common.fmt(v, ".2f") if isinstance(v, float) else str(v)
-             for v in row] for row in ranked.itertuples(index=False)]
+
+    def rows_of(frame):
+        return [[v if isinstance(v, str) else common.fmt(v, ".2f") if isinstance(v, float)
+                 else str(v) for v in row] for row in frame.reset_index().itertuples(index=False)]
+
+    rows = rows_of(ranks)
     s = settings
     intro = (
         f"The development benchmark (`benchmarks/tables/devsuite.py`) on real tables "
@@ -357,6 +389,27 @@ def page_payload(records, arms, settings, scope, name, stamp):
                   "series": {"mean rank": [None if "mean rank" not in ranks else float(v)
                                            for v in ranks.get("mean rank", pd.Series(np.nan, ranks.index))]}},
     }]
+    if by_classifier:
+        sections.append({
+            "heading": "Mean ranks per classifier",
+            "text": ("The same ranks, each classifier's cells alone: a sampler that helps one "
+                     "classifier and hurts another shows here, not in the pooled table. "
+                     "`threshold` ranks as `none` on ROC AUC and average precision (it refits "
+                     "the same classifier; only its decision rule moves)."),
+            "chart": {"file": "mean_rank_by_classifier.png", "kind": "barh",
+                      "title": "Mean rank over metrics, per classifier (1 = best)",
+                      "categories": list(ranks.index), "ylabel": "mean rank",
+                      "series": {clf: [None if "mean rank" not in t or t.loc[a, "mean rank"] != t.loc[a, "mean rank"]
+                                       else float(t.loc[a, "mean rank"]) for a in ranks.index]
+                                 for clf, (t, _) in by_classifier.items()}},
+        })
+        for clf, (table, n) in by_classifier.items():
+            sections.append({
+                "heading": f"Mean ranks, {clf}",
+                "text": f"{n} tables with every arm.",
+                "table": {"columns": ["arm", *[str(c) for c in table.columns]],
+                          "rows": rows_of(table)},
+            })
     for clf in scope["classifiers"]:
         tables = [t for t in scope["tables"] if (t, clf) in cells]
         if not tables:
@@ -393,6 +446,9 @@ def page_payload(records, arms, settings, scope, name, stamp):
         "intro": intro, "stamp": stamp, "sections": sections,
         "data": {"settings": settings, "scope": scope, "n_ranked_cells": n_ranked,
                  "overall": json.loads(ranked.to_json(orient="records")),
+                 "per_classifier": {clf: {"n_ranked_cells": n,
+                                          "ranks": json.loads(t.reset_index().to_json(orient="records"))}
+                                    for clf, (t, n) in by_classifier.items()},
                  "cells": [{"table": t, "classifier": c, **row}
                            for (t, c), summary in cells.items()
                            for row in json.loads(summary.reset_index().to_json(orient="records"))]},
@@ -449,14 +505,17 @@ def main(argv=None):
     names = pick(args.tables, [n for n, _, _ in suite], "tables")
     tables = [t for t in suite if t[0] in names]
     arms = pick(args.arms, ARMS, "arms")
-    classifiers = pick(args.classifiers, ("logreg", "forest", "hgb"), "classifiers")
+    classifiers = pick(args.classifiers, CLASSIFIERS, "classifiers")
     if "forestflow" in arms and not forestflow_available():
         print("forestflow skipped: the ForestDiffusion package is not installed "
               "(pip install -e '.[benchmark]' to include it).", file=sys.stderr)
         arms.remove("forestflow")
     data_dir = args.data or fetch(args.suite)
+    # "scores": records made before ROC AUC and average precision were scored lack them,
+    # and do not mix with these.
     settings = {"folds": args.folds, "repeats": args.repeats, "ratio": args.ratio,
-                "seed": args.seed, "ganaug": gan_params(args.recipe)}
+                "seed": args.seed, "ganaug": gan_params(args.recipe),
+                "scores": list(REPORT_METRICS)}
     if "forestflow" in arms and tuple(args.forestflow_budget) != (50, 100):
         # Only a changed budget is recorded, so runs with the default still resume.
         settings["forestflow"] = list(args.forestflow_budget)
@@ -471,13 +530,13 @@ def main(argv=None):
     print(f"\nWrote {args.out}.md and {args.out}.json; {seconds:.0f} s on {os.cpu_count()} CPU cores.")
     scope = {"tables": names, "arms": arms, "classifiers": classifiers}
     every = (len(names) == len(suite) and set(ARMS) - {"forestflow"} <= set(arms)
-             and {"logreg", "forest"} <= set(classifiers))
+             and set(CLASSIFIERS) <= set(classifiers))
     if not every:
         scope["subset"] = (f"{len(names)} of {len(suite)} tables, arms {', '.join(arms)}, "
                            f"classifiers {', '.join(classifiers)}")
         scope["full"] = common.command_line("benchmarks.tables.devsuite", [
             *(["--suite", str(args.suite)] if args.suite != common.DEVSUITE else []),
-            "--classifiers", "logreg,forest,hgb", "--page", args.page])
+            "--page", args.page])
     stamp = common.stamp("benchmarks.tables.devsuite", sys.argv[1:] if argv is None else argv, seconds)
     common.write_results(page_payload(chosen, arms, settings, scope, args.page, stamp), args.results)
 

@@ -22,8 +22,9 @@ from ganaug.cli.common import (
     with_reading_options,
 )
 
-ARMS = ("none", "balanced", "random", "smote", "ganaug")  # ganaug.comparison.ARMS
-METRICS = ("macro_f1", "balanced_accuracy", "minority_recall", "g_mean")
+ARMS = ("none", "balanced", "threshold", "random", "smote", "ganaug")  # ganaug.comparison.ARMS
+METRICS = ("macro_f1", "balanced_accuracy", "minority_recall", "g_mean", "roc_auc",
+           "average_precision")  # ganaug.comparison.METRICS
 
 
 def _check_n_jobs(ctx, param, value):
@@ -51,7 +52,7 @@ def _parse_arms(value):
 @click.option("--target", "-t", required=True, help="Name of the class-label column.")
 @click.option("--classifier", type=click.Choice(["hgb", "logreg", "forest"]), default="hgb", show_default=True, help="hgb: histogram gradient boosting (native categories and missing values); logreg: logistic regression; forest: random forest.")
 @click.option("--arms", default=",".join(ARMS), show_default=True, help="Which remedies to compare, separated by commas.")
-@click.option("--metric", type=click.Choice(METRICS), default="macro_f1", show_default=True, help="The score that decides which arm is best.")
+@click.option("--metric", type=click.Choice(METRICS), default="macro_f1", show_default=True, help="The score that decides which arm is best, and the one the threshold arm tunes for (macro_f1 for roc_auc and average_precision, which no threshold moves).")
 @click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True, help="K of the stratified K-fold.")
 @click.option("--repeats", type=click.IntRange(min=1), default=2, show_default=True, help="Repeats of the K-fold split.")
 @click.option("--seed", type=SEED, default=0, show_default=True, help="Random seed; the same seed gives the same scores.")
@@ -66,11 +67,13 @@ def compare(data, target, classifier, arms, metric, folds, repeats, seed, recipe
     """Measure whether rebalancing helps a classifier on DATA, and which remedy.
 
     Repeated stratified cross-validation on DATA's rows (CSV or Parquet): in each
-    fold every arm (none, balanced class weights, random over-sampling, SMOTE or
-    SMOTENC, GANAugmenter) prepares the training rows, the classifier is fitted
-    on them and scored on the untouched test fold. Prints mean ± sd per arm and
-    whether the best arm's lead is larger than the fold-to-fold noise. With
-    --n-jobs N, N of the (fold, arm) tasks run at once, with the same scores.
+    fold every arm (none, balanced class weights, the decision threshold tuned on
+    the training fold, random over-sampling, SMOTE or SMOTENC, GANAugmenter)
+    prepares the training rows, the classifier is fitted on them and scored on the
+    untouched test fold. Prints mean ± sd per arm, whether the best arm's lead is
+    larger than the fold-to-fold noise and whether rebalancing beats moving the
+    threshold. With --n-jobs N, N of the (fold, arm) tasks run at once, with the
+    same scores.
     """
     with reported_warnings(quiet, over=f"{folds * repeats} folds"):
         _compare(data, target, classifier, arms, metric, folds, repeats, seed, recipe, report,

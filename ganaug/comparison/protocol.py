@@ -21,9 +21,10 @@ from ganaug.comparison.arms import (
     cut_imbalance,
     make_classifier,
     resample_arm,
+    threshold_classifier,
 )
 from ganaug.comparison.result import result_from_records
-from ganaug.comparison.statistics import METRICS, fold_scores
+from ganaug.comparison.statistics import LABEL_METRICS, METRICS, class_scores, fold_scores
 from ganaug.metrics import as_frame
 
 
@@ -149,7 +150,8 @@ def protocol_folds(y, folds, repeats, random_state, imbalance_ratio):
 
 def cross_validate_arms(X, y, *, classifiers=("hgb",), arms=None, augmenter=None, folds=5,
                         repeats=2, random_state=0, imbalance_ratio=None,
-                        categorical_features="auto", skip=(), progress=None, n_jobs=None):
+                        categorical_features="auto", skip=(), progress=None, n_jobs=None,
+                        metric="macro_f1"):
     """Yield one record per (fold, arm, classifier): the protocol behind :func:`compare`.
 
     Repeated stratified K-fold on ``(X, y)``. In each training fold, optionally cut
@@ -191,12 +193,18 @@ def cross_validate_arms(X, y, *, classifiers=("hgb",), arms=None, augmenter=None
         :func:`joblib.parallel_config` context (e.g. ``backend="dask"``, which runs
         the tasks on a Dask cluster). The records are the same whatever it is, and
         come in the same order; see :func:`compare`'s Notes for the threads.
+    metric : str, default='macro_f1'
+        The score the ``threshold`` arm tunes the decision threshold for, by
+        cross-validation on each training fold (:func:`threshold_classifier`). A
+        threshold does not move ``roc_auc`` or ``average_precision``: for those the
+        arm tunes macro-F1.
 
     Yields
     ------
     dict
         ``classifier, arm, fold, repeat, n_train, n_test, resample_s, fit_s`` and
-        the scores of :data:`METRICS`.
+        the scores of :data:`METRICS` (``roc_auc`` and ``average_precision`` from the
+        classifier's ``predict_proba``, else its ``decision_function``, else NaN).
 
     Examples
     --------
@@ -205,7 +213,7 @@ def cross_validate_arms(X, y, *, classifiers=("hgb",), arms=None, augmenter=None
     >>> records = list(cross_validate_arms(X, y, classifiers="logreg", arms=["none", "random"],
     ...                                    folds=3, repeats=1))
     >>> len(records), sorted(records[0])[:4]
-    (6, ['arm', 'balanced_accuracy', 'classifier', 'fit_s'])
+    (6, ['arm', 'average_precision', 'balanced_accuracy', 'classifier'])
     """
     X = as_frame(X)
     y = pd.Series(np.asarray(y), name=getattr(y, "name", None))
@@ -218,6 +226,9 @@ def cross_validate_arms(X, y, *, classifiers=("hgb",), arms=None, augmenter=None
             f"imbalance_ratio must be at least 1 (or None). Got {imbalance_ratio!r} instead."
         )
     _check_n_jobs(n_jobs)
+    if metric not in METRICS:
+        raise ValueError(f"metric must be one of {list(METRICS)}. Got {metric!r} instead.")
+    tuned_for = metric if metric in LABEL_METRICS else "macro_f1"
     counts = _check_target(y, folds, len(X))
     arm_list = _arm_list(arms)
     named = _classifier_dict(classifiers)
@@ -251,7 +262,7 @@ def cross_validate_arms(X, y, *, classifiers=("hgb",), arms=None, augmenter=None
                 task = dict(fold=fold, folds=folds, train=train, test=test, arm=arm,
                             sampler=sampler, estimators=todo, seed=seed, categorical=categorical,
                             categorical_features=categorical_features, augmenter=augmenter,
-                            classes=classes, minority=minority)
+                            classes=classes, minority=minority, metric=tuned_for)
             units.append((fold, arm, task))
     yield from _run_units(X, y, units, n_jobs, progress, folds * repeats, keras_arms)
 
@@ -364,7 +375,7 @@ def _uses_keras(arm, sampler):
 
 
 def _fold_arm_records(X, y, *, fold, folds, train, test, arm, sampler, estimators, seed,
-                      categorical, categorical_features, augmenter, classes, minority):
+                      categorical, categorical_features, augmenter, classes, minority, metric):
     """Resample fold ``fold``'s training rows (row numbers ``train``) with one arm, fit
     each of ``estimators`` on them and score it on the test rows: one record each."""
     from sklearn.base import clone
@@ -384,6 +395,9 @@ def _fold_arm_records(X, y, *, fold, folds, train, test, arm, sampler, estimator
         model = clone(estimator)
         if arm == "balanced" and sampler is None:
             model.set_params(**{balanced_key(model): "balanced"})
+        if arm == "threshold" and sampler is None:
+            model = threshold_classifier(model, y_res, metric=metric, labels=labels,
+                                         minority=minority, seed=seed)
         start = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
@@ -393,7 +407,8 @@ def _fold_arm_records(X, y, *, fold, folds, train, test, arm, sampler, estimator
             "classifier": name, "arm": arm, "fold": fold, "repeat": fold // folds,
             "n_train": len(X_tr), "n_test": len(X_te),
             "resample_s": resample_s, "fit_s": resample_s + fit_s,
-            **fold_scores(y_te, model.predict(X_eval), labels, minority),
+            **fold_scores(y_te, model.predict(X_eval), labels, minority,
+                          class_scores(model, X_eval, labels)),
             **variety,
         })
     return records
@@ -428,9 +443,10 @@ def compare(X, y, *, classifier="hgb", arms=None, augmenter=None, metric="macro_
     """Measure on held-out folds of ``(X, y)`` whether rebalancing helps, and which way.
 
     Repeated stratified K-fold cross-validation; in each fold every arm
-    (``none``, ``balanced``, ``random``, ``smote``, ``ganaug``; see
-    :mod:`ganaug.comparison`) prepares the training rows, ``classifier`` is fitted on
-    them and scored on the untouched test fold.
+    (``none``, ``balanced``, ``threshold``, ``random``, ``smote``, ``ganaug``; see
+    :mod:`ganaug.comparison`) prepares the training rows (or, for ``threshold``, tunes
+    the classifier's decision threshold on them), ``classifier`` is fitted on them and
+    scored on the untouched test fold.
 
     Parameters
     ----------
@@ -447,8 +463,11 @@ def compare(X, y, *, classifier="hgb", arms=None, augmenter=None, metric="macro_
         The ``ganaug`` arm's sampler, e.g. ``GANAugmenter(**load_recipe("fast"))``;
         None: ``GANAugmenter()`` with its defaults. Its ``random_state`` is set per
         fold when it is None.
-    metric : {'macro_f1', 'balanced_accuracy', 'minority_recall', 'g_mean'}
-        The score that picks the best arm.
+    metric : {'macro_f1', 'balanced_accuracy', 'minority_recall', 'g_mean', 'roc_auc', \
+'average_precision'}, default='macro_f1'
+        The score that picks the best arm, and the one the ``threshold`` arm tunes
+        its threshold for (macro-F1 when it is ``roc_auc`` or ``average_precision``,
+        which no threshold moves).
     folds, repeats : int, default=5, 2
     random_state : int or None, default=0
         The same integer gives the same scores (fit seconds aside).
@@ -506,6 +525,7 @@ def compare(X, y, *, classifier="hgb", arms=None, augmenter=None, metric="macro_
         X, y, classifiers=named, arms=arms, augmenter=augmenter, folds=folds, repeats=repeats,
         random_state=random_state, imbalance_ratio=imbalance_ratio,
         categorical_features=categorical_features, progress=progress, n_jobs=n_jobs,
+        metric=metric,
     ))
     (name, clf), = named.items()
     notes = []

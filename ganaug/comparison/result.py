@@ -1,6 +1,7 @@
-"""What :func:`~ganaug.comparison.compare` returns: the summary, the verdict in one
-sentence (the best arm against ``none`` and the best simple arm), the text table
-and the HTML report.
+"""What :func:`~ganaug.comparison.compare` returns: the summary, the verdict (the best
+arm against ``none`` and the best simple arm; and, when the ``threshold`` arm ran,
+whether rebalancing beats moving the decision threshold), the text table and the
+HTML report.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ganaug.display import shown
-from ganaug.comparison.arms import SIMPLE_ARMS
+from ganaug.comparison.arms import SIMPLE_ARMS, UNBALANCED_ARMS
 from ganaug.comparison.statistics import MEANINGS, METRICS, corrected_ttest, summarize
 
 _ALPHA = 0.05
@@ -46,16 +47,49 @@ def _tests(records, summary, metric, best):
         diff, p = corrected_ttest(both[best], both[ref], ratio)
         rows.append({"arm": best, "versus": ref, "role": role, "difference": diff,
                      "p_value": p, "n_folds": len(both)})
+    rebalancing = [a for a in summary.index if a not in UNBALANCED_ARMS]
+    if "threshold" in summary.index and rebalancing:
+        runner = _best(summary.loc[rebalancing], metric)
+        both = wide[[runner, "threshold"]].dropna()
+        diff, p = corrected_ttest(both[runner], both["threshold"], ratio)
+        rows.append({"arm": runner, "versus": "threshold", "role": _THRESHOLD_ROLE,
+                     "difference": diff, "p_value": p, "n_folds": len(both)})
     return pd.DataFrame(rows, columns=["arm", "versus", "role", "difference", "p_value",
                                        "n_folds"])
+
+
+_THRESHOLD_ROLE = "the best rebalancing arm against moving the threshold"
 
 
 def _noise(p):
     return "larger than the fold-to-fold noise" if p < _ALPHA else "within the fold-to-fold noise"
 
 
+def _threshold_sentence(row, metric):
+    """Whether the best rebalancing arm beats moving the decision threshold."""
+    if row.difference > 0 and row.p_value < _ALPHA:
+        return (f"Rebalancing ({row.arm}) beats moving the decision threshold by "
+                f"{row.difference:+.3f} {metric} (p = {row.p_value:.3f}).")
+    if row.difference < 0 and row.p_value < _ALPHA:
+        return (f"Moving the decision threshold beats every rebalancing arm (the best, "
+                f"{row.arm}, is {row.difference:+.3f} {metric} behind it, p = {row.p_value:.3f}).")
+    return (f"Moving the decision threshold does as well as any rebalancing (best rebalancing "
+            f"arm {row.arm}, {row.difference + 0.0:+.3f} {metric}, p = {row.p_value:.3f}, "
+            "within the fold-to-fold noise).")
+
+
 def _sentence(summary, tests, metric, best):
-    """Which arm is best, and whether its leads are larger than the fold-to-fold noise."""
+    """Which arm is best, whether its leads are larger than the fold-to-fold noise, and
+    (when the threshold arm ran) whether rebalancing beats moving the threshold."""
+    against = tests[tests["role"] == _THRESHOLD_ROLE]
+    tests = tests[tests["role"] != _THRESHOLD_ROLE]
+    first = _best_sentence(summary, tests, metric, best)
+    if against.empty:
+        return first
+    return f"{first} {_threshold_sentence(next(against.itertuples()), metric)}"
+
+
+def _best_sentence(summary, tests, metric, best):
     score = summary.loc[best, metric]
     if tests.empty:
         return f"{best} is best by {metric} ({score:.3f}); there is no other arm to compare with."
@@ -96,10 +130,15 @@ class ComparisonResult:
     best : str
         The arm with the highest mean ``metric``.
     tests : DataFrame
-        The best arm against ``none`` and the best simple arm: mean difference over
-        folds and the corrected paired t-test's p-value.
+        The best arm against ``none`` and the best simple arm, and, when the
+        ``threshold`` arm ran, the best rebalancing arm (any arm but ``none`` and
+        ``threshold``) against it: mean difference over folds and the corrected
+        paired t-test's p-value.
     sentence : str
-        The verdict in one plain sentence.
+        The verdict in plain words: which arm is best and whether its lead is
+        larger than the fold-to-fold noise; then, when the ``threshold`` arm ran
+        beside some rebalancing arm, whether rebalancing beats moving the decision
+        threshold.
     notes : list of str
         Arms left out, and why.
     settings : dict
@@ -121,7 +160,7 @@ class ComparisonResult:
         for col in [*METRICS, "fit_s"]:
             digits = 2 if col == "fit_s" else 3
             cells[col] = [
-                f"{m:.{digits}f} ± {0.0 if s != s else s:.{digits}f}"
+                "n/a" if pd.isna(m) else f"{m:.{digits}f} ± {0.0 if s != s else s:.{digits}f}"
                 for m, s in zip(self.summary[col], self.summary[f"{col}_sd"])
             ]
         cells[""] = ["<- best" if arm == self.best else "" for arm in cells.index]
