@@ -246,6 +246,17 @@ class GANAugmenter(BaseOverSampler):
         holds no training rows. With 0 the classes that fail the fidelity check
         (``interpolated_classes_``) are generated too, with a warning, rather than
         interpolated between real rows.
+    keep_rules : bool, default=True
+        Whether synthetic table rows keep the table's own rules: those that at least
+        99 % of the training rows keep, found at fit with no input
+        (:func:`ganaug.tabular.rules.find_rules`: a column determined by another,
+        exact arithmetic identities such as ``total = a + b``, orders ``a >= b``, the
+        combinations of levels that occur), kept in ``rules_``. A column a rule ties
+        to a class-dependent column is not shared (so a recombined row takes both
+        from one real row); in generated rows a determined column is derived from its
+        determinants; a generated row that still breaks a rule is drawn again, then
+        replaced by a recombined row (:mod:`ganaug.tabular.rule_keeping`). False
+        models every column freely, as before 0.2.
     keep_training_rows : bool, default=False
         Whether a pickle of the fitted augmenter (``pickle``, ``joblib.dump``, a fitted
         :class:`imblearn.pipeline.Pipeline` that holds it, a process pool) keeps what
@@ -377,6 +388,7 @@ class GANAugmenter(BaseOverSampler):
         "filter_labels": ["boolean"],
         "shared_columns": [StrOptions({"auto"}), "array-like", None],
         "recombine": [Interval(Real, 0, 1, closed="both"), StrOptions({"auto"})],
+        "keep_rules": ["boolean"],
         "keep_training_rows": ["boolean"],
         "working_size": [Interval(Integral, 8, 128, closed="both"), StrOptions({"auto"}), None],
         "verbose": ["verbose"],
@@ -403,6 +415,7 @@ class GANAugmenter(BaseOverSampler):
         filter_labels=True,
         shared_columns="auto",
         recombine="auto",
+        keep_rules=True,
         keep_training_rows=False,
         working_size="auto",
         verbose=0,
@@ -425,6 +438,7 @@ class GANAugmenter(BaseOverSampler):
         self.filter_labels = filter_labels
         self.shared_columns = shared_columns
         self.recombine = recombine
+        self.keep_rules = keep_rules
         self.keep_training_rows = keep_training_rows
         self.working_size = working_size
         self.verbose = verbose
@@ -569,6 +583,7 @@ class GANAugmenter(BaseOverSampler):
             "categorical_features": self._categorical_features_for(frame),
             "identifiers": self.identifiers,
             "shared_columns": self.shared_columns, "recombine": self.recombine,
+            "keep_rules": self.keep_rules,
             "filter_labels": self.filter_labels, "filter_copies": self.filter_copies,
             "on_divergence": self.on_divergence,
         }

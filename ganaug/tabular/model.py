@@ -5,7 +5,10 @@
 1. encode the table into GAN space (:mod:`ganaug.tabular.encoder`), leaving the columns
    that identify rows unmodelled (:mod:`ganaug.tabular.identifiers`);
 2. hash the training rows for the copy filter (:mod:`ganaug.tabular.copies`);
-3. choose the shared columns, keep the real rows in memory (:mod:`ganaug.tabular.shared`);
+3. find the table's own rules (:mod:`ganaug.tabular.rules`), with ``keep_rules``;
+   choose the shared columns, none of them tied by a rule to a column that is not
+   shared (:mod:`ganaug.tabular.rule_keeping`), keep the real rows in memory
+   (:mod:`ganaug.tabular.shared`);
 4. fit the label judge (:mod:`ganaug.tabular.label_check`);
 5. train the GAN (:mod:`ganaug.tabular.training`), restarted with lower learning rates
    if it diverges and ``on_divergence='restart'`` (:mod:`ganaug.nn.training`), then
@@ -16,7 +19,9 @@
 :meth:`TableModel.generate` then makes rows for given class indices: recombined from
 real rows (a share, ``recombine``) or generated (calibrated, or interpolated for the
 classes that failed the fidelity check), their shared columns lent by real rows,
-label-checked, decoded, with copies of training rows redrawn, and numbered: each
+label-checked, decoded, made to keep the table's rules (determined columns derived,
+rows that still break a rule redrawn: :class:`~ganaug.tabular.rule_keeping.RuleKeeper`),
+with copies of training rows redrawn, and numbered: each
 numeric identifier column goes on from its largest real value, in output order.
 """
 
@@ -37,7 +42,14 @@ from ganaug.tabular.encoder import TabularEncoder
 from ganaug.tabular.fidelity import check_fidelity, interpolate
 from ganaug.tabular.identifiers import fresh_values
 from ganaug.tabular.label_check import fit_label_judge, label_checked
-from ganaug.tabular.shared import RealRows, choose_shared_columns, recombine_share, split_recombined
+from ganaug.tabular.rule_keeping import RuleKeeper, close_shared
+from ganaug.tabular.rules import find_rules
+from ganaug.tabular.shared import (
+    RealRows,
+    choose_shared_columns,
+    recombine_share,
+    split_recombined,
+)
 from ganaug.tabular.training import train_table_gan
 from ganaug.tabular.variety import check_variety
 
@@ -68,14 +80,14 @@ class TableModel:
     ATTRIBUTES = (
         "encoder_", "generator_", "history_", "train_row_hashes_", "shared_columns_",
         "class_dependence_", "label_judge_", "calibration_", "fidelity_",
-        "interpolated_classes_", "variety_", "label_agreement_", "n_copies_dropped_",
+        "interpolated_classes_", "variety_", "label_agreement_", "n_copies_dropped_", "rules_",
     )
     #: The estimator's parameters a draw reads as they are at the draw.
     DRAW_OPTIONS = ("filter_labels", "filter_copies", "recombine")
 
     def __init__(self, settings, classes, *, categorical_features="auto", identifiers="auto",
-                 shared_columns="auto", recombine="auto", filter_labels=True, filter_copies=True,
-                 on_divergence="raise"):
+                 shared_columns="auto", recombine="auto", keep_rules=True, filter_labels=True,
+                 filter_copies=True, on_divergence="raise"):
         self.settings = settings
         self.classes = classes
         self.n_classes = len(classes)
@@ -83,6 +95,7 @@ class TableModel:
         self.identifiers = identifiers
         self.shared_columns = shared_columns
         self.recombine = recombine
+        self.keep_rules = keep_rules
         self.filter_labels = filter_labels
         self.filter_copies = filter_copies
         self.on_divergence = on_divergence
@@ -94,6 +107,7 @@ class TableModel:
         self.calibration_ = None
         self.label_judge_ = None
         self.shared_columns_ = []
+        self.rule_keeper_ = None
         self.interpolated_classes_ = []
         self.n_copies_dropped_ = 0
 
@@ -118,8 +132,14 @@ class TableModel:
         encoded = self.encoder_.transform(frame)
         identifiers = self.encoder_.identifier_columns_
         self.train_row_hashes_ = np.unique(copy_hashes(frame, identifiers))
+        self.rule_keeper_ = None
+        if self.keep_rules:  # no random number drawn: a table without rules is drawn as before
+            rules = find_rules(frame, identifiers=list(identifiers), random_state=0)
+            self.rule_keeper_ = RuleKeeper(rules, frame) if rules else None
         self.shared_columns_, self.class_dependence_ = choose_shared_columns(
             frame, y_idx, self.encoder_, self.shared_columns, self.n_classes)
+        if self.rule_keeper_ is not None and isinstance(self.shared_columns, str):
+            self.shared_columns_ = close_shared(self.shared_columns_, self.rule_keeper_.rules)
         class_rows = [np.flatnonzero(y_idx == k) for k in range(self.n_classes)]
         self.real_rows = RealRows(frame, encoded, class_rows, self.encoder_, self.shared_columns_)
         seed = next(seeds)
@@ -262,11 +282,34 @@ class TableModel:
         if share > 0 and len(labels):
             take = split_recombined(labels, share, rng)
             if take.any():
-                frame = pd.concat([self.draw(labels[~take], rng, recombine=0.0),
-                                   self.real_rows.recombined(labels[take], rng)], ignore_index=True)
+                generated = self._kept(labels[~take], rng, fallback=True)
+                recombined = self.real_rows.recombined(labels[take], rng)
+                if self.rule_keeper_ is not None:
+                    recombined = self.rule_keeper_.keep(recombined, labels[take], rng,
+                                                        self.real_rows.recombined, derive=False)
+                frame = pd.concat([generated, recombined], ignore_index=True)
                 order = np.argsort(np.concatenate([np.flatnonzero(~take), np.flatnonzero(take)]),
                                    kind="stable")
                 return frame.iloc[order].reset_index(drop=True)
+        return self._kept(labels, rng, fallback=share > 0 and self.real_rows is not None)
+
+    def _kept(self, labels, rng, fallback):
+        """Generated rows for ``labels`` that keep the table's rules
+        (:meth:`RuleKeeper.keep`); with ``fallback``, a row that still breaks one after
+        its redraws is recombined from real rows instead."""
+        frame = self._generated_rows(labels, rng)
+        if self.rule_keeper_ is None or not len(labels):
+            return frame
+        recombined = self.real_rows.recombined if fallback else None
+        return self.rule_keeper_.keep(frame, labels, rng, self._generated_rows, recombined)
+
+    @property
+    def rules_(self):
+        """The rules the synthetic rows keep (:mod:`ganaug.tabular.rule_keeping`)."""
+        return [] if self.rule_keeper_ is None else list(self.rule_keeper_.rules)
+
+    def _generated_rows(self, labels, rng):
+        """Generated rows for ``labels``, label-checked with ``filter_labels``, decoded."""
         if not self.filter_labels or self.label_judge_ is None or not len(labels):
             encoded, donors = self._candidates(labels, rng)
             return self._decoded(encoded, labels, rng, donors)
@@ -336,6 +379,8 @@ class TableModel:
         if self.label_judge_ is not None:
             state["label_judge"] = {k: v.tolist() for k, v in self.label_judge_.items()}
         state["encoder"] = self.encoder_.get_state()
+        if self.rule_keeper_ is not None:
+            state["rules"] = self.rule_keeper_.get_state()
         if keep_copy_filter and getattr(self, "train_row_hashes_", None) is not None:
             state["train_row_hashes"] = base64.b64encode(
                 self.train_row_hashes_.astype("<u8").tobytes()).decode("ascii")
@@ -355,6 +400,8 @@ class TableModel:
                 base64.b64decode(state["train_row_hashes"], validate=True), dtype="<u8"
             ).astype(np.uint64)
         model.encoder_ = TabularEncoder.from_state(state["encoder"])
+        if state.get("rules") is not None:
+            model.rule_keeper_ = RuleKeeper.from_state(state["rules"])
         if state.get("calibration") is not None:
             model.calibration_ = OutputCalibration.from_state(model.encoder_, state["calibration"])
         model.generator_ = generator
