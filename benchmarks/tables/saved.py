@@ -44,10 +44,10 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import numpy as np
+import pandas as pd
 
-from benchmarks import common  # noqa: E402
+from benchmarks import common
 
 DEFAULT_TABLES = ("mpg", "tips", "Salaries", "Housing", "Fishing")
 #: Numeric columns with more distinct values than this are measured at their extremes
