@@ -165,13 +165,9 @@ def _row_member(name, value):
             data = None
         back = None if data is None else _frame_from_bytes(data, spec)
         for i, column in enumerate(value.columns):
-            if back is None:
-                try:
-                    _frame_bytes(value.iloc[:, [i]])
-                    continue
-                except Exception:  # noqa: BLE001
-                    pass
-            elif value.iloc[:, i].reset_index(drop=True).equals(back.iloc[:, i]):
+            if back is None and _writes_to_parquet(value.iloc[:, [i]]):
+                continue
+            if back is not None and value.iloc[:, i].reset_index(drop=True).equals(back.iloc[:, i]):
                 continue
             raise ValueError(
                 f"Column {column!r} of the training rows (dtype {value.dtypes.iloc[i]}) does not "
@@ -189,6 +185,15 @@ def _row_member(name, value):
         raise ValueError(f"Training rows {name!r} of dtype {array.dtype} cannot be saved without "
                          "pickling; save without keep_training_rows.") from None
     return f"rows/{name}.npy", "npy", buffer.getvalue()
+
+
+def _writes_to_parquet(frame):
+    """Whether :func:`_frame_bytes` takes ``frame`` without an error."""
+    try:
+        _frame_bytes(frame)
+    except Exception:  # noqa: BLE001  (pyarrow raises many types)
+        return False
+    return True
 
 
 def _frame_bytes(frame):

@@ -68,7 +68,7 @@ def test_the_archive_with_rows_holds_no_pickle(fitted, kept):
         blobs = {name: archive.read(name) for name in names}
     assert names == ["generator.keras", "metadata.json", "rows/frame.parquet", "rows/labels.npy"]
     assert json.loads(blobs["metadata.json"])["format_version"] == 2
-    for name, blob in blobs.items():
+    for blob in blobs.values():
         assert b"\x80\x04\x95" not in blob and b"\x80\x05\x95" not in blob  # pickle protocol 4/5 frames
     import io
 
