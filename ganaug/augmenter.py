@@ -259,8 +259,8 @@ class GANAugmenter(BaseOverSampler):
         samples as one loaded with :func:`ganaug.load` does (every table row
         generated, copies not filtered, images drawn from the noise alone: each with
         a warning). With True it samples as right after fit, the same rows for the
-        same ``random_state``. :meth:`save`, whose file holds no rows, then keeps the
-        row hashes (as ``keep_copy_filter=True`` does). The value is read when the
+        same ``random_state``. :meth:`save` then stores the training rows and the row
+        hashes in its file too (see its ``keep_training_rows``). The value is read when the
         augmenter is pickled or saved, so ``set_params`` may change it after fit.
         **Risk:** such a pickle holds the training data themselves, and anyone who
         holds it can read every training row: share it only with those who may see
