@@ -13,6 +13,7 @@ from __future__ import annotations
 import binascii
 import json
 import math
+import warnings
 from copy import deepcopy
 from numbers import Integral, Real
 
@@ -269,8 +270,8 @@ class GANAugmenter(BaseOverSampler):
         samples as one loaded with :func:`ganaug.load` does (every table row
         generated, copies not filtered, images drawn from the noise alone: each with
         a warning). With True it samples as right after fit, the same rows for the
-        same ``random_state``. :meth:`save`, whose file holds no rows, then keeps the
-        row hashes (as ``keep_copy_filter=True`` does). The value is read when the
+        same ``random_state``. :meth:`save` then stores the training rows and the row
+        hashes in its file too (see its ``keep_training_rows``). The value is read when the
         augmenter is pickled or saved, so ``set_params`` may change it after fit.
         **Risk:** such a pickle holds the training data themselves, and anyone who
         holds it can read every training row: share it only with those who may see
@@ -686,17 +687,19 @@ class GANAugmenter(BaseOverSampler):
         return frame.to_numpy(dtype=self.input_dtype_)
 
     # ----------------------------------------------------------- persistence
-    def save(self, path, *, force=False, keep_copy_filter=None):
+    def save(self, path, *, force=False, keep_copy_filter=None, keep_training_rows=None):
         """Save the fitted augmenter to ``path``, one ``.ganaug`` archive (see :func:`ganaug.load`).
 
         The file holds the generator's weights, the parameters, the classes and the
         encoder's fitted state (column names and dtypes, each categorical column's
         categories, each numeric column's quantiles). By default it holds no row
         hashes and no rows, so a loaded model cannot filter copies of training rows
-        (``filter_copies``). The quantiles are smoothed (each the mean of itself and its
-        neighbours), so a value that only one or two training rows have is not stored;
-        values that three or more rows share still allow a weak membership test
-        (README, "What a saved model holds").
+        (``filter_copies``), and it generates every row: right after fit, a table's
+        rows are mostly recombined from real rows and borrow shared columns from them,
+        and each image is a warp of a real image. The quantiles are smoothed (each the
+        mean of itself and its neighbours), so a value that only one or two training
+        rows have is not stored; values that three or more rows share still allow a
+        weak membership test (README, "What a saved model holds").
 
         Parameters
         ----------
@@ -709,13 +712,30 @@ class GANAugmenter(BaseOverSampler):
             who holds the file and a candidate row can then tell whether that exact
             row was in the training data (a membership test). Only share such a
             file with those who may know who was in the training data. Default: the
-            value of ``keep_training_rows`` (False unless set).
+            value of ``keep_training_rows``.
+        keep_training_rows : bool, optional
+            Also store what sampling right after fit takes from the training data: the
+            training rows themselves (Parquet), the rows interpolated between, or the
+            training images (NumPy ``.npy``), never pickled. The loaded model then
+            samples exactly the rows the fitted model samples with the same
+            ``random_state``. **Privacy cost:** the file then contains every training
+            row (or image) verbatim, and anyone who holds it can read them: share it
+            only with those who may see the training data. Default: the estimator's
+            ``keep_training_rows`` (False unless set).
         """
         model = self._fitted_model()
+        if keep_training_rows is None:
+            keep_training_rows = self.keep_training_rows
         if keep_copy_filter is None:
-            keep_copy_filter = self.keep_training_rows
+            keep_copy_filter = keep_training_rows
         state = {**self._saved_state(), **model.get_state(keep_copy_filter=keep_copy_filter)}
-        persistence.write_archive(path, state, model.generator_, force=force)
+        rows = model.training_rows() if keep_training_rows else None
+        if keep_training_rows and not rows:
+            warnings.warn(
+                "keep_training_rows=True, but this model holds no training rows (it was loaded "
+                "from a file or a pickle without them), so the file holds none either.",
+                UserWarning, stacklevel=2)
+        persistence.write_archive(path, state, model.generator_, force=force, rows=rows)
 
     def _saved_state(self):
         """The estimator's own fitted state as JSON (the model adds its stages')."""
@@ -736,8 +756,9 @@ class GANAugmenter(BaseOverSampler):
         }
 
     @classmethod
-    def _from_saved(cls, state, generator):
-        """A fitted augmenter from a saved state and the generator."""
+    def _from_saved(cls, state, generator, rows=None):
+        """A fitted augmenter from a saved state and the generator (and the training
+        rows, when the file holds them)."""
         params = {k: persistence.param_from(v) for k, v in state["params"].items()}
         for name in state.get("dropped_params", []):
             params.pop(name, None)
@@ -754,23 +775,24 @@ class GANAugmenter(BaseOverSampler):
         aug.target_name_ = persistence.untag(state["target_name"])
         if state.get("table_format") is not None:
             aug.table_format_ = state["table_format"]
-        aug.model_ = aug._model_from_saved(state, generator)
+        aug.model_ = aug._model_from_saved(state, generator, rows)
         return aug
 
-    def _model_from_saved(self, state, generator):
-        """The table or image model from its saved state (see :meth:`save`) and the
-        generator, with this augmenter's parameters."""
+    def _model_from_saved(self, state, generator, rows=None):
+        """The table or image model from its saved state (see :meth:`save`), the
+        generator and any training rows, with this augmenter's parameters."""
         if "image_encoder" in state:
             from ganaug.images.model import ImageModel
 
             settings = self._training_settings(IMAGE_DEFAULTS, 0)
             return ImageModel.from_state(
-                state, generator, settings, self.classes_, working_size=self.working_size,
+                state, generator, settings, self.classes_, rows=rows, working_size=self.working_size,
                 filter_labels=self.filter_labels, on_divergence=self.on_divergence)
         from ganaug.tabular.model import TableModel
 
         settings = self._training_settings(TABLE_DEFAULTS, 0)
-        return TableModel.from_state(state, generator, settings, self.classes_, **self._table_options())
+        return TableModel.from_state(state, generator, settings, self.classes_, rows=rows,
+                                     **self._table_options())
 
     # -------------------------------------------------------------- pickling
     def __getstate__(self):
@@ -847,7 +869,9 @@ def load(path):
 
     A model saved without ``keep_copy_filter=True`` cannot tell its samples'
     copies of training rows apart: it samples as if ``filter_copies`` were False
-    (and warns once, when ``filter_copies`` is True).
+    (and warns once, when ``filter_copies`` is True). A model saved with
+    ``keep_training_rows=True`` samples exactly as the fitted model did; one saved
+    without generates every row (see :meth:`GANAugmenter.save`) and says so.
 
     Examples
     --------
@@ -857,7 +881,8 @@ def load(path):
     """
     _register_custom_layers()
     state, generator = persistence.read_archive(path)
+    rows = persistence.read_rows(path) if state.get("rows") else None
     try:
-        return GANAugmenter._from_saved(state, generator)
+        return GANAugmenter._from_saved(state, generator, rows)
     except (KeyError, TypeError, ValueError, binascii.Error) as exc:
         raise ValueError(f"{str(path)!r}: the model metadata is incomplete or invalid ({exc}).") from None

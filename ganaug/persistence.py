@@ -1,11 +1,17 @@
 """The ``.ganaug`` archive format: one Keras model and JSON metadata, never pickled.
 
-A ``.ganaug`` file is a zip archive of exactly two members:
+A ``.ganaug`` file is a zip archive of two members:
 
 - ``generator.keras``: a Keras model in Keras's native format, loaded with
   ``safe_mode=True`` (no Python lambdas are ever deserialised);
 - ``metadata.json``: the format name and version, the ganaug version that wrote it,
-  and whatever plain-JSON state the caller hands over.
+  and whatever plain-JSON state the caller hands over;
+
+and, only when the caller hands over training rows (``save(keep_training_rows=True)``,
+format 2), one member per table or array under ``rows/``: a table as Parquet
+(``rows/<name>.parquet``, its column names and dtypes in the metadata), an array as
+NumPy's ``.npy`` (``rows/<name>.npy``, read with ``allow_pickle=False``). Without rows
+the file is format 1, as ganaug 0.1.0 wrote it.
 
 Reading checks the member names and sizes before reading anything, and never
 unpickles. This module knows nothing about estimators or encoders: they turn their
@@ -17,7 +23,9 @@ generator as the same Keras-native bytes (:func:`model_bytes`, :func:`model_from
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -38,14 +46,20 @@ __all__ = [
     "param_value",
     "read_archive",
     "read_metadata",
+    "read_rows",
     "tag",
     "untag",
     "write_archive",
 ]
 
 FORMAT_NAME = "ganaug-model"
-FORMAT_VERSION = 1
+#: The newest format this ganaug reads and writes: 2 holds training rows (``rows/``),
+#: 1 does not (and is what a file without rows is still written as).
+FORMAT_VERSION = 2
 _MEMBERS = {"metadata.json": 64 * 2**20, "generator.keras": 2 * 2**30}
+#: Training rows: ``rows/<name>.parquet`` (a table) or ``rows/<name>.npy`` (an array).
+_ROW_MEMBER = re.compile(r"rows/([a-z0-9_-]{1,64})\.(parquet|npy)")
+_ROW_LIMIT = 2 * 2**30
 
 
 # ------------------------------------------------------------- tagged values
@@ -106,23 +120,103 @@ def dtype_from_spec(spec):
 
 
 # ------------------------------------------------------------------- archive
-def write_archive(path, metadata, model, *, force=False):
+def write_archive(path, metadata, model, *, force=False, rows=None):
     """Write ``model`` (a Keras model) and ``metadata`` (a JSON-safe dict) to ``path``.
 
     The file is written whole or not at all (see :func:`ganaug.io.atomic_path`); an
     existing ``path`` needs ``force=True``. The format name and version and the
     ganaug version are added to the metadata.
+
+    ``rows``, optional, is ``{name: DataFrame or ndarray}`` (names of lowercase letters,
+    digits, ``-`` and ``_``): training rows, written as Parquet and ``.npy`` members
+    (see the module docstring) and read back by :func:`read_rows`. Each is read back
+    before the file is written; one that does not come back exactly (a column of mixed
+    Python types, say) raises a ``ValueError`` that names it. A file with rows is
+    format 2; one without is format 1.
     """
     from ganaug import __version__
     from ganaug.io import atomic_path
 
-    header = {"format": FORMAT_NAME, "format_version": FORMAT_VERSION, "ganaug_version": __version__}
-    text = json.dumps({**header, **metadata})
+    members, specs = {}, {}
+    for name, value in (rows or {}).items():
+        member, specs[name], members[member] = _row_member(name, value)
+    version = FORMAT_VERSION if members else 1
+    header = {"format": FORMAT_NAME, "format_version": version, "ganaug_version": __version__}
+    text = json.dumps({**header, **metadata, **({"rows": specs} if specs else {})})
     data = model_bytes(model)
     with (atomic_path(path, force=force) as out,
           zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive):
         archive.writestr("metadata.json", text)
         archive.writestr("generator.keras", data)
+        for member, blob in members.items():
+            archive.writestr(member, blob)
+
+
+def _row_member(name, value):
+    """``(member name, JSON spec, bytes)`` of one table or array of training rows."""
+    if not re.fullmatch(r"[a-z0-9_-]{1,64}", name):
+        raise ValueError(f"Row member names are 1-64 of a-z, 0-9, '-' and '_'. Got {name!r} instead.")
+    if isinstance(value, pd.DataFrame):
+        spec = {"columns": [tag(c) for c in value.columns],
+                "dtypes": [dtype_spec(d) for d in value.dtypes]}
+        try:
+            data = _frame_bytes(value)
+        except Exception:  # noqa: BLE001  (pyarrow raises many types): name the column
+            data = None
+        back = None if data is None else _frame_from_bytes(data, spec)
+        for i, column in enumerate(value.columns):
+            if back is None and _writes_to_parquet(value.iloc[:, [i]]):
+                continue
+            if back is not None and value.iloc[:, i].reset_index(drop=True).equals(back.iloc[:, i]):
+                continue
+            raise ValueError(
+                f"Column {column!r} of the training rows (dtype {value.dtypes.iloc[i]}) does not "
+                "come back from Parquet as it is, so the file cannot hold the training rows: "
+                "save without keep_training_rows, or give the column one type.")
+        if data is None:
+            raise ValueError("The training rows cannot be written to Parquet; save without "
+                             "keep_training_rows.")
+        return f"rows/{name}.parquet", spec, data
+    array = np.asarray(value)
+    buffer = io.BytesIO()
+    try:
+        np.save(buffer, array, allow_pickle=False)
+    except ValueError:
+        raise ValueError(f"Training rows {name!r} of dtype {array.dtype} cannot be saved without "
+                         "pickling; save without keep_training_rows.") from None
+    return f"rows/{name}.npy", "npy", buffer.getvalue()
+
+
+def _writes_to_parquet(frame):
+    """Whether :func:`_frame_bytes` takes ``frame`` without an error."""
+    try:
+        _frame_bytes(frame)
+    except Exception:  # noqa: BLE001  (pyarrow raises many types)
+        return False
+    return True
+
+
+def _frame_bytes(frame):
+    """A table as Parquet, its columns named by position (Parquet takes only text names)."""
+    frame = frame.reset_index(drop=True)
+    frame = frame.set_axis([str(i) for i in range(frame.shape[1])], axis=1)
+    frame = frame.astype({c: frame[c].dtype.subtype for c in frame.columns
+                          if isinstance(frame[c].dtype, pd.SparseDtype)})
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, engine="pyarrow", index=False)
+    return buffer.getvalue()
+
+
+def _frame_from_bytes(data, spec):
+    """The table :func:`_frame_bytes` wrote, with its column names and dtypes."""
+    frame = pd.read_parquet(io.BytesIO(data), engine="pyarrow")
+    dtypes = [dtype_from_spec(d) for d in spec["dtypes"]]
+    columns = {}
+    for i, dtype in enumerate(dtypes):
+        column = frame[str(i)]
+        columns[i] = column if column.dtype == dtype else column.astype(dtype)
+    frame = pd.concat(columns, axis=1) if columns else pd.DataFrame(index=frame.index)
+    return frame.set_axis([untag(c) for c in spec["columns"]], axis=1)
 
 
 def model_bytes(model):
@@ -151,18 +245,24 @@ def model_from_bytes(data, source="the model"):
 
 
 def _check_members(path, archive):
+    """Refuse an archive whose members are not exactly the two of :data:`_MEMBERS` plus
+    any number of training-row members (``rows/<name>.parquet`` or ``.npy``), or whose
+    member is over its size limit."""
     infos = archive.infolist()
     names = [info.filename for info in infos]
-    if sorted(names) != sorted(_MEMBERS):
+    fixed = [n for n in names if not _ROW_MEMBER.fullmatch(n)]
+    if sorted(fixed) != sorted(_MEMBERS) or len(set(names)) != len(names):
         raise ValueError(
             f"{str(path)!r} is not a ganaug model: expected exactly the members "
-            f"{sorted(_MEMBERS)}. Got {names!r} instead."
+            f"{sorted(_MEMBERS)} (and training rows as rows/<name>.parquet or rows/<name>.npy). "
+            f"Got {names!r} instead."
         )
     for info in infos:
-        if info.file_size > _MEMBERS[info.filename]:
+        limit = _MEMBERS.get(info.filename, _ROW_LIMIT)
+        if info.file_size > limit:
             raise ValueError(
                 f"{str(path)!r}: member {info.filename!r} is {info.file_size} bytes, over "
-                f"the limit of {_MEMBERS[info.filename]}; refusing to load it."
+                f"the limit of {limit}; refusing to load it."
             )
 
 
@@ -174,6 +274,31 @@ def read_archive(path):
     """
     metadata, data = _checked_archive(path)
     return metadata, model_from_bytes(data, repr(str(path)))
+
+
+def read_rows(path):
+    """The training rows a ``.ganaug`` file holds, ``{name: DataFrame or ndarray}``
+    (empty for a file saved without them), checked as :func:`read_archive` checks the
+    file. Arrays are read with ``allow_pickle=False``; nothing is unpickled."""
+    metadata, _ = _checked_archive(path)
+    specs = metadata.get("rows") or {}
+    out = {}
+    with zipfile.ZipFile(path) as archive:
+        names = {m.group(1): (m.group(0), m.group(2))
+                 for m in map(_ROW_MEMBER.fullmatch, archive.namelist()) if m}
+        if not isinstance(specs, dict) or set(names) != set(specs):
+            raise ValueError(f"{str(path)!r}: the training-row members {sorted(names)} do not match "
+                             f"the metadata's {sorted(specs) if isinstance(specs, dict) else specs!r}.")
+        for name, (member, kind) in names.items():
+            data = archive.read(member)
+            try:
+                if kind == "npy":
+                    out[name] = np.load(io.BytesIO(data), allow_pickle=False)
+                else:
+                    out[name] = _frame_from_bytes(data, specs[name])
+            except Exception as exc:  # noqa: BLE001  (NumPy, pyarrow and pandas raise many types)
+                raise ValueError(f"{str(path)!r}: member {member!r} could not be read ({exc}).") from None
+    return out
 
 
 def read_metadata(path):

@@ -223,8 +223,9 @@ def test_keep_copy_filter_is_opt_in(saved, tmp_path, monkeypatch):
 
 
 def test_keep_training_rows_saves_the_row_hashes(saved, tmp_path):
-    """save's file holds no rows, but keep_training_rows=True keeps what it can hold:
-    the row hashes, as keep_copy_filter=True does; an explicit keep_copy_filter wins."""
+    """keep_training_rows=True (the estimator's, read by save) keeps the row hashes, as
+    keep_copy_filter=True does, and the rows themselves (tests/test_saved_rows.py); an
+    explicit keep_copy_filter wins."""
     aug, _ = saved
     X, _ = _penguins()
     aug.set_params(keep_training_rows=True)
@@ -238,6 +239,7 @@ def test_keep_training_rows_saves_the_row_hashes(saved, tmp_path):
     loaded = ganaug.load(tmp_path / "kept.ganaug")
     np.testing.assert_array_equal(loaded.train_row_hashes_, aug.train_row_hashes_)
     assert loaded.keep_training_rows is True
+    assert loaded.model_.real_rows is not None
     assert not hasattr(ganaug.load(tmp_path / "without.ganaug"), "train_row_hashes_")
 
 

@@ -33,6 +33,29 @@ def quiet_option(help=QUIET_HELP):
     return click.option("--quiet", "-q", is_flag=True, help=help)
 
 
+#: What ``--keep-training-rows`` costs, said in its help and when a file is written with it.
+TRAINING_ROWS_NOTE = (
+    "The model file holds the training rows verbatim (Parquet/.npy inside the .ganaug "
+    "zip): whoever has the file can read every one of them; share it only with those "
+    "who may see the training data.")
+
+
+def keep_training_rows_option(what="rows"):
+    """The ``--keep-training-rows`` flag of the commands that save a model (``what``:
+    rows or images)."""
+    return click.option(
+        "--keep-training-rows", is_flag=True,
+        help=f"Store the training {what} in the saved model, so that it samples exactly as "
+        f"right after fit (without them a loaded model generates every {what[:-1]}). "
+        f"Privacy cost: the file then holds the training {what} verbatim; share it only "
+        f"with those who may see them.")
+
+
+def say_training_rows_kept(what="rows"):
+    """The privacy note of ``--keep-training-rows``, said (on stderr) when it wrote a file."""
+    say(f"Note: {TRAINING_ROWS_NOTE.replace('rows', what)}", err=True)
+
+
 def _quiet():
     ctx = click.get_current_context(silent=True)
     return bool(ctx and ctx.params.get("quiet"))

@@ -15,6 +15,7 @@ from ganaug.cli.common import (
     check_output,
     count_table,
     evaluate_and_report,
+    keep_training_rows_option,
     make_augmenter,
     parse_strategy,
     progress_callbacks,
@@ -22,6 +23,7 @@ from ganaug.cli.common import (
     quiet_tensorflow,
     reported_warnings,
     say,
+    say_training_rows_kept,
     user_errors,
 )
 
@@ -84,9 +86,11 @@ def _refuse_existing(targets, out_dir, classes):
 @click.option("--seed", type=SEED, default=None, help="Random seed.")
 @click.option("--recipe", default=None, help="A recipe name (fast, careful, generated) or a .toml file of parameters.")
 @click.option("--save-model", type=OUT_FILE, default=None, help="Also save the trained model here (.ganaug), for `ganaug preview`.")
+@keep_training_rows_option("images")
 @click.option("--report", type=OUT_FILE, default=None, help="Also write an HTML evaluation report: scores on the pixels and sample grids.")
 @quiet_option()
-def augment_images(in_dir, out_dir, synthetic_only, size, strategy, epochs, seed, recipe, save_model, report, quiet):
+def augment_images(in_dir, out_dir, synthetic_only, size, strategy, epochs, seed, recipe, save_model,
+                   keep_training_rows, report, quiet):
     """Rebalance a folder of images with one subfolder per class.
 
     IN_DIR/<class>/*.png (the layout of keras.utils.image_dataset_from_directory)
@@ -95,11 +99,11 @@ def augment_images(in_dir, out_dir, synthetic_only, size, strategy, epochs, seed
     """
     with reported_warnings(quiet):
         _augment_images(in_dir, out_dir, synthetic_only, size, strategy, epochs, seed, recipe,
-                        save_model, report, quiet)
+                        save_model, keep_training_rows, report, quiet)
 
 
 def _augment_images(in_dir, out_dir, synthetic_only, size, strategy, epochs, seed, recipe,
-                    save_model, report, quiet):
+                    save_model, keep_training_rows, report, quiet):
     import numpy as np
     import pandas as pd
 
@@ -108,6 +112,9 @@ def _augment_images(in_dir, out_dir, synthetic_only, size, strategy, epochs, see
 
     size = _parse_size_option(size)
     strategy = parse_strategy(strategy)
+    if keep_training_rows and save_model is None:
+        raise click.BadParameter("saves nothing without --save-model; add --save-model FILE.",
+                                 param_hint="--keep-training-rows")
     if out_dir.resolve() == in_dir.resolve() or in_dir.resolve() in out_dir.resolve().parents:
         raise click.BadParameter(
             f"the output {str(out_dir)!r} is (inside) the input folder; choose another folder.",
@@ -140,7 +147,9 @@ def _augment_images(in_dir, out_dir, synthetic_only, size, strategy, epochs, see
             else:
                 write_images(X, originals)
         if save_model is not None:
-            aug.save(save_model)
+            aug.save(save_model, keep_training_rows=keep_training_rows)
+            if keep_training_rows:
+                say_training_rows_kept("images")
         if report is not None:
             evaluate_and_report(
                 X, y, X_new, y_new, report, force=False,

@@ -15,6 +15,7 @@ from ganaug.cli.common import (
     check_output,
     count_table,
     evaluate_and_report,
+    keep_training_rows_option,
     make_augmenter,
     parse_strategy,
     progress_callbacks,
@@ -23,6 +24,7 @@ from ganaug.cli.common import (
     read_data,
     reported_warnings,
     say,
+    say_training_rows_kept,
     split_target,
     user_errors,
 )
@@ -103,9 +105,10 @@ _keep_copy_filter_option = click.option(
 @click.option("--save-model", type=OUT_FILE, default=None, help="Also save the trained model here (.ganaug).")
 @click.option("--report", type=OUT_FILE, default=None, help="Also write an HTML evaluation report of the synthetic rows.")
 @_keep_copy_filter_option
+@keep_training_rows_option()
 @_identifiers_option
 def augment(data, target, strategy, epochs, seed, recipe, quiet, force, sep, decimal, na_values,
-            output, save_model, report, keep_copy_filter, identifiers):
+            output, save_model, report, keep_copy_filter, keep_training_rows, identifiers):
     """Rebalance DATA (CSV or Parquet) and write the result in the same format.
 
     The original rows come first, unchanged (a CSV output starts with DATA's own
@@ -113,7 +116,8 @@ def augment(data, target, strategy, epochs, seed, recipe, quiet, force, sep, dec
     """
     with reported_warnings(quiet):
         _augment(data, target, strategy, epochs, seed, recipe, quiet, force, sep, decimal,
-                 na_values, output, save_model, report, keep_copy_filter, identifiers)
+                 na_values, output, save_model, report, keep_copy_filter, keep_training_rows,
+                 identifiers)
 
 
 def _check_table_input(data):
@@ -125,7 +129,7 @@ def _check_table_input(data):
 
 
 def _augment(data, target, strategy, epochs, seed, recipe, quiet, force, sep, decimal,
-             na_values, output, save_model, report, keep_copy_filter, identifiers):
+             na_values, output, save_model, report, keep_copy_filter, keep_training_rows, identifiers):
     import pandas as pd
 
     from ganaug.display import counted
@@ -133,6 +137,9 @@ def _augment(data, target, strategy, epochs, seed, recipe, quiet, force, sep, de
 
     strategy = parse_strategy(strategy)
     _check_table_input(data)
+    if keep_training_rows and save_model is None:
+        raise click.BadParameter("saves nothing without --save-model; add --save-model FILE.",
+                                 param_hint="--keep-training-rows")
     output = output or default_output(data)
     check_output(output, data, force, table=True)
     if save_model is not None:
@@ -159,7 +166,10 @@ def _augment(data, target, strategy, epochs, seed, recipe, quiet, force, sep, de
             write_table(result, output, force=force, fmt=fmt)
         if save_model is not None:
             aug.table_format_ = _table_format(fmt, target, frame)
-            aug.save(save_model, force=force, keep_copy_filter=keep_copy_filter)
+            aug.save(save_model, force=force, keep_copy_filter=keep_copy_filter or keep_training_rows,
+                     keep_training_rows=keep_training_rows)
+            if keep_training_rows:
+                say_training_rows_kept()
     say(count_table(Counter(y), Counter(y_res)))
     if aug.n_copies_dropped_:
         say(f"Redrew {counted(aug.n_copies_dropped_, 'synthetic row')} that copied a "
@@ -180,9 +190,10 @@ def _augment(data, target, strategy, epochs, seed, recipe, quiet, force, sep, de
 @_training_options
 @click.option("--output", "-o", type=OUT_FILE, required=True, help="Where to save the model (.ganaug); a missing folder is created.")
 @_keep_copy_filter_option
+@keep_training_rows_option()
 @_identifiers_option
 def fit(data, target, strategy, epochs, seed, recipe, quiet, force, sep, decimal, na_values, output,
-        keep_copy_filter, identifiers):
+        keep_copy_filter, keep_training_rows, identifiers):
     """Train a model on DATA and save it, to `ganaug sample` from later.
 
     The model keeps DATA's column order and how its columns were written, so that
@@ -201,5 +212,8 @@ def fit(data, target, strategy, epochs, seed, recipe, quiet, force, sep, decimal
             with progress_callbacks(aug.epochs, quiet) as callbacks:
                 aug.fit(X, y, callbacks=callbacks)
             aug.table_format_ = _table_format(fmt, target, frame)
-            aug.save(output, force=force, keep_copy_filter=keep_copy_filter)
+            aug.save(output, force=force, keep_copy_filter=keep_copy_filter or keep_training_rows,
+                     keep_training_rows=keep_training_rows)
         say(f"Saved model to {output}")
+        if keep_training_rows:
+            say_training_rows_kept()

@@ -142,10 +142,12 @@ class ImageModel:
         if self.takes_source() and not self.edits():
             warnings.warn(
                 "This image model was loaded from a file or a pickle, which holds no training "
-                "images (a pickle keeps them only with keep_training_rows=True), "
-                "so each image is drawn from the noise alone and then warped once more "
+                "images, so each image is drawn from the noise alone and then warped once more "
                 "(right after fit, each image is a warp of a real image of its class; "
-                "those are closer to the real images).",
+                "those are closer to the real images). To sample as right after fit, save "
+                "with keep_training_rows=True (ganaug augment-images --save-model FILE "
+                "--keep-training-rows), or pickle with keep_training_rows=True; the file then "
+                "holds the training images verbatim: share it only with those who may see them.",
                 UserWarning,
                 stacklevel=stacklevel + 1,
             )
@@ -181,9 +183,23 @@ class ImageModel:
             state["pixel_map"] = self.pixel_map_.get_state()
         return state
 
+    def training_rows(self):
+        """What a draw takes from the training images, ``{name: ndarray}`` (empty when the
+        model holds none, as one loaded without them): the images as given
+        (``images``), in GAN space (``sources``) and their class indices (``labels``).
+        What ``save(keep_training_rows=True)`` writes to the file, verbatim."""
+        if self.source_images is None:
+            return {}
+        labels = np.empty(len(self.source_images), dtype=np.int64)
+        for k, rows in enumerate(self.class_rows):
+            labels[rows] = k
+        return {"images": self.real_images, "sources": self.source_images, "labels": labels}
+
     @classmethod
-    def from_state(cls, state, generator, settings, classes, **options):
-        """A fitted model from :meth:`get_state`'s output and the saved generator."""
+    def from_state(cls, state, generator, settings, classes, rows=None, **options):
+        """A fitted model from :meth:`get_state`'s output and the saved generator, and
+        :meth:`training_rows`'s output when the file holds them (``rows``): then it
+        warps the real images as the fitted model did."""
         model = cls(settings, classes, **options)
         model.history_ = state["history"]
         model.encoder_ = ImageEncoder.from_state(state["image_encoder"])
@@ -193,4 +209,7 @@ class ImageModel:
         if state.get("pixel_map") is not None:
             model.pixel_map_ = PixelMap.from_state(state["pixel_map"])
         model.generator_ = generator
+        if rows:
+            model.real_images, model.source_images = rows["images"], rows["sources"]
+            model.class_rows = [np.flatnonzero(rows["labels"] == k) for k in range(model.n_classes)]
         return model
