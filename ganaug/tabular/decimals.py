@@ -8,10 +8,13 @@ float column, the fewest decimals (0 to :data:`MAX_DECIMALS`) that write at leas
 (:meth:`~ganaug.tabular.TabularEncoder.inverse_transform`). A column whose values need
 more (a measurement in full precision) gets None and is left as decoded.
 
-Measured on two development tables (``tips`` and ``Housing``, fold 0 of the suite's
-protocol, ``GANAugmenter(random_state=0)``): the synthetic values of columns written
-with 2 decimals (``tips.total_bill``, ``tips.tip``) or in whole units (``Housing.price``
-and ``lotsize``) that needed more decimals went from 100 % to 0 %.
+Measured on folds 0-2 of the development suite's protocol (``GANAugmenter(random_state=0)``,
+every synthetic row, borrowed and recombined real values included): on ``tips`` the
+synthetic ``total_bill`` values with more than its 2 decimals went from 18 % to 0 %; on
+``Fishing``, ``price`` (3 decimals) from 26 % to 0 %, and every other float column's
+share to 0 %. Marginal fidelity, correlation similarity and detection AUC of the
+minority rows moved by at most 0.002; fit time did not change (the search costs
+about 2 ms per full-precision column of 5,000 rows).
 """
 
 from __future__ import annotations
