@@ -12,6 +12,9 @@ Decoding moves a numeric value to the nearest of its class's levels where the co
 takes a few values in that class (:func:`_class_levels`): on Computers the minority's
 disks are 120, 212, 340 and 527 MB and the majority's 107, 214, 340 and 528 MB, and
 rounding alone gave the minority the majority's sizes.
+
+Decoding also writes each float column's values with the decimals its real values are
+written with (:mod:`ganaug.tabular.decimals`): a price in cents comes back in cents.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import pandas as pd
 from sklearn.preprocessing import OneHotEncoder, QuantileTransformer
 
 from ganaug.persistence import dtype_from_spec, dtype_spec, tag, untag
+from ganaug.tabular.decimals import column_decimals, round_decimals
 from ganaug.tabular.identifiers import first_fresh, fresh_values, identifier_columns
 
 __all__ = ["MAX_LEVELS", "Span", "TabularEncoder"]
@@ -54,6 +58,7 @@ class _Column:
     transformer: object = None
     spans: list = field(default_factory=list)
     start: object = None  # an identifier column's first fresh number (None: left empty)
+    decimals: object = None  # a numeric column's decimals (None: full precision, not rounded)
 
 
 def _is_categorical_dtype(dtype):
@@ -169,6 +174,11 @@ class TabularEncoder:
         (:func:`~ganaug.tabular.identifiers.fresh_values`).
     identifier_starts_ : dict
         Per identifier column, its first fresh number (None for a text column).
+    decimals_ : dict
+        Per numeric column, the number of decimals its real values are written with
+        (:func:`~ganaug.tabular.decimals.column_decimals`: the fewest, up to 6, that
+        write 99 % of them), or None for full precision. Decoded values are rounded to
+        it; None (and a state saved before ganaug recorded it) leaves them as decoded.
     output_dim_ : int
         Total width of GAN space.
 
@@ -318,6 +328,7 @@ class TabularEncoder:
             observed.size and np.all(observed == np.round(observed))
         )
         if observed.size:
+            col.decimals = 0 if col.integral else column_decimals(observed, series.dtype)
             col.transformer = _smooth_quantiles(
                 _quantile_transformer(observed.size).fit(observed.reshape(-1, 1)))
             col.spans.append(Span("numeric", 1))
@@ -328,6 +339,8 @@ class TabularEncoder:
     def _finish(self):
         self.identifier_columns_ = [col.name for col in self.columns_ if col.kind == "identifier"]
         self.identifier_starts_ = {col.name: col.start for col in self.columns_ if col.kind == "identifier"}
+        self.decimals_ = {col.name: col.decimals for col in self.columns_
+                          if col.kind == "numeric" and col.transformer is not None}
         self.spans_ = [span for col in self.columns_ for span in col.spans]
         self.output_dim_ = int(sum(span.width for span in self.spans_))
 
@@ -340,8 +353,9 @@ class TabularEncoder:
         numeric column's quantiles (up to 1000 values of that column, sorted),
         each column's share of missing values per class and, per class, the values of
         a numeric column that at least three of the class's rows share, where such
-        values hold nine tenths of them (``class_levels_``); and the first fresh
-        number of each numeric identifier column (one more than its largest value).
+        values hold nine tenths of them (``class_levels_``); each numeric column's
+        number of decimals (``decimals_``); and the first fresh number of each numeric
+        identifier column (one more than its largest value).
         """
         columns = []
         for col in self.columns_:
@@ -361,6 +375,7 @@ class TabularEncoder:
                 state["quantiles"] = col.transformer.quantiles_.ravel().tolist()  # divided by scale
                 state["scale"] = col.transformer.scale_
                 state["references"] = col.transformer.references_.tolist()
+                state["decimals"] = col.decimals
             columns.append(state)
         features = self.categorical_features
         if not isinstance(features, str):
@@ -393,6 +408,7 @@ class TabularEncoder:
                 has_missing=cs["has_missing"],
                 spans=[Span(kind, int(width)) for kind, width in cs["spans"]],
                 start=cs.get("start"),
+                decimals=cs.get("decimals"),  # older files: None, not rounded
             )
             if col.kind == "categorical":
                 categories = np.array([untag(c) for c in cs["categories"]], dtype=object)
@@ -468,7 +484,8 @@ class TabularEncoder:
 
         Softmax blocks are sampled (Gumbel-max) with ``random_state``; numeric values
         are mapped back through the quantile transformer, which keeps them inside the
-        observed range, and rounded for integer columns. With ``y`` (the class index
+        observed range, and rounded for integer columns and to the decimals of the
+        real values (``decimals_``) for the others. With ``y`` (the class index
         of each row), a numeric value goes to the nearest of its class's levels where
         :meth:`fit` found them (a class whose disks come in 120, 212 and 340 MB gets
         those sizes, not 214, the majority's), and with missing rates recorded at
@@ -513,6 +530,8 @@ class TabularEncoder:
             pos += 1
             if col.integral:
                 x = np.rint(x)
+            if col.name not in as_given:
+                x = round_decimals(x, col.decimals)
             levels = getattr(self, "class_levels_", {}).get(col.name)
             if levels is not None and y is not None and col.name not in as_given:
                 x = _snap_to_levels(x, np.asarray(y), levels)

@@ -27,8 +27,9 @@ def test_layout_and_round_trip():
     # Each numeric column's minimum and maximum occur once: the stored quantiles do not
     # hold them (a saved model must not tell which values were trained on), so they come
     # back a third of the way to their neighbours (i's 5 at 4.33, rounded to 4;
-    # nullable's 1 at 1.67, rounded to 2); every other value comes back as it was.
-    expected = frame.assign(f=[0.5 + (1.5 - 0.5) / 3, 1.5, np.nan, 2.25 - (2.25 - 1.5) / 3],
+    # nullable's 1 at 1.67, rounded to 2; f's 0.5 at 0.8333, rounded to f's 2 decimals);
+    # every other value comes back as it was.
+    expected = frame.assign(f=[0.83, 1.5, np.nan, 2.25 - (2.25 - 1.5) / 3],
                             i=np.array([1, 4, 3, 2], dtype=np.int32),
                             nullable=pd.array([2, None, 3, 4], dtype="Int64"))
     pd.testing.assert_frame_equal(back, expected, check_exact=False, rtol=1e-6)
