@@ -83,11 +83,22 @@ def parse_identifiers(value, X):
     return names
 
 
-def _set_identifiers(aug, value, X):
-    """Give ``aug`` the ``--identifiers`` asked for; without the option the recipe's (or
-    GANAugmenter's default) stays."""
+def _set_identifiers(aug, value, X, keep_rules=None):
+    """Give ``aug`` the ``--identifiers`` and ``--keep-rules/--no-keep-rules`` asked for;
+    without the options the recipe's (or GANAugmenter's default) stays."""
     if value is not None:
         aug.set_params(identifiers=parse_identifiers(value, X))
+    if keep_rules is not None:
+        aug.set_params(keep_rules=keep_rules)
+
+
+_keep_rules_option = click.option(
+    "--keep-rules/--no-keep-rules",
+    default=None,
+    help="Synthetic rows keep the table's own rules, found in DATA's rows (a column "
+    "determined by another, total = a + b, a >= b, the combinations of levels that occur): "
+    "the default. --no-keep-rules models every column freely.",
+)
 
 
 _keep_copy_filter_option = click.option(
@@ -107,8 +118,9 @@ _keep_copy_filter_option = click.option(
 @_keep_copy_filter_option
 @keep_training_rows_option()
 @_identifiers_option
+@_keep_rules_option
 def augment(data, target, strategy, epochs, seed, recipe, quiet, force, sep, decimal, na_values,
-            output, save_model, report, keep_copy_filter, keep_training_rows, identifiers):
+            output, save_model, report, keep_copy_filter, keep_training_rows, identifiers, keep_rules):
     """Rebalance DATA (CSV or Parquet) and write the result in the same format.
 
     The original rows come first, unchanged (a CSV output starts with DATA's own
@@ -117,7 +129,7 @@ def augment(data, target, strategy, epochs, seed, recipe, quiet, force, sep, dec
     with reported_warnings(quiet):
         _augment(data, target, strategy, epochs, seed, recipe, quiet, force, sep, decimal,
                  na_values, output, save_model, report, keep_copy_filter, keep_training_rows,
-                 identifiers)
+                 identifiers, keep_rules)
 
 
 def _check_table_input(data):
@@ -129,7 +141,8 @@ def _check_table_input(data):
 
 
 def _augment(data, target, strategy, epochs, seed, recipe, quiet, force, sep, decimal,
-             na_values, output, save_model, report, keep_copy_filter, keep_training_rows, identifiers):
+             na_values, output, save_model, report, keep_copy_filter, keep_training_rows, identifiers,
+             keep_rules=None):
     import pandas as pd
 
     from ganaug.display import counted
@@ -150,7 +163,7 @@ def _augment(data, target, strategy, epochs, seed, recipe, quiet, force, sep, de
         frame, fmt = read_data(data, sep, decimal, na_values)
         X, y = split_target(frame, target, data)
         aug = make_augmenter(recipe, strategy, epochs, seed, y)
-        _set_identifiers(aug, identifiers, X)
+        _set_identifiers(aug, identifiers, X, keep_rules)
         quiet_tensorflow()  # only now: every check above takes a fraction of a second
         with progress_callbacks(aug.epochs, quiet) as callbacks:
             X_res, y_res = aug.fit_resample(X, y, callbacks=callbacks)
@@ -192,8 +205,9 @@ def _augment(data, target, strategy, epochs, seed, recipe, quiet, force, sep, de
 @_keep_copy_filter_option
 @keep_training_rows_option()
 @_identifiers_option
+@_keep_rules_option
 def fit(data, target, strategy, epochs, seed, recipe, quiet, force, sep, decimal, na_values, output,
-        keep_copy_filter, keep_training_rows, identifiers):
+        keep_copy_filter, keep_training_rows, identifiers, keep_rules):
     """Train a model on DATA and save it, to `ganaug sample` from later.
 
     The model keeps DATA's column order and how its columns were written, so that
@@ -207,7 +221,7 @@ def fit(data, target, strategy, epochs, seed, recipe, quiet, force, sep, decimal
             frame, fmt = read_data(data, sep, decimal, na_values)
             X, y = split_target(frame, target, data)
             aug = make_augmenter(recipe, strategy, epochs, seed, y)
-            _set_identifiers(aug, identifiers, X)
+            _set_identifiers(aug, identifiers, X, keep_rules)
             quiet_tensorflow()
             with progress_callbacks(aug.epochs, quiet) as callbacks:
                 aug.fit(X, y, callbacks=callbacks)

@@ -79,9 +79,11 @@ def test_derived_values_are_written_to_the_columns_decimals(schools):
     score = synth["testscr"].to_numpy()
     mean = ((synth["readscr"] + synth["mathscr"]) / 2).to_numpy()
     np.testing.assert_allclose(score, mean, atol=0.0026)
-    # terms written to one decimal, as the real ones: the mean to its two decimals
+    # terms written to one decimal, as the real ones (ganaug.tabular.decimals): the mean
+    # to its two decimals
     terms = synth[["readscr", "mathscr"]].to_numpy() * 10
     tenths = (np.abs(terms - np.round(terms)) < 1e-6).all(axis=1)
+    assert tenths.all()
     np.testing.assert_allclose(score[tenths], np.round(mean[tenths], 2), atol=1e-9)
     assert synth["ed76"].dtype == X["ed76"].dtype
 
@@ -155,3 +157,21 @@ def test_rules_survive_the_state_round_trip():
     assert derived[3].tolist() == [7, 8, 5]  # d9: never seen, left as it was
     np.testing.assert_allclose(derived["t"], [3.0, 3.5, 4.0])
     assert back.breaking(derived).tolist() == [False, False, True]  # (x, False) never occurs
+
+
+def test_cli_keeps_rules_unless_told_not_to(schools, tmp_path, monkeypatch):
+    from ..conftest import ROOT, run_cli
+
+    X, y, rules = schools
+    monkeypatch.chdir(tmp_path)
+    X.assign(level=y).to_csv("schools.csv", index=False)
+    fast = ["--recipe", str(ROOT / "tests" / "tiny.toml"), "--seed", "0"]
+    result = run_cli("augment", "schools.csv", "-t", "level", "-o", "kept.csv", *fast)
+    assert result.exit_code == 0, result.output
+    result = run_cli("augment", "schools.csv", "-t", "level", "-o", "free.csv", "--no-keep-rules", *fast)
+    assert result.exit_code == 0, result.output
+    kept = pd.read_csv("kept.csv").iloc[len(X):].drop(columns="level")
+    free = pd.read_csv("free.csv").iloc[len(X):].drop(columns="level")
+    real = rule_rates(rules, X)
+    assert (rule_rates(rules, kept) >= real).all()
+    assert (rule_rates(rules, free) < real).any()
