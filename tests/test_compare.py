@@ -559,3 +559,11 @@ def test_cli_compare_threshold_arm(workdir):
     assert result.exit_code == 0, result.output
     assert "\nthreshold " in result.output and "roc_auc" in result.output
     assert "decision threshold" in result.output
+
+
+def test_a_difference_that_rounds_to_zero_has_no_minus_sign():
+    from ganaug.comparison.result import _shown_difference, _signed
+
+    assert _signed(-0.0004) == "+0.000"
+    assert _signed(-0.0204) == "-0.020"
+    assert _shown_difference(-0.0004) == "0.000"

@@ -61,6 +61,17 @@ def _tests(records, summary, metric, best):
 _THRESHOLD_ROLE = "the best rebalancing arm against moving the threshold"
 
 
+def _signed(difference):
+    """A difference to three decimals with its sign, '+0.000' for one that rounds to 0
+    (never '-0.000')."""
+    return f"{round(float(difference), 3) + 0.0:+.3f}"
+
+
+def _shown_difference(difference):
+    """A difference to three decimals, '0.000' (not '-0.000') for one that rounds to 0."""
+    return f"{round(float(difference), 3) + 0.0:.3f}"
+
+
 def _noise(p):
     return "larger than the fold-to-fold noise" if p < _ALPHA else "within the fold-to-fold noise"
 
@@ -69,12 +80,12 @@ def _threshold_sentence(row, metric):
     """Whether the best rebalancing arm beats moving the decision threshold."""
     if row.difference > 0 and row.p_value < _ALPHA:
         return (f"Rebalancing ({row.arm}) beats moving the decision threshold by "
-                f"{row.difference:+.3f} {metric} (p = {row.p_value:.3f}).")
+                f"{_signed(row.difference)} {metric} (p = {row.p_value:.3f}).")
     if row.difference < 0 and row.p_value < _ALPHA:
         return (f"Moving the decision threshold beats every rebalancing arm (the best, "
-                f"{row.arm}, is {row.difference:+.3f} {metric} behind it, p = {row.p_value:.3f}).")
+                f"{row.arm}, is {_signed(row.difference)} {metric} behind it, p = {row.p_value:.3f}).")
     return (f"Moving the decision threshold does as well as any rebalancing (best rebalancing "
-            f"arm {row.arm}, {row.difference + 0.0:+.3f} {metric}, p = {row.p_value:.3f}, "
+            f"arm {row.arm}, {_signed(row.difference)} {metric}, p = {row.p_value:.3f}, "
             "within the fold-to-fold noise).")
 
 
@@ -98,12 +109,12 @@ def _best_sentence(summary, tests, metric, best):
         row = rows[0]
         return (
             f"none (no rebalancing) is best by {metric} ({score:.3f}); the best remedy, "
-            f"{row.versus}, is {row.difference + 0.0:.3f} behind (p = {row.p_value:.3f}), "
+            f"{row.versus}, is {_shown_difference(row.difference)} behind (p = {row.p_value:.3f}), "
             f"{_noise(row.p_value)}."
         )
     leads = [
         f"over {row.versus} (" + (f"{row.role}: " if row.versus != "none" else "")
-        + f"{row.difference + 0.0:+.3f}, p = {row.p_value:.3f})"
+        + f"{_signed(row.difference)}, p = {row.p_value:.3f})"
         for row in rows
     ]
     verdicts = [_noise(row.p_value) for row in rows]
