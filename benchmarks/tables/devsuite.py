@@ -490,6 +490,8 @@ def parse_args(argv=None):
                         help="Name of the results page, RESULTS/PAGE.{md,json} (default: devsuite).")
     parser.add_argument("--results", type=Path, default=common.RESULTS,
                         help="Folder of the results page (default: docs/results).")
+    parser.add_argument("--note", default="", help="A sentence for the page: how the run was "
+                        "made (e.g. its records made in parts, at which commits).")
     parser.add_argument("--forestflow-budget", type=_budget, default=(50, 100), metavar="N_T,K",
                         help="ForestFlow's n_t (noise levels) and duplicate_K (copies of each "
                         "row); default 50,100, its paper's; 20,20 costs about a twelfth.")
@@ -538,7 +540,10 @@ def main(argv=None):
             *(["--suite", str(args.suite)] if args.suite != common.DEVSUITE else []),
             "--page", args.page])
     stamp = common.stamp("benchmarks.tables.devsuite", sys.argv[1:] if argv is None else argv, seconds)
-    common.write_results(page_payload(chosen, arms, settings, scope, args.page, stamp), args.results)
+    payload = page_payload(chosen, arms, settings, scope, args.page, stamp)
+    if args.note:
+        payload["intro"] += " " + args.note.strip()
+    common.write_results(payload, args.results)
 
 
 if __name__ == "__main__":

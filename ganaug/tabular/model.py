@@ -312,7 +312,11 @@ class TableModel:
         if self.rule_keeper_ is None or not len(labels):
             return frame
         recombined = self.real_rows.recombined if fallback else None
-        return self.rule_keeper_.keep(frame, labels, rng, self._generated_rows, recombined)
+        # recombine=0 asks for rows that take nothing from a training row: no repair then
+        real = None
+        if self.real_rows is not None and recombine_share(self.recombine) > 0:
+            real = self.real_rows.of_class
+        return self.rule_keeper_.keep(frame, labels, rng, self._generated_rows, recombined, real=real)
 
     @property
     def rules_(self):

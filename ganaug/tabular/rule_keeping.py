@@ -21,7 +21,9 @@ mathscr) / 2``, ``ed76 >= ed66``, only 24 combinations of four survey columns).
   combination of levels, a determinant value no real row had with another rule's
   columns) is drawn again, up to :data:`REDRAWS` times; a row that breaks a rule after
   that is replaced by a recombined row of its class (when the model recombines rows at
-  all), which keeps every rule by construction. A recombined row whose real row is
+  all), which keeps every rule by construction; when it does not (no shared columns),
+  the row takes the columns of each rule it breaks, jointly, from a real row of its
+  class (the rest of the row stays generated). A recombined row whose real row is
   one of the few that break a rule (a rule holds in at least 99 % of the real rows,
   not all) is recombined again from another real row, up to :data:`REDRAWS` times.
 
@@ -164,7 +166,7 @@ class RuleKeeper:
             keep &= rule.holds(part)
         return ~keep
 
-    def keep(self, frame, labels, rng, redraw, fallback=None, derive=True):
+    def keep(self, frame, labels, rng, redraw, fallback=None, derive=True, real=None):
         """Generated rows for ``labels`` that keep every rule.
 
         Parameters
@@ -182,6 +184,11 @@ class RuleKeeper:
         derive : bool, default=True
             Derive the determined columns first (:meth:`derive`); False for rows
             recombined from real rows, whose values stay the real ones.
+        real : callable, optional
+            ``real(labels, rng)``: one real row of each class given. Without
+            ``fallback``, a row that still breaks a rule after its redraws takes the
+            columns of each rule it breaks, jointly, from a real row of its class
+            (:meth:`repaired`).
         """
         fix = self.derive if derive else (lambda rows: rows)
         frame = fix(frame.reset_index(drop=True))
@@ -196,6 +203,23 @@ class RuleKeeper:
         if bad.any() and fallback is not None:
             at = np.flatnonzero(bad)
             frame = _replace_rows(frame, at, fallback(labels[at], rng).reset_index(drop=True))
+        elif bad.any() and real is not None:
+            at = np.flatnonzero(bad)
+            frame = _replace_rows(frame, at, self.repaired(frame.iloc[at].reset_index(drop=True),
+                                                           real(labels[at], rng)))
+        return frame
+
+    def repaired(self, frame, real):
+        """``frame`` with the columns of each rule a row breaks taken, jointly, from the
+        row of ``real`` at the same position (a real row of its class); rules in their
+        order, so a later rule sees the earlier repairs."""
+        frame = frame.reset_index(drop=True)
+        real = real.reset_index(drop=True)
+        for rule in self.rules:
+            off = ~rule.holds(frame)
+            if off.any():
+                for column in rule.columns:
+                    frame[column] = _put(frame[column], off, real[column])
         return frame
 
     # -------------------------------------------------------------- saving

@@ -254,6 +254,15 @@ class RealRows:
         """The shared columns of the real rows at the given positions."""
         return self.frame.iloc[rows, self.frame.columns.get_indexer(self.shared_columns)]
 
+    def of_class(self, labels, rng):
+        """One real row of each given class index, drawn at random (for
+        :meth:`~ganaug.tabular.rule_keeping.RuleKeeper.keep` to take a rule's columns from)."""
+        rows = np.empty(len(labels), dtype=np.int64)
+        for k in np.unique(labels):
+            at = np.flatnonzero(labels == k)
+            rows[at] = rng.choice(self.class_rows[k], len(at))
+        return self.frame.iloc[rows].reset_index(drop=True)
+
     def recombined(self, labels, rng):
         """Rows for the given class indices recombined from real rows: a real row of the
         class, drawn at random, with the shared columns of another real row of any class."""

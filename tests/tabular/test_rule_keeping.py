@@ -175,3 +175,25 @@ def test_cli_keeps_rules_unless_told_not_to(schools, tmp_path, monkeypatch):
     real = rule_rates(rules, X)
     assert (rule_rates(rules, kept) >= real).all()
     assert (rule_rates(rules, free) < real).any()
+
+
+def test_rows_that_still_break_a_rule_take_its_columns_from_a_real_row():
+    rules = [Rule("combination", ("u", "v"), "only 2 of 4 combinations of u, v occur", 1.0, 0.5,
+                  {"allowed": {("x", "p"), ("y", "q")}})]
+    keeper = RuleKeeper(rules, whole={})
+    rng = np.random.RandomState(0)
+    bad = pd.DataFrame({"u": ["x", "y", "x"], "v": ["q", "p", "p"], "w": [1.0, 2.0, 3.0]})
+
+    def redraw(labels, rng):  # a generator that never learns the rule
+        return bad.iloc[: len(labels)].copy()
+
+    def real(labels, rng):
+        return pd.DataFrame({"u": ["y"] * len(labels), "v": ["q"] * len(labels), "w": [9.0] * len(labels)})
+
+    labels = np.zeros(3, dtype=int)
+    left = keeper.keep(bad.copy(), labels, rng, redraw)
+    assert keeper.breaking(left).tolist() == [True, True, False]
+    kept = keeper.keep(bad.copy(), labels, rng, redraw, real=real)
+    assert not keeper.breaking(kept).any()
+    assert kept["w"].tolist() == [1.0, 2.0, 3.0]  # only the rule's columns come from the real row
+    assert kept[["u", "v"]].values.tolist() == [["y", "q"], ["y", "q"], ["x", "p"]]
