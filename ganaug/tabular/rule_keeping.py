@@ -211,15 +211,22 @@ class RuleKeeper:
 
     def repaired(self, frame, real):
         """``frame`` with the columns of each rule a row breaks taken, jointly, from the
-        row of ``real`` at the same position (a real row of its class); rules in their
-        order, so a later rule sees the earlier repairs."""
+        row of ``real`` at the same position (a real row of its class). A repair can
+        break a rule that shares a column with the one repaired, so the rules are gone
+        through again, with the same real row, until none breaks (each pass takes more
+        of that real row, which keeps the rules), at most once per rule."""
         frame = frame.reset_index(drop=True)
         real = real.reset_index(drop=True)
-        for rule in self.rules:
-            off = ~rule.holds(frame)
-            if off.any():
-                for column in rule.columns:
-                    frame[column] = _put(frame[column], off, real[column])
+        for _ in range(len(self.rules)):
+            repaired = False
+            for rule in self.rules:
+                off = ~rule.holds(frame)
+                if off.any():
+                    repaired = True
+                    for column in rule.columns:
+                        frame[column] = _put(frame[column], off, real[column])
+            if not repaired:
+                break
         return frame
 
     # -------------------------------------------------------------- saving

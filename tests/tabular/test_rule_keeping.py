@@ -197,3 +197,18 @@ def test_rows_that_still_break_a_rule_take_its_columns_from_a_real_row():
     assert not keeper.breaking(kept).any()
     assert kept["w"].tolist() == [1.0, 2.0, 3.0]  # only the rule's columns come from the real row
     assert kept[["u", "v"]].values.tolist() == [["y", "q"], ["y", "q"], ["x", "p"]]
+
+
+def test_a_repair_that_breaks_another_rule_is_repaired_too():
+    allowed_uv = {("x", "p"), ("y", "q")}
+    allowed_vw = {("p", "a"), ("q", "b")}
+    rules = [Rule("combination", ("u", "v"), "uv", 1.0, 0.5, {"allowed": allowed_uv}),
+             Rule("combination", ("v", "w"), "vw", 1.0, 0.5, {"allowed": allowed_vw})]
+    keeper = RuleKeeper(rules, whole={})
+    # (y, p, a) breaks u-v; taking u, v from the real row gives (y, q, a), which breaks
+    # v-w: the same pass takes v, w too
+    frame = pd.DataFrame({"u": ["y"], "v": ["p"], "w": ["a"]})
+    real = pd.DataFrame({"u": ["y"], "v": ["q"], "w": ["b"]})
+    repaired = keeper.repaired(frame, real)
+    assert not keeper.breaking(repaired).any()
+    assert repaired.values.tolist() == [["y", "q", "b"]]
