@@ -59,10 +59,10 @@ SAMPLE_CHUNK = 65536  # rows per generator call
 # What a loaded model without training rows says of its rows (measured by
 # benchmarks/tables/saved.py: see docs/user_guide/saved_models.md) and how to keep them.
 _NO_ROWS_MARGIN = (
-    "Measured on 6 tables (benchmarks/tables/saved.py), such rows were up to 0.11 lower in "
-    "per-class marginal fidelity than right after fit, put up to 24 points more of a column's "
-    "values at a class's real minimum or maximum, kept each of the tables' rules in 53-60 % "
-    "of rows on average (87-91 % after fit) and agreed with a classifier of the real rows up to 0.44 less often.")
+    "Measured on 6 tables (benchmarks/tables/saved.py), such rows were up to 0.08 lower in "
+    "per-class marginal fidelity than right after fit, put up to 14 points more of a column's "
+    "values at a class's real minimum or maximum, kept the tables' rules as often, and agreed "
+    "with a classifier of the real rows up to 0.36 less often.")
 _KEEP_ROWS_HINT = (
     "To sample as right after fit, save with keep_training_rows=True (ganaug fit "
     "--keep-training-rows), or pickle with keep_training_rows=True; the file then holds "
