@@ -101,7 +101,7 @@ def compare():
     print(result)
     plt = pyplot()
     metrics = [m for m in ("macro_f1", "minority_recall") if m in METRICS]
-    fig, axes = plt.subplots(1, len(metrics), figsize=(4.2 * len(metrics), 3.2), squeeze=False)
+    fig, axes = plt.subplots(1, len(metrics), figsize=(5.6 * len(metrics), 3.2), squeeze=False)
     for ax, metric in zip(axes[0], metrics):
         result.plot_folds(metric, ax, fontsize=9)
     fig.suptitle("ganaug.compare on sample_data/penguins.csv (hgb, 5 folds)", fontsize=10)
