@@ -93,9 +93,9 @@ def ranking_scores(y_true, y_score, labels, minority):
     Examples
     --------
     >>> import numpy as np
-    >>> proba = np.array([[0.9, 0.1], [0.6, 0.4], [0.3, 0.7], [0.5, 0.5]])
+    >>> proba = np.array([[0.9, 0.1], [0.4, 0.6], [0.3, 0.7], [0.5, 0.5]])
     >>> ranking_scores([0, 0, 1, 1], proba, [0, 1], minority=1)
-    {'roc_auc': 0.875, 'average_precision': 0.8333333333333333}
+    {'roc_auc': 0.75, 'average_precision': 0.8333333333333333}
     """
     from sklearn.metrics import average_precision_score, roc_auc_score
 
