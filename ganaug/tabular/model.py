@@ -311,12 +311,16 @@ class TableModel:
         frame = self._generated_rows(labels, rng)
         if self.rule_keeper_ is None or not len(labels):
             return frame
+        agreement = vars(self).get("label_agreement_")  # the draw's, not a redraw's
         recombined = self.real_rows.recombined if fallback else None
         # recombine=0 asks for rows that take nothing from a training row: no repair then
         real = None
         if self.real_rows is not None and recombine_share(self.recombine) > 0:
             real = self.real_rows.of_class
-        return self.rule_keeper_.keep(frame, labels, rng, self._generated_rows, recombined, real=real)
+        frame = self.rule_keeper_.keep(frame, labels, rng, self._generated_rows, recombined, real=real)
+        if agreement is not None:
+            self.label_agreement_ = agreement
+        return frame
 
     @property
     def rules_(self):
