@@ -182,11 +182,14 @@ class GANAugmenter(BaseOverSampler):
         Columns that identify a row or an entity rather than describe it (a row
         number, an ID, a name). They are not modelled, the copy filter ignores them
         (a synthetic row equal to a training row but for its ID is a copy), and a
-        synthetic row gets a fresh value: a numeric column goes on from its largest
-        real value (max + 1, max + 2, ... in output order, so no synthetic ID equals a
-        real one or another synthetic one, and each call to :meth:`sample` starts
-        again at max + 1); a text column is left empty (a made-up name could pass for,
-        or clash with, a real one). The real rows keep theirs. 'auto' takes the
+        synthetic row gets a fresh value: in a numeric column, a whole number that no
+        real row and no other synthetic row of the call has, near the number of a
+        real row of its class (the gaps between the real numbers are filled first,
+        numbers past the largest come only when they run out), so that an ID kept as
+        a feature does not tell a classifier which rows are synthetic; a model loaded
+        without its training rows numbers on from the largest real value instead
+        (max + 1, max + 2, ... in output order). A text column is left empty (a
+        made-up name could pass for, or clash with, a real one). The real rows keep theirs. 'auto' takes the
         columns :func:`ganaug.tabular.identifiers.find_identifiers` finds (at least 20
         rows, a different value in every row, and text, or whole numbers that form a
         sequence, with or without gaps, or sit in a column named like an ID such as

@@ -9,8 +9,10 @@ nothing but the identifiers. :func:`find_identifiers` finds them, so that the
 evaluation report leaves them out of its scores and plots (and says so), and so that
 a fit leaves them unmodelled (``GANAugmenter(identifiers="auto")``, the default):
 :func:`identifier_columns` resolves that parameter, and a synthetic row gets a fresh
-value (:func:`first_fresh`, :func:`fresh_values`): whole numbers that go on past the
-largest real one, or an empty text.
+value: a whole number no real row has, near the number of a real row of its class
+(:func:`near_fresh`), or, from a model loaded without its training rows, numbers that
+go on past the largest real one (:func:`first_fresh`, :func:`fresh_values`); a text
+column stays empty.
 
 The rule is conservative: a column that describes something must not be taken for an
 identifier. A column is an identifier when it holds at least :data:`MIN_ROWS`
@@ -29,7 +31,12 @@ categorical (a categorical dtype is the user's word that it describes), and it i
     so densely: n values drawn uniformly from 2n integers are all different with a
     chance of about ``exp(-n / 4)``, under 1 % from 20 rows;
   - or *named like an identifier* (:data:`IDENTIFIER_NAME`: ``id``, ``customer_id``,
-    ``userId``, ``key``, ``index``, ``rownames``, ``Unnamed: 0``, an empty name).
+    ``userId``, ``key``, ``index``, ``rownames``, ``Unnamed: 0``, an empty name);
+
+  but not when the column is named like a time (:data:`TIME_NAME`: ``year``,
+  ``date``, ``month``, ...): the years of a yearly series are all different and
+  consecutive, and they are a measurement a classifier may use (on one of the 40
+  unseen tables, a banking-crisis series, ``year`` was taken for a row number).
 
 So a continuous float column whose values all differ (a measurement) is not an
 identifier, nor a column of whole numbers that repeat (a count, a year, a code),
@@ -59,13 +66,20 @@ import pandas as pd
 
 __all__ = [
     "IDENTIFIER_NAME",
+    "as_identifier_dtype",
     "MIN_ROWS",
     "SEQUENCE_SPAN",
+    "TIME_NAME",
     "find_identifiers",
     "first_fresh",
     "fresh_values",
     "identifier_columns",
+    "near_fresh",
 ]
+
+#: Numbers in use spread over at most this many integers per row (real and synthetic)
+#: count as dense for :func:`near_fresh`, which then lists the free ones.
+_DENSE_SPAN = 8
 
 #: Present values a column needs before its distinct values make it an identifier.
 MIN_ROWS = 20
@@ -84,10 +98,24 @@ IDENTIFIER_NAME = re.compile(
 )
 _CAMEL_ID = re.compile(r".*[a-z](?:Id|ID)")
 
+#: Column names that read as a time (case-insensitive, full match, as a whole word at
+#: the end): ``year``, ``Year``, ``yr``, ``date``, ``time``, ``month``, ``week``,
+#: ``day``, ``quarter``, ``period``, with an ``s`` or not, alone or after ``_``, ``-``,
+#: ``.`` or a space (``fiscal_year``). Whole numbers in such a column that differ in every
+#: row and form a sequence are the times of a series, measured, not row numbers.
+TIME_NAME = re.compile(
+    r"(?:.*[_\-\s.])?(?:year|yr|date|time|month|week|day|quarter|period)s?",
+    re.IGNORECASE,
+)
+
 
 def _named_like_identifier(name):
     text = str(name)
     return bool(IDENTIFIER_NAME.fullmatch(text) or _CAMEL_ID.fullmatch(text))
+
+
+def _named_like_time(name):
+    return bool(TIME_NAME.fullmatch(str(name)))
 
 
 def _integer_reason(name, values):
@@ -95,6 +123,8 @@ def _integer_reason(name, values):
     n = values.size
     low, high = int(values[0]), int(values[-1])
     span = high - low + 1
+    if _named_like_time(name) and not _named_like_identifier(name):
+        return None  # the years of a yearly series: a measurement of time, not a row's name
     if span == n:
         return f"consecutive integers {low} to {high}, one per row: a row number"
     if span <= SEQUENCE_SPAN * n:
@@ -290,9 +320,97 @@ def fresh_values(n, start, dtype):
     """
     if start is None:
         return _empty(n, dtype)
-    numbers = np.arange(start, start + n, dtype=np.int64)
+    return as_identifier_dtype(np.arange(start, start + n, dtype=np.int64), dtype)
+
+
+def as_identifier_dtype(numbers, dtype):
+    """Whole ``numbers`` (int64) as a Series of an identifier column's ``dtype``: an
+    integer column stays integer, and one too narrow for the numbers widens to int64."""
     dtype = pd.api.types.pandas_dtype(dtype)
     kind = getattr(dtype, "numpy_dtype", dtype)  # Int64 and the like: their NumPy dtype
-    if n and isinstance(kind, np.dtype) and kind.kind in "iu" and numbers[-1] > np.iinfo(kind).max:
+    if len(numbers) and isinstance(kind, np.dtype) and kind.kind in "iu" and (
+        numbers.max() > np.iinfo(kind).max or numbers.min() < np.iinfo(kind).min
+    ):
         dtype = np.dtype(np.int64)
     return pd.Series(numbers).astype(dtype)
+
+
+def near_fresh(anchors, taken, rng):
+    """A whole number near each of ``anchors`` that is not in ``taken`` and that no other
+    row gets: the identifiers of synthetic rows while the real rows are at hand.
+
+    Where the numbers in use are dense (a row number, with or without gaps), the free
+    numbers between the smallest and the largest taken one are listed, and, when
+    there are fewer of them than rows, as many numbers past the largest as are
+    missing: each row takes the free number nearest its anchor, rows in the order of
+    their anchors, a row whose number an earlier row took taking the next free one
+    (and the last rows the ones before, where that runs past the list's end). So the
+    gaps between the real numbers are filled first, as near the anchors as the other
+    rows leave room for, and numbers past the largest are given only when the gaps
+    run out. Where the numbers
+    are sparse, a row takes a random number at about the typical distance between
+    them from its anchor, and looks again, at twice the distance, if that is taken.
+
+    With the anchors drawn from the real rows of each row's class, the synthetic rows'
+    numbers spread over the real range as that class's do, so that an identifier kept
+    as a feature does not tell a classifier which rows are synthetic (numbers that go
+    on past the largest real one mark every synthetic row, and so the classes that
+    get them).
+
+    Parameters
+    ----------
+    anchors : array-like of int, one per row
+    taken : array-like of int
+        The numbers in use (the real rows'), at least one.
+    rng : numpy.random.RandomState
+
+    Returns
+    -------
+    ndarray of int64
+
+    Examples
+    --------
+    >>> out = near_fresh([5, 5, 9], [1, 2, 3, 4, 5, 6, 8, 9], np.random.RandomState(0))
+    >>> sorted(out.tolist())
+    [7, 10, 11]
+    """
+    anchors = np.asarray(anchors, dtype=np.int64)
+    used = np.unique(np.asarray(taken, dtype=np.int64))
+    n = len(anchors)
+    out = np.empty(n, dtype=np.int64)
+    if not n:
+        return out
+    low, high = int(used[0]), int(used[-1])
+    if high - low + 1 <= _DENSE_SPAN * (len(used) + n):
+        free = np.setdiff1d(np.arange(low, high + 1, dtype=np.int64), used, assume_unique=True)
+        if len(free) < n:  # the gaps run out: as many numbers past the largest as needed
+            free = np.concatenate([free, np.arange(high + 1, high + 1 + n - len(free), dtype=np.int64)])
+        # the slot of each anchor in the free list, a tie between the free numbers
+        # either side broken at random, then rows in anchor order made distinct
+        right = np.searchsorted(free, anchors)
+        left = np.maximum(right - 1, 0)
+        go_left = (anchors - free[left] < free[np.minimum(right, len(free) - 1)] - anchors) | (
+            right >= len(free))
+        ties = anchors - free[left] == free[np.minimum(right, len(free) - 1)] - anchors
+        go_left = np.where(ties, rng.random_sample(n) < 0.5, go_left)
+        slot = np.where(go_left, left, right)
+        order = np.lexsort((rng.random_sample(n), anchors, slot))
+        i = np.arange(n)
+        wanted = np.maximum.accumulate(slot[order] - i) + i
+        wanted = np.minimum(wanted, len(free) - n + i)
+        out[order] = free[wanted]
+        return out
+    step = max(int(np.median(np.diff(used))) if len(used) > 1 else 1, 1)
+    pending = np.arange(n)
+    radius = step
+    while pending.size:
+        steps = rng.randint(1, radius + 1, size=pending.size)
+        wanted = anchors[pending] + np.where(rng.random_sample(pending.size) < 0.5, -steps, steps)
+        first = np.zeros(pending.size, dtype=bool)
+        first[np.unique(wanted, return_index=True)[1]] = True
+        ok = first & (wanted >= low) & ~np.isin(wanted, used)
+        out[pending[ok]] = wanted[ok]
+        used = np.union1d(used, wanted[ok])
+        pending = pending[~ok]
+        radius *= 2
+    return out

@@ -21,8 +21,9 @@ real rows (a share, ``recombine``) or generated (calibrated, or interpolated for
 classes that failed the fidelity check), their shared columns lent by real rows,
 label-checked, decoded, made to keep the table's rules (determined columns derived,
 rows that still break a rule redrawn: :class:`~ganaug.tabular.rule_keeping.RuleKeeper`),
-with copies of training rows redrawn, and numbered: each
-numeric identifier column goes on from its largest real value, in output order.
+with copies of training rows redrawn, and numbered: each numeric identifier column
+gets numbers no real row has, near those of real rows of the row's class, while the
+real rows are at hand, and numbers that go on from the largest real one otherwise.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from ganaug.tabular.calibration import OutputCalibration, fit_calibration
 from ganaug.tabular.copies import copy_hashes, replace_copies
 from ganaug.tabular.encoder import TabularEncoder
 from ganaug.tabular.fidelity import check_fidelity, interpolate
-from ganaug.tabular.identifiers import fresh_values
+from ganaug.tabular.identifiers import as_identifier_dtype, fresh_values, near_fresh
 from ganaug.tabular.label_check import fit_label_judge, label_checked
 from ganaug.tabular.rule_keeping import RuleKeeper, close_shared
 from ganaug.tabular.rules import find_rules
@@ -258,22 +259,44 @@ class TableModel:
                 frame, labels, rng, self.draw, self.train_row_hashes_, self.encoder_.identifier_columns_,
                 stacklevel=stacklevel + 1, classes=self.classes,
             )
-        return self.numbered(frame)  # after the copy filter's redraws: one run of numbers
+        return self.numbered(frame, labels=labels, rng=rng)  # after the copy filter's redraws
 
-    def numbered(self, frame, first=0):
-        """``frame`` with each numeric identifier column numbered in row order: its first
-        fresh number plus ``first``, plus 1, ... (text identifier columns stay empty).
+    def numbered(self, frame, first=0, labels=None, rng=None):
+        """``frame`` with fresh values in each numeric identifier column (text identifier
+        columns stay empty).
 
-        A draw's rows are numbered at its end, after the copy filter's redraws, so that
-        the numbers of one output run on without a gap or a repeat; ``first`` continues
-        an output made in parts (``ganaug.dask``'s partitions). Columns not in ``frame``
-        (an array model's rows as ``ganaug sample`` names them) are left alone.
+        While the training rows are at hand (right after fit, or loaded from a file
+        that keeps them) and ``labels`` (the class index of each row) and ``rng`` are
+        given, a row of class ``k`` takes a number no real row has, near the number
+        of a real row of class ``k`` drawn at random
+        (:func:`~ganaug.tabular.identifiers.near_fresh`): the gaps in the real numbers
+        are filled first, and numbers past the largest come only when they run out.
+        Otherwise the rows are numbered in row order from the column's first fresh
+        number plus ``first``: ``first`` continues an output made in parts
+        (``ganaug.dask``'s partitions).
+
+        A draw's rows get their numbers at its end, after the copy filter's redraws,
+        so that no two of them share one. Columns not in ``frame`` (an array model's
+        rows as ``ganaug sample`` names them) are left alone.
         """
         starts = getattr(self.encoder_, "identifier_starts_", {})
+        near = first == 0 and labels is not None and rng is not None and self.real_rows is not None
         for col in self.encoder_.columns_:
             start = starts.get(col.name)
-            if start is not None and col.name in frame.columns:
-                frame[col.name] = fresh_values(len(frame), start + first, col.dtype).set_axis(frame.index)
+            if start is None or col.name not in frame.columns:
+                continue
+            real = pd.to_numeric(self.real_rows.frame[col.name], errors="coerce").to_numpy(
+                dtype=np.float64, na_value=np.nan) if near else None
+            if near and len(frame) and np.isfinite(real).all():
+                real = np.floor(real).astype(np.int64)
+                anchors = np.empty(len(labels), dtype=np.int64)
+                for k in np.unique(labels):
+                    at = np.flatnonzero(labels == k)
+                    anchors[at] = real[rng.choice(self.real_rows.class_rows[k], len(at))]
+                values = as_identifier_dtype(near_fresh(anchors, real, rng), col.dtype)
+            else:
+                values = fresh_values(len(frame), start + first, col.dtype)
+            frame[col.name] = values.set_axis(frame.index)
         return frame
 
     def recombine_share(self):
@@ -462,7 +485,8 @@ def _identifier_message(encoder):
     empty = [shown(n) for n in names if encoder.identifier_starts_.get(n) is None]
     given = []
     if numbered:
-        given.append(f"numbers that go on from the largest real one in {', '.join(numbered)}")
+        given.append(f"numbers that no real row has, near those of real rows of their class, "
+                     f"in {', '.join(numbered)}")
     if empty:
         given.append(f"an empty value in {', '.join(empty)}")
     listed = ", ".join(shown(n) for n in names)

@@ -52,13 +52,41 @@ def test_identifiers_are_not_modelled_and_get_fresh_values(fitted):
     assert len(synth) > 100
     for name, real_max in (("Unnamed: 0", len(X)), ("id", 999 + len(X))):
         assert synth[name].dtype == X[name].dtype
-        # max + 1, max + 2, ... in output order: fresh, and no two synthetic rows share one
-        assert synth[name].tolist() == list(range(real_max + 1, real_max + 1 + len(synth)))
-        assert not synth[name].isin(X[name]).any()
+        # the real numbers have no gap: the synthetic rows take max + 1, max + 2, ...,
+        # none twice and none a real one's
+        assert sorted(synth[name]) == list(range(real_max + 1, real_max + 1 + len(synth)))
     assert synth["name"].isna().all()  # text identifiers stay empty, as before
-    # a second draw starts again past the real maximum
     X_new, _ = aug.sample(5, random_state=1)
-    assert X_new["id"].tolist() == list(range(1000 + len(X), 1005 + len(X)))
+    assert X_new["id"].is_unique and not X_new["id"].isin(X["id"]).any()
+
+
+def test_numeric_identifiers_fill_the_gaps_near_their_class():
+    """With gaps between the real numbers (rows taken out, as in a training fold), the
+    synthetic rows take free numbers inside the real range, near real rows of their
+    class, so that an ID left in as a feature does not single out the synthetic rows;
+    numbers past the largest real one would (before: all of them were)."""
+    X, y = _penguins_with_ids()
+    order = np.argsort(y.to_numpy(), kind="stable")  # ids grouped by species
+    X, y = X.iloc[order].reset_index(drop=True), y.iloc[order].reset_index(drop=True)
+    X["id"] = np.arange(1000, 1000 + len(X))
+    keep = np.arange(len(X)) % 3 != 1  # a third of the numbers free
+    X, y = X[keep].reset_index(drop=True), y[keep].reset_index(drop=True)
+    aug, X_res, y_res, _ = _fit_resample(X.drop(columns=["Unnamed: 0", "name"]), y)
+    synth, synth_y = X_res.iloc[len(X):], y_res.iloc[len(X):]
+    assert synth["id"].is_unique and not synth["id"].isin(X["id"]).any()
+    assert synth["id"].dtype == X["id"].dtype
+    # the gaps are filled first: inside the real range while they last, then all taken
+    free = set(range(X["id"].min(), X["id"].max() + 1)) - set(X["id"])
+    if len(free) >= len(synth):
+        assert synth["id"].between(X["id"].min(), X["id"].max()).all()
+    else:
+        assert free <= set(synth["id"])
+    # near the class: ids grouped by species stay so (Chinstrap's below Gentoo's)
+    chinstrap, gentoo = (synth["id"][(synth_y == c).to_numpy()] for c in ("Chinstrap", "Gentoo"))
+    assert len(chinstrap) and len(gentoo) and chinstrap.max() < gentoo.min()
+    # the same seed gives the same numbers
+    _, again, _, _ = _fit_resample(X.drop(columns=["Unnamed: 0", "name"]), y)
+    pd.testing.assert_frame_equal(again, X_res)
 
 
 def test_the_message_names_the_columns_once_and_says_how_to_override(fitted):
@@ -100,7 +128,7 @@ def test_copy_filter_ignores_identifiers(fitted):
     features = [c for c in X.columns if c not in IDS]
     real = set(map(tuple, X[features].astype(str).to_numpy()))
     assert not any(tuple(r) in real for r in X_new[features].astype(str).to_numpy())
-    assert X_new["id"].is_unique and X_new["id"].min() == 1000 + len(X)
+    assert X_new["id"].is_unique and not X_new["id"].isin(X["id"]).any()
 
 
 def test_identifiers_none_models_every_column():

@@ -56,6 +56,17 @@ def test_row_numbers_with_gaps_and_shuffled_sequences():
     assert "with gaps" in found["row"] and "consecutive integers 5 to 74" in found["shuffled"]
 
 
+def test_the_times_of_a_series_are_measured_not_row_numbers():
+    """A yearly series' years differ in every row and are consecutive, like a row
+    number, but a classifier may use them (one of the 40 unseen tables, a series of
+    banking crises by year): a column named like a time is not an identifier, unless
+    it is also named like an ID."""
+    n = 40
+    frame = pd.DataFrame({"year": np.arange(1971, 1971 + n), "fiscal_Year": np.arange(n) + 2000,
+                          "months": np.arange(n), "year_id": np.arange(n), "yearly": np.arange(n)})
+    assert list(find_identifiers(frame)) == ["year_id", "yearly"]
+
+
 def test_whole_floats_count_as_integers_but_missing_values_do_not_identify():
     seq = np.arange(1.0, 41.0)
     frame = pd.DataFrame({"seq": seq, "gappy": np.r_[np.nan, seq[1:]],
