@@ -9,7 +9,7 @@ Protocol (repeated stratified k-fold on each image set of ``benchmarks/images/se
   ``smote`` (imblearn ``SMOTE`` on the flattened pixels), ``handset`` (hand-set
   augmentation, the standing anchor a GAN has to beat: the copies of random
   over-sampling, each moved by a random affine map within fixed ranges, rotation
-  +-10 degrees, scale 0.9-1.1, shear 0.1, shift 6 %, ``random_warps``: what a Keras
+  +-12 degrees, scale 0.9-1.1, shear 0.1, shift 6 %, ``random_warps``: what a Keras
   user does with ``RandomRotation`` / ``RandomZoom`` / ``RandomTranslation``, no GAN;
   ``warp``, its name before, is accepted for it), ``ganaug`` (``GANAugmenter`` with
   its defaults, ``random_state`` per fold); optionally ``warp_grain`` (the same maps,
@@ -143,7 +143,7 @@ def copies(X, y, c, n, rng):
     return X[rows[rng.integers(0, len(rows), n)]]
 
 
-def random_affine(rng, height, width, rotation=10.0, scale=0.1, shear=0.1, shift=0.06):
+def random_affine(rng, height, width, rotation=12.0, scale=0.1, shear=0.1, shift=0.06):
     """The source coordinates ``[rows, cols]`` (each ``(height, width)``) of one random
     affine map about the image's centre, drawn uniformly within hand-set ranges
     (rotation in degrees; scale, shear and shift as shares): each output pixel reads
@@ -156,7 +156,7 @@ def random_affine(rng, height, width, rotation=10.0, scale=0.1, shear=0.1, shift
     return [m[0, 0] * y + m[0, 1] * x + (height - 1) / 2, m[1, 0] * y + m[1, 1] * x + (width - 1) / 2]
 
 
-def random_warps(X, rng, rotation=10.0, scale=0.1, shear=0.1, shift=0.06, order=1, grain=0.0):
+def random_warps(X, rng, rotation=12.0, scale=0.1, shear=0.1, shift=0.06, order=1, grain=0.0):
     """Each image moved by a random affine map (:func:`random_affine`), bilinear
     (``order=1``; 0: nearest pixel), edge pixels filling in: the classic augmentation,
     with no GAN. With ``grain`` (pixels) the image is split as ``GANAugmenter`` splits
