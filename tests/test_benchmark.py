@@ -205,3 +205,35 @@ def test_the_stamp_names_the_keras_backend_once_keras_is_loaded():
     keras = load_keras()
     stamp = common.stamp("benchmarks.perf.speed", [])
     assert stamp["keras"].startswith(f"Keras {keras.__version__} on {keras.config.backend()} ")
+
+
+def test_amount_benchmark_grows_part_of_the_gap_and_ranks_each_variant_alone():
+    """benchmarks.tables.amount: PartOfGap asks imbalanced-learn for each class's own
+    rows plus a share of its gap to the largest; a variant is ranked among the base
+    arms only, and its change from 'none' is the mean over tables."""
+    from ganaug import GANAugmenter
+    from benchmarks.tables import amount
+
+    y = np.array(["a"] * 100 + ["b"] * 10 + ["c"] * 40)
+    assert amount.PartOfGap(0.7)(y) == {"a": 100, "b": 73, "c": 82}
+    aug = GANAugmenter(sampling_strategy=amount.PartOfGap(0.5), epochs=1, random_state=0)
+    X = pd.DataFrame({"x": np.arange(len(y), dtype=float) % 17, "z": np.arange(len(y)) % 5})
+    _, y_res = aug.fit_resample(X, y)
+    assert dict(zip(*np.unique(y_res, return_counts=True))) == {"a": 100, "b": 55, "c": 70}
+
+    base = pd.DataFrame([
+        {"table": t, "classifier": "hgb", "arm": arm, "fold": 0, "macro_f1": f, "balanced_accuracy": f,
+         "roc_auc": f, "average_precision": f}
+        for t, scores in (("t1", {"none": 0.5, "smote": 0.7, "ganaug": 0.9}),
+                          ("t2", {"none": 0.6, "smote": 0.4, "ganaug": 0.1}))
+        for arm, f in scores.items()])
+    variant = [{"table": "t1", "classifier": "hgb", "arm": "ganaug", "fold": 0, "macro_f1": 0.8,
+                "balanced_accuracy": 0.8, "roc_auc": 0.8, "average_precision": 0.8},
+               {"table": "t2", "classifier": "hgb", "arm": "ganaug", "fold": 0, "macro_f1": 0.5,
+                "balanced_accuracy": 0.5, "roc_auc": 0.5, "average_precision": 0.5}]
+    out = amount.ranks_and_changes(base, variant)["hgb"]["roc_auc"]
+    # t1: 0.8 first of (0.5, 0.7, 0.8); t2: 0.5 second of (0.6, 0.4, 0.5); the base
+    # run's own ganaug records (0.9, 0.1) are left out
+    assert out["rank"] == 1.5 and out["none_rank"] == 2.0
+    assert out["change"] == pytest.approx(((0.8 - 0.5) + (0.5 - 0.6)) / 2)
+    assert out["best_other_arm"] == "none" and out["best_other"] == 2.0
