@@ -55,6 +55,12 @@ with an identifier column (``idcase``, ``id``, ``ID``, ``id``, ``year``; the def
 to a real one 2,976 of 3,044 before (modelled as a feature), 0 after; IDs repeated
 among synthetic rows 1,927, then 0; on ``gap_fsnps`` synthetic rows that copy a
 training row but for the ID 263, then 0 (the copy filter redrew 402 rows, 13 before).
+``year`` (a yearly series of banking crises) has since been read as a time and
+modelled (:data:`TIME_NAME`). Downstream, numbers that went on past the largest real
+one marked every synthetic row: on ``survival_pbc`` logistic regression's ROC AUC fell
+by 0.144 against no resampling (3-fold, fold seed 0); with :func:`near_fresh` it
+changes by +0.006, and on the 5 tables balanced accuracy against no resampling went
+from +0.026 to +0.069 on average over the three classifiers.
 """
 
 from __future__ import annotations
