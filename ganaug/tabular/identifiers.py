@@ -72,10 +72,10 @@ import pandas as pd
 
 __all__ = [
     "IDENTIFIER_NAME",
-    "as_identifier_dtype",
     "MIN_ROWS",
     "SEQUENCE_SPAN",
     "TIME_NAME",
+    "as_identifier_dtype",
     "find_identifiers",
     "first_fresh",
     "fresh_values",
@@ -353,9 +353,9 @@ def near_fresh(anchors, taken, rng):
     (and the last rows the ones before, where that runs past the list's end). So the
     gaps between the real numbers are filled first, as near the anchors as the other
     rows leave room for, and numbers past the largest are given only when the gaps
-    run out. Where the numbers
-    are sparse, a row takes a random number at about the typical distance between
-    them from its anchor, and looks again, at twice the distance, if that is taken.
+    run out. Where the numbers are sparse, a row takes a random number at about the
+    typical distance between them from its anchor, and looks again, at twice the
+    distance, if that is taken.
 
     With the anchors drawn from the real rows of each row's class, the synthetic rows'
     numbers spread over the real range as that class's do, so that an identifier kept
@@ -395,10 +395,10 @@ def near_fresh(anchors, taken, rng):
         # either side broken at random, then rows in anchor order made distinct
         right = np.searchsorted(free, anchors)
         left = np.maximum(right - 1, 0)
-        go_left = (anchors - free[left] < free[np.minimum(right, len(free) - 1)] - anchors) | (
-            right >= len(free))
-        ties = anchors - free[left] == free[np.minimum(right, len(free) - 1)] - anchors
-        go_left = np.where(ties, rng.random_sample(n) < 0.5, go_left)
+        below = anchors - free[left]
+        above = free[np.minimum(right, len(free) - 1)] - anchors
+        go_left = np.where(below == above, rng.random_sample(n) < 0.5,
+                           (below < above) | (right >= len(free)))
         slot = np.where(go_left, left, right)
         order = np.lexsort((rng.random_sample(n), anchors, slot))
         i = np.arange(n)

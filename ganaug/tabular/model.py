@@ -280,19 +280,19 @@ class TableModel:
         rows as ``ganaug sample`` names them) are left alone.
         """
         starts = getattr(self.encoder_, "identifier_starts_", {})
-        near = first == 0 and labels is not None and rng is not None and self.real_rows is not None
+        near = (first == 0 and labels is not None and rng is not None and len(frame)
+                and self.real_rows is not None)
         for col in self.encoder_.columns_:
             start = starts.get(col.name)
             if start is None or col.name not in frame.columns:
                 continue
-            real = pd.to_numeric(self.real_rows.frame[col.name], errors="coerce").to_numpy(
-                dtype=np.float64, na_value=np.nan) if near else None
-            if near and len(frame) and np.isfinite(real).all():
+            real = None
+            if near:
+                real = pd.to_numeric(self.real_rows.frame[col.name], errors="coerce").to_numpy(
+                    dtype=np.float64, na_value=np.nan)
+            if real is not None and np.isfinite(real).all():
                 real = np.floor(real).astype(np.int64)
-                anchors = np.empty(len(labels), dtype=np.int64)
-                for k in np.unique(labels):
-                    at = np.flatnonzero(labels == k)
-                    anchors[at] = real[rng.choice(self.real_rows.class_rows[k], len(at))]
+                anchors = real[self.real_rows.class_row_numbers(labels, rng)]
                 values = as_identifier_dtype(near_fresh(anchors, real, rng), col.dtype)
             else:
                 values = fresh_values(len(frame), start + first, col.dtype)

@@ -254,24 +254,24 @@ class RealRows:
         """The shared columns of the real rows at the given positions."""
         return self.frame.iloc[rows, self.frame.columns.get_indexer(self.shared_columns)]
 
-    def of_class(self, labels, rng):
-        """One real row of each given class index, drawn at random (for
-        :meth:`~ganaug.tabular.rule_keeping.RuleKeeper.keep` to take a rule's columns from)."""
+    def class_row_numbers(self, labels, rng):
+        """The row number of one real row of each given class index, drawn at random."""
         rows = np.empty(len(labels), dtype=np.int64)
         for k in np.unique(labels):
             at = np.flatnonzero(labels == k)
             rows[at] = rng.choice(self.class_rows[k], len(at))
-        return self.frame.iloc[rows].reset_index(drop=True)
+        return rows
+
+    def of_class(self, labels, rng):
+        """One real row of each given class index, drawn at random (for
+        :meth:`~ganaug.tabular.rule_keeping.RuleKeeper.keep` to take a rule's columns from)."""
+        return self.frame.iloc[self.class_row_numbers(labels, rng)].reset_index(drop=True)
 
     def recombined(self, labels, rng):
         """Rows for the given class indices recombined from real rows: a real row of the
         class, drawn at random, with the shared columns of another real row of any class."""
         n = len(labels)
-        anchors = np.empty(n, dtype=np.int64)
-        for k in np.unique(labels):
-            at = np.flatnonzero(labels == k)
-            anchors[at] = rng.choice(self.class_rows[k], len(at))
-        real = self.frame.iloc[anchors].reset_index(drop=True)
+        real = self.frame.iloc[self.class_row_numbers(labels, rng)].reset_index(drop=True)
         donors = self.shared_values(rng.randint(len(self.frame), size=n)).reset_index(drop=True)
         starts = getattr(self.encoder, "identifier_starts_", {})
         columns = {}
