@@ -19,8 +19,9 @@ arms alone (never against the other variants), per classifier. The page gives th
 mean ranks (1 = best) on macro-F1, balanced accuracy, ROC AUC and average precision,
 and the mean change from ``none`` of each metric, per classifier.
 
-Records go to ``OUT-<variant>.jsonl``; a table already there is not run again, so a
-run can be resumed, and records of the same protocol made elsewhere can be put there.
+Records go to ``OUT-<variant>.jsonl``, after a header with the base run's settings and
+the variant; a table already there is not run again, so a run can be resumed, and
+records of the same protocol made elsewhere can be put there under that header.
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ CLASSIFIERS = ("logreg", "forest", "hgb")
 
 class PartOfGap:
     """A ``sampling_strategy`` callable: the rows each class should have after
-    resampling, its own plus ``share`` of its gap to the largest class (rounded). A class, not a closure, so that the sampler stays picklable."""
+    resampling, its own plus ``share`` of its gap to the largest class (rounded).
+    A class, not a closure, so that the sampler stays picklable."""
 
     def __init__(self, share):
         self.share = share
@@ -71,12 +73,15 @@ def augmenter(variant):
 
 
 def run_variant(variant, tables, data_dir, settings, out):
+    """The variant's records, run for the tables not yet in ``OUT-<variant>.jsonl``,
+    whose header holds the base run's settings and the variant (a file made with
+    others is refused, as the devsuite benchmark refuses one)."""
+    from benchmarks.tables.devsuite import open_results
     from ganaug.comparison import cross_validate_arms
 
     path = Path(f"{out}-{variant}.jsonl")
-    done = set()
-    if path.exists():
-        done = {json.loads(line)["table"] for line in path.read_text().splitlines() if line.strip()}
+    records = open_results(path, {**settings, "variant": variant})
+    done = {r["table"] for r in records}
     with path.open("a", encoding="utf-8") as sink:
         for name, table_path, target in tables:
             if name in done:
@@ -88,10 +93,12 @@ def run_variant(variant, tables, data_dir, settings, out):
                 folds=settings["folds"], repeats=settings["repeats"],
                 random_state=settings["seed"], imbalance_ratio=settings["ratio"],
             ):
-                sink.write(json.dumps({"table": name, **record}) + "\n")
+                record = {"table": name, **record}
+                sink.write(json.dumps(record) + "\n")
                 sink.flush()
+                records.append(record)
             print(f"{variant} {name}: {time.perf_counter() - start:.0f} s", file=sys.stderr)
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return records
 
 
 def ranks_and_changes(base, records):
@@ -147,8 +154,11 @@ def payload(results, settings, suite, n_tables, seconds, argv, note=None):
         "title": f"How many rows, how many recombined: GANAugmenter variants ({Path(suite).name})",
         "stamp": common.stamp("benchmarks.tables.amount", argv, seconds),
         "data": {"settings": settings, "results": results},
-        "sections": [{"text": text + (f"\n\n{note}" if note else "")}, {"heading": "Mean ranks and changes, per classifier",
-                                      "table": {"columns": columns, "rows": rows}}],
+        "sections": [
+            {"text": text + (f"\n\n{note}" if note else "")},
+            {"heading": "Mean ranks and changes, per classifier",
+             "table": {"columns": columns, "rows": rows}},
+        ],
     }
 
 
