@@ -174,8 +174,15 @@ def main(argv=None):
                         help="A sentence for the page: how the run was made (e.g. its records made in parts).")
     args = parser.parse_args(argv)
     variants = common.pick(args.variants, tuple(VARIANTS), "variants")
-    lines = Path(args.base).read_text(encoding="utf-8").splitlines()
-    settings = json.loads(lines[0])["settings"]
+    base_path = Path(args.base)
+    if not base_path.is_file():
+        raise SystemExit(f"--base: {base_path} is not a file; expected the records (JSON lines) "
+                         "of a benchmarks.tables.devsuite run.")
+    lines = base_path.read_text(encoding="utf-8").splitlines()
+    settings = json.loads(lines[0]).get("settings") if lines else None
+    if not settings:
+        raise SystemExit(f"--base: {base_path} has no settings header; expected the records "
+                         "(JSON lines) of a benchmarks.tables.devsuite run.")
     base = pd.DataFrame([r for r in map(json.loads, lines[1:]) if "arm" in r])
     suite = Path(args.suite)
     tables = [t for t in common.read_suite(suite) if t[0] in set(base.table)]
