@@ -271,6 +271,9 @@ class TableModel:
         of a real row of class ``k`` drawn at random
         (:func:`~ganaug.tabular.identifiers.near_fresh`): the gaps in the real numbers
         are filled first, and numbers past the largest come only when they run out.
+        Every identifier column of a row starts from the same real row, with the same
+        random draws, so that columns the real rows tie (R's row names and an ``id``
+        one apart, say) stay tied in the synthetic rows, as they did numbered on.
         Otherwise the rows are numbered in row order from the column's first fresh
         number plus ``first``: ``first`` continues an output made in parts
         (``ganaug.dask``'s partitions).
@@ -282,6 +285,7 @@ class TableModel:
         starts = getattr(self.encoder_, "identifier_starts_", {})
         near = (first == 0 and labels is not None and rng is not None and len(frame)
                 and self.real_rows is not None)
+        shared = None  # (anchor rows, seed): one draw for every identifier column
         for col in self.encoder_.columns_:
             start = starts.get(col.name)
             if start is None or col.name not in frame.columns:
@@ -291,9 +295,12 @@ class TableModel:
                 real = pd.to_numeric(self.real_rows.frame[col.name], errors="coerce").to_numpy(
                     dtype=np.float64, na_value=np.nan)
             if real is not None and np.isfinite(real).all():
+                if shared is None:
+                    shared = (self.real_rows.class_row_numbers(labels, rng), rng.randint(2**31))
+                rows, seed = shared
                 real = np.floor(real).astype(np.int64)
-                anchors = real[self.real_rows.class_row_numbers(labels, rng)]
-                values = as_identifier_dtype(near_fresh(anchors, real, rng), col.dtype)
+                numbers = near_fresh(real[rows], real, np.random.RandomState(seed))
+                values = as_identifier_dtype(numbers, col.dtype)
             else:
                 values = fresh_values(len(frame), start + first, col.dtype)
             frame[col.name] = values.set_axis(frame.index)

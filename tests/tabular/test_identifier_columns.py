@@ -55,6 +55,8 @@ def test_identifiers_are_not_modelled_and_get_fresh_values(fitted):
         # the real numbers have no gap: the synthetic rows take max + 1, max + 2, ...,
         # none twice and none a real one's
         assert sorted(synth[name]) == list(range(real_max + 1, real_max + 1 + len(synth)))
+    # the real rows' id is their row name + 999: so is the synthetic rows'
+    assert (synth["id"] - synth["Unnamed: 0"] == 999).all()
     assert synth["name"].isna().all()  # text identifiers stay empty, as before
     X_new, _ = aug.sample(5, random_state=1)
     assert X_new["id"].is_unique and not X_new["id"].isin(X["id"]).any()
@@ -71,8 +73,11 @@ def test_numeric_identifiers_fill_the_gaps_near_their_class():
     X["id"] = np.arange(1000, 1000 + len(X))
     keep = np.arange(len(X)) % 3 != 1  # a third of the numbers free
     X, y = X[keep].reset_index(drop=True), y[keep].reset_index(drop=True)
+    X["row"] = X["id"] - 900  # a second identifier, tied to the first
     aug, X_res, y_res, _ = _fit_resample(X.drop(columns=["Unnamed: 0", "name"]), y)
     synth, synth_y = X_res.iloc[len(X):], y_res.iloc[len(X):]
+    assert aug.encoder_.identifier_columns_ == ["id", "row"]
+    assert (synth["id"] - synth["row"] == 900).all()  # still tied
     assert synth["id"].is_unique and not synth["id"].isin(X["id"]).any()
     assert synth["id"].dtype == X["id"].dtype
     # the gaps are filled first: inside the real range while they last, then all taken
