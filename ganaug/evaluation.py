@@ -38,8 +38,8 @@ from ganaug.metrics import (
     tv_complement,
     utility_scores,
 )
-from ganaug.plots import png_base64 as _png
-from ganaug.plots import pyplot as _pyplot
+from ganaug.plots import png_base64 as _png  # noqa: F401 (kept importable here)
+from ganaug.plots import pyplot as _pyplot  # noqa: F401 (kept importable here)
 from ganaug.report import (
     agreement_reading,
     detection_reading,
