@@ -17,7 +17,8 @@
 8. check for collapse (:mod:`ganaug.tabular.variety`).
 
 :meth:`TableModel.generate` then makes rows for given class indices: recombined from
-real rows (a share, ``recombine``) or generated (calibrated, or interpolated for the
+real rows (a share, ``recombine``; their class-dependent numbers moved towards a near
+real row of the class) or generated (calibrated, or interpolated for the
 classes that failed the fidelity check), their shared columns lent by real rows,
 label-checked, decoded, made to keep the table's rules (determined columns derived,
 rows that still break a rule redrawn: :class:`~ganaug.tabular.rule_keeping.RuleKeeper`),
@@ -29,6 +30,7 @@ real rows are at hand, and numbers that go on from the largest real one otherwis
 from __future__ import annotations
 
 import base64
+import functools
 import warnings
 
 import numpy as np
@@ -326,8 +328,11 @@ class TableModel:
                 generated = self._kept(labels[~take], rng, fallback=True)
                 recombined = self.real_rows.recombined(labels[take], rng)
                 if self.rule_keeper_ is not None:
-                    recombined = self.rule_keeper_.keep(recombined, labels[take], rng,
-                                                        self.real_rows.recombined, derive=False)
+                    # A moved row that breaks a rule is redrawn; one that still does
+                    # after the redraws is recombined unmoved, which keeps every rule.
+                    recombined = self.rule_keeper_.keep(
+                        recombined, labels[take], rng, self.real_rows.recombined, derive=False,
+                        fallback=functools.partial(self.real_rows.recombined, move=False))
                 frame = pd.concat([generated, recombined], ignore_index=True)
                 order = np.argsort(np.concatenate([np.flatnonzero(~take), np.flatnonzero(take)]),
                                    kind="stable")
@@ -342,7 +347,7 @@ class TableModel:
         if self.rule_keeper_ is None or not len(labels):
             return frame
         agreement = vars(self).get("label_agreement_")  # the draw's, not a redraw's
-        recombined = self.real_rows.recombined if fallback else None
+        recombined = functools.partial(self.real_rows.recombined, move=False) if fallback else None
         # recombine=0 asks for rows that take nothing from a training row: no repair then
         real = None
         if self.real_rows is not None and recombine_share(self.recombine) > 0:

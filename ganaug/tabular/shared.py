@@ -10,8 +10,20 @@ the whole table in them while the GAN models only what depends on the class.
 At each draw, a share of each class's rows (``recombine``; 'auto' is
 ``RECOMBINE_AUTO``) is *recombined* (:meth:`RealRows.recombined`): a real row of the
 class keeps its class-dependent columns and takes the shared columns of another real
-row. Such a row is new but repeats a real row's class-dependent values. The real
-rows are kept in memory only: a saved model holds none, and generates every row.
+row. Its class-dependent numbers then move a random part of the way (SMOTE's rule)
+towards one of the ``RECOMBINE_NEIGHBOURS`` nearest real rows of its class in GAN
+space, written as the column is written (whole numbers, its decimals); a column of at
+most ``FEW_LEVELS`` values, a class's levels (a count, a year: see the encoder) and a
+category keep the real row's value, as does a missing number. The real rows are kept
+in memory only: a saved model holds none, and generates every row.
+
+Moving the numbers, against repeating the real row's (``benchmarks.tables.devsuite``,
+``GANAugmenter(random_state=0)``, mean change from no resampling of ROC AUC / average
+precision): on the 14 development tables it raised both for all three classifiers
+(gradient boosting from -0.0014 / -0.0012 to +0.0006 / +0.0022), on the 40 unseen
+tables it left them within 0.003 (see the Tables results pages). A recombined row that
+repeats a real row's class-dependent values is one more copy of that row to a tree,
+much as random over-sampling's copies are.
 
 Measured on the development suite (28 cells, seed 0, mean ranks among five arms on
 macro-F1 / balanced accuracy): generated rows only 2.57 / 2.25, recombined only
@@ -27,12 +39,15 @@ import numpy as np
 import pandas as pd
 
 from ganaug.display import shown
+from ganaug.tabular.decimals import round_decimals
 from ganaug.tabular.encoder import _numeric_values
 from ganaug.tabular.identifiers import fresh_values
 
 __all__ = [
+    "FEW_LEVELS",
     "INDEPENDENCE_ALPHA",
     "RECOMBINE_AUTO",
+    "RECOMBINE_NEIGHBOURS",
     "RealRows",
     "choose_shared_columns",
     "class_independence",
@@ -46,6 +61,12 @@ _RANK_TEST_LEVELS = 10  # numeric columns with more distinct values get a rank t
 INDEPENDENCE_ALPHA = 0.05
 #: The share of synthetic table rows recombined from real rows when recombine='auto'.
 RECOMBINE_AUTO = 0.75
+#: A recombined row's class-dependent numbers move towards one of this many nearest
+#: real rows of its class (SMOTE's default k).
+RECOMBINE_NEIGHBOURS = 5
+#: A numeric column with at most this many distinct values (a flag, a score) is not
+#: moved: a recombined row keeps its real row's value.
+FEW_LEVELS = 10
 
 def class_independence(frame, y, columns=None):
     """p-values of tests that each column is independent of the class.
@@ -239,6 +260,12 @@ class RealRows:
         self.pool = encoded[:, self.mask]
         self.frame = frame.reset_index(drop=True)
         self.class_rows = class_rows
+        self.moved = _moved_columns(self.frame, encoder, self.shared_columns, len(class_rows))
+        # Per class, found at its first draw: each row's nearest real rows of the class.
+        self.encoded, self.nearest = encoded, {}
+        self.position = np.zeros(len(self.frame), dtype=np.int64)
+        for rows in class_rows:
+            self.position[rows] = np.arange(len(rows))
 
     def lend(self, encoded, rng):
         """Give each row of ``encoded`` (GAN space, changed in place) the shared columns
@@ -267,11 +294,15 @@ class RealRows:
         :meth:`~ganaug.tabular.rule_keeping.RuleKeeper.keep` to take a rule's columns from)."""
         return self.frame.iloc[self.class_row_numbers(labels, rng)].reset_index(drop=True)
 
-    def recombined(self, labels, rng):
+    def recombined(self, labels, rng, move=True):
         """Rows for the given class indices recombined from real rows: a real row of the
-        class, drawn at random, with the shared columns of another real row of any class."""
+        class, drawn at random, with the shared columns of another real row of any class
+        and, with ``move``, its class-dependent numbers moved towards a near real row of
+        the class (see the module docstring). Without ``move`` every value is a real
+        row's, so a recombined row keeps every rule the real rows keep."""
         n = len(labels)
-        real = self.frame.iloc[self.class_row_numbers(labels, rng)].reset_index(drop=True)
+        rows = self.class_row_numbers(labels, rng)
+        real = self.frame.iloc[rows].reset_index(drop=True)
         donors = self.shared_values(rng.randint(len(self.frame), size=n)).reset_index(drop=True)
         starts = getattr(self.encoder, "identifier_starts_", {})
         columns = {}
@@ -285,4 +316,64 @@ class RealRows:
                 columns[i] = column
         frame = pd.concat(columns, axis=1)
         frame.columns = real.columns
+        if move and self.moved and n:
+            self._move(frame, labels, rows, rng)
         return frame
+
+    def nearest_rows(self, k):
+        """Per real row of class index ``k``, the row numbers of its
+        ``RECOMBINE_NEIGHBOURS`` nearest other real rows of the class in GAN space
+        (None for a class of fewer than 2 rows)."""
+        if k not in self.nearest:
+            self.nearest[k] = _nearest_rows(self.encoded, self.class_rows[k])
+        return self.nearest[k]
+
+    def _move(self, frame, labels, rows, rng):
+        """Move the class-dependent numbers of ``frame`` (recombined from the real rows
+        ``rows``, of class indices ``labels``) a random share of the way to one of each
+        row's nearest real rows of its class; in place."""
+        partners = rows.copy()
+        for k in np.unique(labels):
+            nearest = self.nearest_rows(k)
+            if nearest is None:  # a class of one row: nothing to move towards
+                continue
+            at = np.flatnonzero(labels == k)
+            pick = rng.randint(nearest.shape[1], size=len(at))
+            partners[at] = nearest[self.position[rows[at]], pick]
+        step = rng.random_sample(len(labels))
+        for name, (values, integral, decimals, fixed) in self.moved.items():
+            start, end = values[rows], values[partners]
+            x = np.where(np.isnan(end) | fixed[labels], start, start + step * (end - start))
+            x = np.rint(x) if integral else round_decimals(x, decimals)
+            frame[name] = pd.Series(x, index=frame.index).astype(frame[name].dtype)
+
+
+def _moved_columns(frame, encoder, shared_columns, n_classes):
+    """The columns :meth:`RealRows.recombined` moves: ``{name: (values as float,
+    integral, decimals, per class whether it keeps the real value)}``, for the modelled
+    numeric columns that are not shared and take more than ``FEW_LEVELS`` values."""
+    levels = getattr(encoder, "class_levels_", {})
+    moved = {}
+    for col in encoder.columns_:
+        if col.kind != "numeric" or col.transformer is None or col.name in shared_columns:
+            continue
+        values = _numeric_values(frame[col.name])
+        if np.unique(values[~np.isnan(values)]).size <= FEW_LEVELS:
+            continue
+        per_class = levels.get(col.name) or [None] * n_classes
+        fixed = np.array([lv is not None for lv in per_class], dtype=bool)
+        moved[col.name] = (values, bool(col.integral), col.decimals, fixed)
+    return moved
+
+
+def _nearest_rows(encoded, rows):
+    """Per row of ``rows``, the row numbers of its ``RECOMBINE_NEIGHBOURS`` nearest
+    other rows among them in GAN space (None for fewer than 2 rows)."""
+    from sklearn.neighbors import NearestNeighbors
+
+    if len(rows) < 2:
+        return None
+    n = min(RECOMBINE_NEIGHBOURS, len(rows) - 1)
+    # No query points: each row's neighbours leave the row itself out.
+    nearest = NearestNeighbors(n_neighbors=n).fit(encoded[rows]).kneighbors(return_distance=False)
+    return rows[nearest]

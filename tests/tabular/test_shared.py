@@ -54,28 +54,95 @@ def test_recombined_rows_pair_a_real_row_of_the_class_with_shared_columns_of_ano
         warnings.simplefilter("ignore", UserWarning)  # 'id' is an identifier column
         aug = GANAugmenter(**tiny, recombine=1.0, random_state=0).fit(frame, y)
     out, _ = aug.sample(y={1: 300}, random_state=0)
-    # Every row: the 'signal' of a real class-1 row, the (noise, level) pair of a real
-    # row of any class, no identifier, and no copy of a training row.
-    assert set(out["signal"]) <= set(frame["signal"][y == 1])
+    # Every row: the (noise, level) pair of a real row of any class, no identifier,
+    # no copy of a training row, and a 'signal' within the range of class 1's, moved
+    # off the real values (see the next test).
+    signal = frame["signal"][y == 1]
+    assert out["signal"].between(signal.min(), signal.max()).all()
+    assert out["signal"].isin(signal).mean() < 0.05
     assert set(zip(out["noise"], out["level"])) <= set(zip(frame["noise"], frame["level"]))
     assert out["id"].isna().all()
     real = set(map(tuple, frame[["signal", "noise", "level"]].to_numpy().tolist()))
     assert not set(map(tuple, out[["signal", "noise", "level"]].to_numpy().tolist())) & real
     # Pairings are new: many distinct rows, more than the class has.
     assert len(out.drop_duplicates()) > (y == 1).sum()
+    # Unmoved (the fallback for a row that breaks a rule), 'signal' is a real row's.
+    unmoved = aug.model_.real_rows.recombined(np.ones(300, dtype=int), np.random.RandomState(0), move=False)
+    assert set(unmoved["signal"]) <= set(signal)
 
 
-def test_recombine_share_and_where_it_does_not_apply(tiny):
+def test_recombined_numbers_move_towards_a_near_real_row_of_the_class():
+    """Each moved number lies between its real row's and that of one of the row's
+    nearest real rows of the class; whole numbers stay whole, decimals as written,
+    few-valued columns, categories and missing values as the real row has them."""
+    from ganaug.tabular import TabularEncoder
+    from ganaug.tabular.shared import RECOMBINE_NEIGHBOURS, RealRows
+
+    rng = np.random.default_rng(1)
+    n = 60
+    y = np.repeat([0, 1], n // 2)
+    frame = pd.DataFrame({
+        "price": (rng.uniform(1, 100, n) + 50 * y).round(2),
+        "count": rng.integers(0, 1000, n) + 500 * y,
+        "flag": rng.integers(0, 2, n),
+        "kind": rng.choice(list("xy"), n),
+        "noise": rng.normal(size=n).round(1),
+    })
+    frame.loc[[3, 40], "price"] = np.nan
+    encoder = TabularEncoder().fit(frame, y)
+    encoded = encoder.transform(frame)
+    class_rows = [np.flatnonzero(y == k) for k in (0, 1)]
+    real = RealRows(frame, encoded, class_rows, encoder, ["noise"])
+    assert sorted(real.moved) == ["count", "price"]  # not the flag, the category, the shared column
+    labels = np.repeat([0, 1], 200)
+    out = real.recombined(labels, np.random.RandomState(0))
+    again = real.recombined(labels, np.random.RandomState(0))
+    pd.testing.assert_frame_equal(out, again)  # same seed, same rows
+    assert out["count"].dtype == frame["count"].dtype
+    assert (out["price"].dropna() == out["price"].dropna().round(2)).all()
+    # Replay the draw of the real rows (the first draw) to check each row against its own.
+    base = real.class_row_numbers(labels, np.random.RandomState(0))
+    nearest = {k: real.nearest_rows(k) for k in (0, 1)}
+    assert nearest[0].shape == (n // 2, RECOMBINE_NEIGHBOURS)
+    for column in ("price", "count"):
+        start = frame[column].to_numpy(dtype=float)[base]
+        moved = out[column].to_numpy(dtype=float)
+        np.testing.assert_array_equal(np.isnan(moved), np.isnan(start))  # missing stays missing
+        ok = np.isnan(start).copy()
+        for i in np.flatnonzero(~ok):
+            k = labels[i]
+            ends = frame[column].to_numpy(dtype=float)[nearest[k][real.position[base[i]]]]
+            lo, hi = np.minimum(start[i], ends), np.maximum(start[i], ends)
+            ok[i] = ((moved[i] >= lo - 0.01) & (moved[i] <= hi + 0.01)).any() or moved[i] == start[i]
+        assert ok.all(), column
+        assert (moved[~np.isnan(start)] != start[~np.isnan(start)]).mean() > 0.5  # most moved
+    for column in ("flag", "kind"):  # a real row's value
+        assert (out[column].to_numpy() == frame[column].to_numpy()[base]).all()
+
+
+def test_recombine_share_and_where_it_does_not_apply(tiny, monkeypatch):
+    from ganaug.tabular.shared import RealRows
+
     frame, y = _shared_table()
-    class1 = set(frame["signal"][y == 1])
+    asked = []
+    recombined = RealRows.recombined
+
+    def counted(self, labels, rng, move=True):
+        asked.append(len(labels))
+        return recombined(self, labels, rng, move)
+
+    monkeypatch.setattr(RealRows, "recombined", counted)
     for share in (0.0, 0.5):
         aug = GANAugmenter(**tiny, recombine=share, random_state=0).fit(frame, y)
+        asked.clear()
         out, _ = aug.sample(y={1: 400}, random_state=0)
-        assert out["signal"].isin(class1).mean() == pytest.approx(share, abs=0.08)
+        assert sum(asked) / len(out) == pytest.approx(share, abs=0.08)
     # No shared columns: a recombined row would be a copy, so every row is generated.
     aug = GANAugmenter(**tiny, recombine=1.0, shared_columns=None, random_state=0).fit(frame, y)
+    asked.clear()
     out, _ = aug.sample(y={1: 200}, random_state=0)
-    assert not out["signal"].isin(class1).any()
+    assert not asked
+    assert not out["signal"].isin(set(frame["signal"][y == 1])).any()
     with pytest.raises(ValueError, match="recombine"):
         GANAugmenter(**tiny, recombine=1.5).fit(frame, y)
 
