@@ -440,7 +440,7 @@ def page_payload(records, arms, settings, scope, name, stamp):
         sections.append({"heading": f"{table}, {clf}", "table": {
             "columns": ["arm", *REPORT_METRICS, "median fit s", "variety", "missing gap", "folds"], "rows": shown}})
     return {
-        "name": name, "title": f"Development suite{' (subset)' if scope.get('full') else ''}: "
+        "name": name, "title": f"{scope.get('suite', 'Development suite')}{' (subset)' if scope.get('full') else ''}: "
                                "rebalancing remedies on real tables",
         "intro": intro, "stamp": stamp, "sections": sections,
         "data": {"settings": settings, "scope": scope, "n_ranked_cells": n_ranked,
@@ -529,7 +529,9 @@ def main(argv=None):
     print(write_outputs(chosen, arms, settings, args.out))
     seconds = time.perf_counter() - start
     print(f"\nWrote {args.out}.md and {args.out}.json; {seconds:.0f} s on {os.cpu_count()} CPU cores.")
-    scope = {"tables": names, "arms": arms, "classifiers": classifiers}
+    scope = {"tables": names, "arms": arms, "classifiers": classifiers,
+             "suite": "Development suite" if Path(args.suite) == Path(common.DEVSUITE)
+             else f"Suite {Path(args.suite).name}"}
     every = (len(names) == len(suite) and set(ARMS) - {"forestflow"} <= set(arms)
              and set(CLASSIFIERS) <= set(classifiers))
     if not every:
