@@ -241,10 +241,13 @@ class GANAugmenter(BaseOverSampler):
         instead of by the generator: a real row of the class, drawn at random, keeps
         its values in the columns that depend on the class and takes the shared
         columns (``shared_columns_``) of another real row of any class, drawn at
-        random, as generated rows do. 'auto' is ``RECOMBINE_AUTO``. Such a row is new
-        (no training row has it, and ``filter_copies`` redraws one that happens to
-        be a copy) but it repeats a real row's class-dependent values, so set 0 when
-        synthetic rows must not disclose training rows. Without shared columns a
+        random, as generated rows do; its class-dependent numbers then move a random
+        part of the way towards one of the 5 nearest real rows of its class (SMOTE's
+        rule; categories, few-valued numbers and missing values stay the real row's).
+        'auto' is ``RECOMBINE_AUTO``. Such a row is new (no training row has it, and
+        ``filter_copies`` redraws one that happens to be a copy) but it lies between
+        two real rows and repeats a real row's categories, so set 0 when synthetic
+        rows must not disclose training rows. Without shared columns a
         recombined row would be a copy, so none are made; nor for images, nor by a
         model loaded from a file (or unpickled, unless ``keep_training_rows``), which
         holds no training rows. With 0 the classes that fail the fidelity check
