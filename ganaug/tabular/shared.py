@@ -13,7 +13,7 @@ class keeps its class-dependent columns and takes the shared columns of another 
 row. Its class-dependent numbers then move a random part of the way (SMOTE's rule)
 towards one of the ``RECOMBINE_NEIGHBOURS`` nearest real rows of its class in GAN
 space, written as the column is written (whole numbers, its decimals); a column of at
-most ``FEW_LEVELS`` values, a class's levels (a count, a year: see the encoder) and a
+most ``FEW_VALUES`` values, a class's levels (a count, a year: see the encoder) and a
 category keep the real row's value, as does a missing number. The real rows are kept
 in memory only: a saved model holds none, and generates every row.
 
@@ -55,7 +55,7 @@ from ganaug.tabular.encoder import _numeric_values
 from ganaug.tabular.identifiers import fresh_values
 
 __all__ = [
-    "FEW_LEVELS",
+    "FEW_VALUES",
     "INDEPENDENCE_ALPHA",
     "RECOMBINE_AUTO",
     "RECOMBINE_NEIGHBOURS",
@@ -77,7 +77,7 @@ RECOMBINE_AUTO = 0.75
 RECOMBINE_NEIGHBOURS = 5
 #: A numeric column with at most this many distinct values (a flag, a score) is not
 #: moved: a recombined row keeps its real row's value.
-FEW_LEVELS = 10
+FEW_VALUES = 10
 
 def class_independence(frame, y, columns=None):
     """p-values of tests that each column is independent of the class.
@@ -362,14 +362,14 @@ class RealRows:
 def _moved_columns(frame, encoder, shared_columns, n_classes):
     """The columns :meth:`RealRows.recombined` moves: ``{name: (values as float,
     integral, decimals, per class whether it keeps the real value)}``, for the modelled
-    numeric columns that are not shared and take more than ``FEW_LEVELS`` values."""
+    numeric columns that are not shared and take more than ``FEW_VALUES`` values."""
     levels = getattr(encoder, "class_levels_", {})
     moved = {}
     for col in encoder.columns_:
         if col.kind != "numeric" or col.transformer is None or col.name in shared_columns:
             continue
         values = _numeric_values(frame[col.name])
-        if np.unique(values[~np.isnan(values)]).size <= FEW_LEVELS:
+        if np.unique(values[~np.isnan(values)]).size <= FEW_VALUES:
             continue
         per_class = levels.get(col.name) or [None] * n_classes
         fixed = np.array([lv is not None for lv in per_class], dtype=bool)
