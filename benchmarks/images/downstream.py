@@ -572,6 +572,8 @@ def main(argv=None):
                         help="Name of the results page, RESULTS/PAGE.{md,json}.")
     parser.add_argument("--results", type=Path, default=common.RESULTS,
                         help="Folder of the results page (default: docs/results).")
+    parser.add_argument("--note", default=None,
+                        help="A sentence for the page: how the run was made (e.g. its records made in parts).")
     args = parser.parse_args(argv)
     args.arms = list(dict.fromkeys(ALIASES.get(a, a) for a in args.arms))
     began = time.perf_counter()  # the whole run's seconds, for the page (`start` times a fold)
@@ -617,8 +619,11 @@ def main(argv=None):
     stamp = common.stamp("benchmarks.images.downstream", sys.argv[1:] if argv is None else argv,
                          time.perf_counter() - began)
     chosen = [r for r in records if r["set"] in args.sets and r["arm"] in args.arms]
-    common.write_results(page_payload(chosen, args.sets, args.classifiers, args.arms, stamp, args.page,
-                                      timings, "; ".join(reduced)), args.results)
+    payload = page_payload(chosen, args.sets, args.classifiers, args.arms, stamp, args.page,
+                           timings, "; ".join(reduced))
+    if args.note:
+        payload["intro"] += "\n\n" + args.note.strip()
+    common.write_results(payload, args.results)
 
 
 if __name__ == "__main__":
