@@ -189,9 +189,10 @@ class GANAugmenter(BaseOverSampler):
         a feature does not tell a classifier which rows are synthetic; a model loaded
         without its training rows numbers on from the largest real value instead
         (max + 1, max + 2, ... in output order). A text column is left empty (a
-        made-up name could pass for, or clash with, a real one). The real rows keep theirs. 'auto' takes the
-        columns :func:`ganaug.tabular.identifiers.find_identifiers` finds (at least 20
-        rows, a different value in every row, and text, or whole numbers that form a
+        made-up name could pass for, or clash with, a real one). The real rows keep
+        theirs. 'auto' takes the columns
+        :func:`ganaug.tabular.identifiers.find_identifiers` finds (at least 20 rows, a
+        different value in every row, and text, or whole numbers that form a
         sequence, with or without gaps, or sit in a column named like an ID such as
         ``id``, ``customer_id`` or R's ``Unnamed: 0``), but never one named in
         ``categorical_features``, and says which with an

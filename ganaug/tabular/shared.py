@@ -271,12 +271,16 @@ class RealRows:
         self.pool = encoded[:, self.mask]
         self.frame = frame.reset_index(drop=True)
         self.class_rows = class_rows
-        self.moved = _moved_columns(self.frame, encoder, self.shared_columns, len(class_rows))
+        # Without shared columns nothing is recombined (a recombined row would be a
+        # copy), so there is nothing to move.
+        self.moved = (_moved_columns(self.frame, encoder, self.shared_columns, len(class_rows))
+                      if self.shared_columns else {})
         # Per class, found at its first draw: each row's nearest real rows of the class.
         self.encoded, self.nearest = encoded, {}
-        self.position = np.zeros(len(self.frame), dtype=np.int64)
-        for rows in class_rows:
-            self.position[rows] = np.arange(len(rows))
+        self.position = np.zeros(len(self.frame), dtype=np.int64)  # a row's place in its class
+        if self.moved:
+            for rows in class_rows:
+                self.position[rows] = np.arange(len(rows))
 
     def lend(self, encoded, rng):
         """Give each row of ``encoded`` (GAN space, changed in place) the shared columns
