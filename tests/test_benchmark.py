@@ -216,6 +216,12 @@ def test_amount_benchmark_grows_part_of_the_gap_and_ranks_each_variant_alone():
 
     y = np.array(["a"] * 100 + ["b"] * 10 + ["c"] * 40)
     assert amount.PartOfGap(0.7)(y) == {"a": 100, "b": 73, "c": 82}
+    # each variant is the default with its one change
+    default = amount.augmenter("default").get_params()
+    for name, change in (("recombine0_steps1000", {"recombine": 0.0, "epochs": 20}),
+                         ("unshared", {"shared_columns": None})):
+        params = amount.augmenter(name).get_params()
+        assert {k: v for k, v in params.items() if v != default[k]} == change
     aug = GANAugmenter(sampling_strategy=amount.PartOfGap(0.5), epochs=1, random_state=0)
     X = pd.DataFrame({"x": np.arange(len(y), dtype=float) % 17, "z": np.arange(len(y)) % 5})
     _, y_res = aug.fit_resample(X, y)

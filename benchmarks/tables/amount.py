@@ -1,5 +1,5 @@
-"""How many rows to add, and how many of them to recombine: GANAugmenter variants
-ranked against the other arms of a development-suite run.
+"""How many rows to add, how many of them to recombine, and what the generator adds:
+GANAugmenter variants ranked against the other arms of a development-suite run.
 
     python -m benchmarks.tables.devsuite --arms none,balanced,threshold,random,smote --out base
     python -m benchmarks.tables.amount --base base.jsonl --out amount
@@ -10,6 +10,13 @@ Each variant is the default ``GANAugmenter`` with one change:
   class, not all of it (full balance, the default, is imbalanced-learn's ``'auto'``);
 - ``recombine50``, ``recombine100``: half, or all, of the synthetic rows recombined
   from real rows (the default recombines three quarters);
+- ``recombine0``: none recombined, every row from the generator (with the shared
+  columns of real rows, as the default's generated rows have);
+- ``recombine0_steps1000``: the same with the generator trained four times as long
+  (20 epochs of 50 steps, against 5): does a better-trained generator beat
+  recombination? It costs about four times the training;
+- ``unshared``: no shared columns (``shared_columns=None``): the generator makes every
+  column of every row, and nothing is recombined (a recombined row needs them);
 - ``default``: no change, the reference.
 
 Every variant runs the ``ganaug`` arm of :func:`ganaug.comparison.cross_validate_arms`
@@ -43,6 +50,9 @@ VARIANTS = {
     "fill50": {"fill": 0.5},
     "recombine50": {"recombine": 0.5},
     "recombine100": {"recombine": 1.0},
+    "recombine0": {"recombine": 0.0},
+    "recombine0_steps1000": {"recombine": 0.0, "epochs": 20},
+    "unshared": {"shared_columns": None},
 }
 METRICS = ("macro_f1", "balanced_accuracy", "roc_auc", "average_precision")
 CLASSIFIERS = ("logreg", "forest", "hgb")
@@ -151,7 +161,7 @@ def payload(results, settings, suite, n_tables, seconds, argv, note=None):
     )
     return {
         "name": f"amount_{Path(suite).name}",
-        "title": f"How many rows, how many recombined: GANAugmenter variants ({Path(suite).name})",
+        "title": f"How many rows, how many recombined, what the generator adds: GANAugmenter variants ({Path(suite).name})",
         "stamp": common.stamp("benchmarks.tables.amount", argv, seconds),
         "data": {"settings": settings, "results": results},
         "sections": [
