@@ -67,7 +67,12 @@ def judge_probabilities(judge, encoded, missing_indicators):
 
     coef = np.array(judge["coef"], dtype=np.float32)
     coef[:, missing_indicators] = 0.0
-    logits = np.asarray(encoded, dtype=np.float32) @ coef.T + judge["intercept"]
+    # OpenBLAS's float32 kernels can set a spurious invalid-value flag on finite inputs
+    # (numpy#24067, numpy#13173), which numpy then reports as a RuntimeWarning from
+    # this line on some runs and not others (seen once in CI). The inputs are the
+    # generator's finite outputs, so the flag is ignored here; values are unchanged.
+    with np.errstate(invalid="ignore"):
+        logits = np.asarray(encoded, dtype=np.float32) @ coef.T + judge["intercept"]
     if logits.shape[1] == 1:  # binary: the probability of the second class
         p = expit(logits[:, 0])
         return np.stack([1.0 - p, p], axis=1)
