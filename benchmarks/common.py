@@ -99,6 +99,14 @@ def keras_backend():
 
 
 # ------------------------------------------------------------------------- writing
+def add_note(payload, note, separator=" "):
+    """``payload`` with a benchmark's ``--note`` (how the run was made) appended to its
+    intro after ``separator``; unchanged without one."""
+    if note:
+        payload["intro"] += separator + note.strip()
+    return payload
+
+
 def write_results(payload, results=RESULTS):
     """Write ``<results>/<name>.json`` and render its page; the page's path.
 

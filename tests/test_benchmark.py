@@ -243,3 +243,12 @@ def test_amount_benchmark_grows_part_of_the_gap_and_ranks_each_variant_alone():
     assert out["rank"] == 1.5 and out["none_rank"] == 2.0
     assert out["change"] == pytest.approx(((0.8 - 0.5) + (0.5 - 0.6)) / 2)
     assert out["best_other_arm"] == "none" and out["best_other"] == 2.0
+
+
+def test_add_note_appends_a_benchmarks_note_to_the_page_intro():
+    """common.add_note: the devsuite, backends and image benchmarks' --note goes after
+    the intro, stripped, with each page's own separator; no note leaves it as it was."""
+    assert common.add_note({"intro": "Intro."}, None) == {"intro": "Intro."}
+    assert common.add_note({"intro": "Intro."}, " Made in parts. ") == {"intro": "Intro. Made in parts."}
+    assert common.add_note({"intro": "Intro."}, "Made in parts.", separator="\n\n") == {
+        "intro": "Intro.\n\nMade in parts."}

@@ -621,9 +621,7 @@ def main(argv=None):
     chosen = [r for r in records if r["set"] in args.sets and r["arm"] in args.arms]
     payload = page_payload(chosen, args.sets, args.classifiers, args.arms, stamp, args.page,
                            timings, "; ".join(reduced))
-    if args.note:
-        payload["intro"] += "\n\n" + args.note.strip()
-    common.write_results(payload, args.results)
+    common.write_results(common.add_note(payload, args.note, separator="\n\n"), args.results)
 
 
 if __name__ == "__main__":

@@ -158,9 +158,7 @@ def main(argv=None):
     stamp = common.stamp("benchmarks.tables.backends", sys.argv[1:] if argv is None else argv,
                          time.perf_counter() - start)
     payload = page(payloads, rank_rows, cell_rows, others, stamp, scope)
-    if args.note:
-        payload["intro"] += " " + args.note.strip()
-    common.write_results(payload, args.results)
+    common.write_results(common.add_note(payload, args.note), args.results)
 
 
 if __name__ == "__main__":

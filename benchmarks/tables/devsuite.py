@@ -542,9 +542,7 @@ def main(argv=None):
             "--page", args.page])
     stamp = common.stamp("benchmarks.tables.devsuite", sys.argv[1:] if argv is None else argv, seconds)
     payload = page_payload(chosen, arms, settings, scope, args.page, stamp)
-    if args.note:
-        payload["intro"] += " " + args.note.strip()
-    common.write_results(payload, args.results)
+    common.write_results(common.add_note(payload, args.note), args.results)
 
 
 if __name__ == "__main__":
