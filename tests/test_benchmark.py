@@ -207,6 +207,22 @@ def test_the_stamp_names_the_keras_backend_once_keras_is_loaded():
     assert stamp["keras"].startswith(f"Keras {keras.__version__} on {keras.config.backend()} ")
 
 
+def test_repeat_fit_page_gives_each_table_and_the_median(tmp_path):
+    """benchmarks.perf.repeat_fit --page: one row per table, the median over tables in
+    the text and as the last row, and a chart of the tables' seconds."""
+    from benchmarks.perf import repeat_fit
+
+    results = {"mpg": {"repeat_s": 1.61, "find_rules_s": 0.024},
+               "tips": {"repeat_s": 0.79, "find_rules_s": 0.012},
+               "Aids2": {"repeat_s": 0.91, "find_rules_s": 0.011}}
+    page = common.write_results(repeat_fit.payload(results, 3, ["--page"], 12.0), tmp_path)
+    text = page.read_text()
+    assert "Median repeat fit over the 3 tables: **0.91 s**." in text
+    assert "| mpg | 1.61 | 0.024 |" in text and "| median | 0.91 |  |" in text
+    assert "python -m benchmarks.perf.repeat_fit --page" in text
+    assert (tmp_path / "repeat_fit" / "repeat_fit.png").read_bytes()[:4] == b"\x89PNG"
+
+
 def test_amount_benchmark_grows_part_of_the_gap_and_ranks_each_variant_alone():
     """benchmarks.tables.amount: PartOfGap asks imbalanced-learn for each class's own
     rows plus a share of its gap to the largest; a variant is ranked among the base

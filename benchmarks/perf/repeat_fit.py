@@ -1,6 +1,6 @@
 """Repeat-fit seconds of the default GANAugmenter on the devsuite's 14 tables.
 
-    OMP_NUM_THREADS=1 python -m benchmarks.perf.repeat_fit [--tables mpg,tips] [--json out.json]
+    OMP_NUM_THREADS=1 python -m benchmarks.perf.repeat_fit [--tables mpg,tips] [--json out.json] [--page]
 
 Per table, the first training fold of the devsuite protocol (5-fold stratified CV,
 seed 0, cut to imbalance ratio 10, as ``benchmarks.tables.realism`` takes it) is
@@ -12,6 +12,9 @@ tables. Run it for two commits one after the other on a quiet machine to compare
 them: on a 2-core CPU, 75247a9's sampler (before rule keeping, decimals and clipped
 calibration) took 0.91 s, 3f4831c's 1.11 s, one run right after the other (an earlier
 pair of runs of the same fits: 1.16 and 1.28 s).
+
+With ``--page`` it also writes ``docs/results/repeat_fit.{json,md}`` (``--results``
+elsewhere): the figure behind "a fit takes about a second per fold".
 """
 
 from __future__ import annotations
@@ -35,7 +38,10 @@ def main(argv=None):
     parser.add_argument("--tables", default=None, help="Comma-separated devsuite names (default: all 14).")
     parser.add_argument("--repeats", type=int, default=3, help="Timed repeat fits per table.")
     parser.add_argument("--json", default=None, help="Also write the figures to this JSON file.")
+    parser.add_argument("--page", action="store_true", help="Also write the results page.")
+    parser.add_argument("--results", default=common.RESULTS, help="Folder of the results page.")
     args = parser.parse_args(argv)
+    began = time.perf_counter()
 
     from ganaug import GANAugmenter
     from ganaug.tabular.rules import find_rules
@@ -68,6 +74,39 @@ def main(argv=None):
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump({"tables": results, "median_repeat_s": median}, f, indent=1)
+    if args.page:
+        common.write_results(payload(results, args.repeats, argv, time.perf_counter() - began),
+                             args.results)
+
+
+def payload(results, repeats, argv, seconds):
+    """The results page of a run: per table, the median repeat fit and find_rules' seconds."""
+    median = float(np.median([r["repeat_s"] for r in results.values()]))
+    names = list(results)
+    return {
+        "name": "repeat_fit",
+        "title": "Seconds per fold: a repeat fit on each development table",
+        "intro": (
+            "Per table of the development suite, the first training fold of its protocol (5-fold "
+            "stratified CV, seed 0, cut to imbalance ratio 10) is rebalanced once by "
+            "`GANAugmenter(random_state=0).fit_resample`, which builds and traces the GAN, then "
+            f"{repeats} more times, timed: a repeat fit reuses the compiled GAN, as the folds of a "
+            "cross-validation do. The table gives each table's median repeat seconds and the seconds "
+            "of `find_rules` on the fold (part of every fit). Seconds depend on the machine and its "
+            "load: compare two commits only from runs made one after the other on a quiet machine."),
+        "stamp": common.stamp("benchmarks.perf.repeat_fit", argv, seconds),
+        "sections": [
+            {"heading": "Seconds per table",
+             "text": f"Median repeat fit over the {len(results)} tables: **{median:.2f} s**.",
+             "table": {"columns": ["table", "repeat fit_resample (s)", "find_rules (s)"],
+                       "rows": [[n, f"{results[n]['repeat_s']:.2f}", f"{results[n]['find_rules_s']:.3f}"]
+                                for n in names] + [["median", f"{median:.2f}", ""]]},
+             "chart": {"file": "repeat_fit.png", "kind": "barh", "title": "Repeat fit_resample, seconds",
+                       "categories": names, "xlabel": "seconds",
+                       "series": {"repeat fit_resample": [results[n]["repeat_s"] for n in names]}}},
+        ],
+        "data": {"tables": results, "median_repeat_s": median, "repeats": repeats},
+    }
 
 
 if __name__ == "__main__":
