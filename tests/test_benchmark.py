@@ -223,6 +223,37 @@ def test_repeat_fit_page_gives_each_table_and_the_median(tmp_path):
     assert (tmp_path / "repeat_fit" / "repeat_fit.png").read_bytes()[:4] == b"\x89PNG"
 
 
+def test_bars_rank_each_arm_per_table_and_bootstrap_the_verdict(tmp_path):
+    """benchmarks.tables.bars: macro-F1 and balanced accuracy need the best mean rank of
+    all arms, AUC and average precision a rank not behind 'none'; a bar met on every
+    table is met in every resample, one met on none of them in none."""
+    from benchmarks.tables import bars
+
+    cells = []
+    for t in range(4):
+        for classifier in bars.CLASSIFIERS:
+            for i, arm in enumerate(bars.ARMS):
+                good = 1.0 if arm == "ganaug" else 0.5 - 0.01 * i  # ganaug best on the labels
+                auc = 0.9 if arm == "none" else 0.8  # and behind 'none' on ranking
+                cells.append({"table": f"t{t}", "classifier": classifier, "arm": arm,
+                              "macro_f1": good, "balanced_accuracy": good,
+                              "roc_auc": auc, "average_precision": 0.7})
+    rows = {(r["classifier"], r["metric"]): r for r in bars.check(cells, boot=50)}
+    f1 = rows["hgb", "macro_f1"]
+    assert f1["met"] and f1["ganaug"] == 1.0 and f1["bar_arm"] == "none" and f1["boot_share_met"] == 1.0
+    auc = rows["hgb", "roc_auc"]
+    assert not auc["met"] and auc["margin"] < 0 and auc["boot_share_met"] == 0.0
+    assert rows["logreg", "average_precision"]["met"]  # all tied: ganaug is not behind 'none'
+    (tmp_path / "suite.json").write_text(json.dumps({"data": {"cells": cells}}))
+    bars.main(["--pages", "suite", "--boot", "20", "--results", str(tmp_path), "--page"])
+    text = (tmp_path / "bars.md").read_text()
+    assert "## suite (4 tables): 9 of 12 bars met" in text
+    with pytest.raises(SystemExit):
+        bars.main(["--pages", "nowhere", "--results", str(tmp_path)])
+    with pytest.raises(ValueError, match="no arm"):
+        bars.check([c for c in cells if c["arm"] != "smote"], boot=5)
+
+
 def test_amount_benchmark_grows_part_of_the_gap_and_ranks_each_variant_alone():
     """benchmarks.tables.amount: PartOfGap asks imbalanced-learn for each class's own
     rows plus a share of its gap to the largest; a variant is ranked among the base
