@@ -80,7 +80,7 @@ def check(cells, boot=2000, seed=0):
     return rows
 
 
-def payload(results, argv, seconds, boot):
+def payload(results, argv, seconds, boot, sources=None):
     sections = []
     for page, rows in results.items():
         met = sum(r["met"] for r in rows)
@@ -95,7 +95,9 @@ def payload(results, argv, seconds, boot):
     return {
         "name": "bars",
         "title": "Issue 33's bars on the table benchmarks",
-        "intro": " ".join(__doc__.split("\n\n")[2:4]).replace("``", "`"),
+        "intro": "\n\n".join([*__doc__.split("\n\n")[2:5],
+                                "Pages read: " + "; ".join((sources or {}).values() or results) + "."]
+                               ).replace("``", "`"),
         "stamp": common.stamp("benchmarks.tables.bars", argv, seconds),
         "sections": sections,
         "data": results,
@@ -112,19 +114,22 @@ def main(argv=None):
     parser.add_argument("--page", action="store_true", help="Write docs/results/bars.{json,md}.")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    results = {}
+    results, sources = {}, {}
     for page in [p.strip() for p in args.pages.split(",") if p.strip()]:
         path = args.results / f"{page}.json"
         if not path.is_file():
             parser.error(f"--pages: {path} is not a file; expected a page of benchmarks.tables.devsuite")
-        cells = json.loads(path.read_text(encoding="utf-8"))["data"]["cells"]
+        read = json.loads(path.read_text(encoding="utf-8"))
+        cells, stamp = read["data"]["cells"], read.get("stamp")
+        sources[page] = page if stamp is None else f"{page} ({stamp['date']}, commit {stamp['ganaug']['commit']})"
         results[page] = check(cells, args.boot)
         for r in results[page]:
             print(f"{page:9} {r['classifier']:7} {r['metric']:18} ganaug {r['ganaug']:.2f}  "
                   f"{r['bar_arm']} {r['bar']:.2f}  {'met ' if r['met'] else 'miss'}  "
                   f"share met {r['boot_share_met']:.2f}")
     if args.page:
-        common.write_results(payload(results, argv, time.perf_counter() - start, args.boot), args.results)
+        common.write_results(payload(results, argv, time.perf_counter() - start, args.boot, sources),
+                             args.results)
 
 
 if __name__ == "__main__":
