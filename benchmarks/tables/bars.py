@@ -95,7 +95,7 @@ def payload(results, argv, seconds, boot, sources=None):
     return {
         "name": "bars",
         "title": "Issue 33's bars on the table benchmarks",
-        "intro": "\n\n".join([*__doc__.split("\n\n")[2:5],
+        "intro": "\n\n".join([*(p.strip() for p in __doc__.split("\n\n")[2:5]),
                                 "Pages read: " + "; ".join((sources or {}).values() or results) + "."]
                                ).replace("``", "`"),
         "stamp": common.stamp("benchmarks.tables.bars", argv, seconds),
