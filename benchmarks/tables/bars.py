@@ -16,7 +16,11 @@ Beside each verdict: the margin (the bar's rank minus ganaug's; positive when me
 the share of ``--boot`` bootstrap resamples of the page's tables (drawn with
 replacement, seed 0) in which the bar is met. A share near 0.5 says that the verdict
 turns on which tables happen to be in the suite; near 0 or 1, that it would hold on
-other tables like them. With ``--page`` it writes ``docs/results/bars.{json,md}``
+other tables like them. The means are compared as the page stores them (10 digits), so
+a table on which every arm scores 1.0 is a tie; the devsuite benchmark ranks the
+unrounded means, where floating-point noise can split such a tie (the unseen page's
+gradient-boosting average precision: ganaug 3.09 and none 3.55 there, 3.06 and 3.60
+here, from one such table). With ``--page`` it writes ``docs/results/bars.{json,md}``
 (``--results`` elsewhere).
 """
 
