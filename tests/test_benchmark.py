@@ -250,6 +250,8 @@ def test_bars_rank_each_arm_per_table_and_bootstrap_the_verdict(tmp_path):
     assert "## suite (4 tables): 9 of 12 bars met" in text
     with pytest.raises(SystemExit):
         bars.main(["--pages", "nowhere", "--results", str(tmp_path)])
+    with pytest.raises(SystemExit):
+        bars.main(["--pages", "suite", "--boot", "0", "--results", str(tmp_path)])
     with pytest.raises(ValueError, match="no arm"):
         bars.check([c for c in cells if c["arm"] != "smote"], boot=5)
 

@@ -117,6 +117,8 @@ def main(argv=None):
                         help="Folder of the pages read, and of the page written with --page.")
     parser.add_argument("--page", action="store_true", help="Write docs/results/bars.{json,md}.")
     args = parser.parse_args(argv)
+    if args.boot < 1:
+        parser.error(f"--boot: expected a whole number of at least 1; got {args.boot}")
     start = time.perf_counter()
     results, sources = {}, {}
     for page in [p.strip() for p in args.pages.split(",") if p.strip()]:
