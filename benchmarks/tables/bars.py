@@ -43,9 +43,9 @@ METRICS = RANKED + NOT_BEHIND_NONE
 CLASSIFIERS = ("logreg", "forest", "hgb")
 
 
-def table_ranks(cells, classifier, metric):
-    """Tables x arms: each arm's rank on ``metric`` in each table (1 = best, ties shared)."""
-    frame = pd.DataFrame(cells)
+def table_ranks(frame, classifier, metric):
+    """Tables x arms (in ``ARMS``' order): each arm's rank on ``metric`` in each table
+    (1 = best, ties shared); ``frame`` holds the page's cells."""
     frame = frame[(frame.classifier == classifier) & frame.arm.isin(ARMS)]
     wide = frame.pivot(index="table", columns="arm", values=metric)
     missing = set(ARMS) - set(wide.columns)
@@ -55,31 +55,35 @@ def table_ranks(cells, classifier, metric):
     return wide.rank(axis=1, ascending=False)[list(ARMS)]
 
 
-def verdict(ranks, metric):
-    """``(margin, met, bar_arm)`` of mean ranks ``ranks`` (a Series by arm)."""
+def verdict(mean_ranks, metric):
+    """``(margin, met)`` of mean ranks by arm (the last axis, in ``ARMS``' order; any
+    leading axes, such as bootstrap draws, are kept), and the bar's arm."""
+    ganaug = mean_ranks[..., ARMS.index("ganaug")]
     if metric in NOT_BEHIND_NONE:
-        margin = ranks["none"] - ranks["ganaug"]
-        return margin, margin >= 0, "none"
-    others = ranks.drop("ganaug")
-    return others.min() - ranks["ganaug"], ranks["ganaug"] < others.min(), others.idxmin()
+        bar, arm = mean_ranks[..., ARMS.index("none")], np.full(ganaug.shape, ARMS.index("none"))
+        return bar - ganaug, bar >= ganaug, arm
+    others = [i for i, a in enumerate(ARMS) if a != "ganaug"]
+    arm = np.take(others, mean_ranks[..., others].argmin(axis=-1))
+    bar = mean_ranks[..., others].min(axis=-1)
+    return bar - ganaug, ganaug < bar, arm
 
 
 def check(cells, boot=2000, seed=0):
     """Per classifier and metric: ganaug's mean rank, the bar, the verdict and the
     bootstrap share of resampled tables in which the bar is met."""
     rng = np.random.default_rng(seed)
+    frame = pd.DataFrame(cells)
     rows = []
     for classifier in CLASSIFIERS:
         for metric in METRICS:
-            ranks = table_ranks(cells, classifier, metric)
-            margin, met, bar = verdict(ranks.mean(), metric)
-            values = ranks.to_numpy()
+            values = table_ranks(frame, classifier, metric).to_numpy()
+            mean = values.mean(axis=0)
+            margin, met, arm = verdict(mean, metric)
             draws = rng.integers(len(values), size=(boot, len(values)))
-            shares = [verdict(pd.Series(values[d].mean(axis=0), index=ranks.columns), metric)[1]
-                      for d in draws]
+            shares = verdict(values[draws].mean(axis=1), metric)[1]
             rows.append({"classifier": classifier, "metric": metric, "tables": len(values),
-                         "ganaug": float(ranks["ganaug"].mean()), "bar_arm": bar,
-                         "bar": float(ranks[bar].mean()), "margin": float(margin), "met": bool(met),
+                         "ganaug": float(mean[ARMS.index("ganaug")]), "bar_arm": ARMS[arm],
+                         "bar": float(mean[arm]), "margin": float(margin), "met": bool(met),
                          "boot_share_met": float(np.mean(shares))})
     return rows
 
